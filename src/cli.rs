@@ -1,0 +1,117 @@
+//! Command-line interface: Cargo's conventions plus the cargo soup commands.
+
+use crate::date::Date;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo-soup",
+    bin_name = "cargo soup",
+    version,
+    about = "SOUP list, assessments and audit of a Rust workspace for IEC 62304",
+    long_about = "cargo soup derives the IEC 62304 SOUP list from the dependency graph, keeps the \
+human assessment of each item in soup.toml next to Cargo.lock, and checks both in CI.",
+    after_help = "Examples:\n  cargo soup list\n  cargo soup list --format json --manifest-path fixtures/demo/Cargo.toml\n  cargo soup list --why serde"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The SOUP list: every SOUP item in scope with identification, safety class and
+    /// assessment status.
+    #[command(after_help = "Examples:\n  cargo soup list\n  cargo soup list --format markdown > soup-list.md\n  cargo soup list --target thumbv7em-none-eabihf --format json\n  cargo soup list --why itoa")]
+    List(ListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    /// Print the paths from workspace members to CRATE (or CRATE@VERSION), like
+    /// `cargo tree -i`, instead of the list.
+    #[arg(long, value_name = "CRATE[@VERSION]")]
+    pub why: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Flags every command takes, as Cargo spells them.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Path to the workspace's Cargo.toml.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+    /// Assert that Cargo.lock will remain unchanged.
+    #[arg(long, global = true)]
+    pub locked: bool,
+    /// Run without accessing the network.
+    #[arg(long, global = true)]
+    pub offline: bool,
+    /// Equivalent to --locked and --offline.
+    #[arg(long, global = true)]
+    pub frozen: bool,
+    /// Features to activate (space or comma separated), as for cargo.
+    #[arg(short = 'F', long, global = true, value_name = "FEATURES")]
+    pub features: Vec<String>,
+    /// Activate all available features.
+    #[arg(long, global = true)]
+    pub all_features: bool,
+    /// Do not activate the `default` feature.
+    #[arg(long, global = true)]
+    pub no_default_features: bool,
+    /// Target triple the device ships for (repeatable); overrides `targets` in
+    /// [project] of soup.toml.
+    #[arg(long = "target", global = true, value_name = "TRIPLE")]
+    pub targets: Vec<String>,
+    /// Coloring: auto, always, never (NO_COLOR is honoured).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Print less: no summary lines.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Print more (repeatable).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// The assessment sidecar [default: soup.toml at the workspace root].
+    #[arg(long, global = true, value_name = "PATH")]
+    pub soup_file: Option<PathBuf>,
+    /// Evaluate every date rule as of this day instead of today (YYYY-MM-DD).
+    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub as_of: Option<Date>,
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    text.parse()
+}
+
+impl Cli {
+    /// Parses the arguments, accepting the `soup` that Cargo passes first when run as
+    /// `cargo soup`.
+    pub fn parse_from_env() -> Self {
+        let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        if args.get(1).is_some_and(|arg| arg == "soup") {
+            args.remove(1);
+        }
+        Self::parse_from(args)
+    }
+}

@@ -1,0 +1,33 @@
+//! `cargo soup list`.
+
+use crate::cli::{GlobalArgs, ListArgs, ListFormat};
+use crate::inventory::Inventory;
+use crate::render;
+use crate::workspace::Workspace;
+use anyhow::Result;
+use std::io::Write;
+
+pub fn run(global: &GlobalArgs, args: &ListArgs) -> Result<i32> {
+    let workspace = Workspace::load(global)?;
+    let mut out = std::io::stdout().lock();
+    if let Some(spec) = &args.why {
+        let text = render::why::tree(&workspace.graph, &workspace.scope, spec)?;
+        out.write_all(text.as_bytes())?;
+        return Ok(0);
+    }
+    let inventory = Inventory::build(&workspace.graph, &workspace.scope, &workspace.soup);
+    let text = match args.format {
+        ListFormat::Table => {
+            let mut text = render::table::list(&inventory, super::use_color(global.color));
+            if !global.quiet {
+                text.push_str(&render::summary_line(&inventory, workspace.soup_exists));
+            }
+            text
+        }
+        ListFormat::Json => render::json::list(&inventory)?,
+        ListFormat::Csv => render::csv::list(&inventory),
+        ListFormat::Markdown => render::markdown::list(&inventory),
+    };
+    out.write_all(text.as_bytes())?;
+    Ok(0)
+}

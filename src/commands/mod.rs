@@ -1,0 +1,24 @@
+//! One module per command: each reads the workspace, calls the pure parts and renders.
+
+pub mod list;
+
+use crate::cli::{Cli, ColorChoice, Command};
+use anyhow::Result;
+use std::io::IsTerminal;
+
+/// Runs a command; the result is the process exit code (0 or 1). Errors mean the
+/// command could not do its job and exit with 2.
+pub fn run(cli: Cli) -> Result<i32> {
+    match &cli.command {
+        Command::List(args) => list::run(&cli.global, args),
+    }
+}
+
+/// Colour on a terminal unless NO_COLOR or --color says otherwise.
+pub fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty()) && std::io::stdout().is_terminal(),
+    }
+}

@@ -1,0 +1,396 @@
+//! The resolved dependency graph: one `cargo metadata` call, reduced to what a SOUP
+//! list needs, plus the checksums from `Cargo.lock`.
+
+mod lockfile;
+pub mod platform;
+pub mod scope;
+
+use crate::license::License;
+use anyhow::{Result, bail};
+use cargo_metadata::cargo_platform::Platform;
+use cargo_metadata::{CargoOpt, DependencyKind, MetadataCommand};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+pub use lockfile::Lockfile;
+
+/// How a dependency edge is declared, in the order in which it taints a path: a
+/// package reached through a build-dependency is only needed to build, one reached
+/// through a dev-dependency only to test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DepKind {
+    Normal,
+    Build,
+    Dev,
+}
+
+impl DepKind {
+    pub const ALL: [DepKind; 3] = [DepKind::Normal, DepKind::Build, DepKind::Dev];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DepKind::Normal => "normal",
+            DepKind::Build => "build",
+            DepKind::Dev => "dev",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+
+    fn from_cargo(kind: &DependencyKind) -> Self {
+        match kind {
+            DependencyKind::Build => DepKind::Build,
+            DependencyKind::Development => DepKind::Dev,
+            _ => DepKind::Normal,
+        }
+    }
+}
+
+/// Where a package comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A registry, with Cargo's source id (`registry+URL` or `sparse+URL`).
+    Registry { id: String },
+    /// A git repository at a commit; `reference` is the branch, tag or rev asked for.
+    Git {
+        url: String,
+        reference: Option<String>,
+        commit: String,
+    },
+    /// A path dependency outside the workspace, relative to the workspace root where
+    /// that is possible (so that lists do not depend on where the checkout lives).
+    Path { path: String },
+}
+
+const CRATES_IO: &str = "registry+https://github.com/rust-lang/crates.io-index";
+const CRATES_IO_SPARSE: &str = "sparse+https://index.crates.io/";
+
+impl Source {
+    fn from_cargo(repr: Option<&str>, manifest_path: &Path, workspace_root: &Path) -> Self {
+        match repr {
+            Some(repr) if repr.starts_with("git+") => {
+                let rest = &repr["git+".len()..];
+                let (location, commit) = rest.split_once('#').unwrap_or((rest, ""));
+                let (url, reference) = match location.split_once('?') {
+                    Some((url, query)) => (url, Some(query.to_string())),
+                    None => (location, None),
+                };
+                Source::Git {
+                    url: url.to_string(),
+                    reference,
+                    commit: commit.to_string(),
+                }
+            }
+            Some(repr) => Source::Registry { id: repr.to_string() },
+            None => {
+                let dir = manifest_path.parent().unwrap_or(manifest_path);
+                Source::Path {
+                    path: relative_path(dir, workspace_root),
+                }
+            }
+        }
+    }
+
+    /// Cargo's own spelling for registries and git; `path+` and a relative path for
+    /// path dependencies.
+    pub fn id(&self) -> String {
+        match self {
+            Source::Registry { id } => id.clone(),
+            Source::Git { url, reference, commit } => match reference {
+                Some(reference) => format!("git+{url}?{reference}#{commit}"),
+                None => format!("git+{url}#{commit}"),
+            },
+            Source::Path { path } => format!("path+{path}"),
+        }
+    }
+
+    /// The short form for tables and documents.
+    pub fn display(&self) -> String {
+        match self {
+            Source::Registry { id } if id == CRATES_IO || id == CRATES_IO_SPARSE => "crates.io".into(),
+            Source::Registry { id } => id.trim_start_matches("registry+").trim_start_matches("sparse+").to_string(),
+            Source::Git { url, commit, .. } => format!("git {url} @ {}", &commit[..commit.len().min(10)]),
+            Source::Path { path } => format!("path {path}"),
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Source::Registry { .. } => "registry",
+            Source::Git { .. } => "git",
+            Source::Path { .. } => "path",
+        }
+    }
+
+    /// The source as `Cargo.lock` records it (`None` for path packages).
+    fn lock_id(&self) -> Option<String> {
+        match self {
+            Source::Path { .. } => None,
+            _ => Some(self.id()),
+        }
+    }
+}
+
+fn relative_path(path: &Path, base: &Path) -> String {
+    let path_parts: Vec<_> = path.components().collect();
+    let base_parts: Vec<_> = base.components().collect();
+    let common = path_parts
+        .iter()
+        .zip(&base_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return path.display().to_string();
+    }
+    let mut relative = PathBuf::new();
+    for _ in common..base_parts.len() {
+        relative.push("..");
+    }
+    for part in &path_parts[common..] {
+        relative.push(part);
+    }
+    if relative.as_os_str().is_empty() {
+        ".".into()
+    } else {
+        relative.display().to_string().replace('\\', "/")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Package {
+    pub name: String,
+    pub version: semver::Version,
+    pub source: Source,
+    pub checksum: Option<String>,
+    /// Line of the package in `Cargo.lock`, when it is there.
+    pub lock_line: Option<usize>,
+    pub license: Option<License>,
+    pub license_file: Option<String>,
+    pub repository: Option<String>,
+    pub authors: Vec<String>,
+    pub description: Option<String>,
+    /// The `links` key: the native library a `-sys` crate links.
+    pub links: Option<String>,
+    /// Features enabled in this resolve.
+    pub features: Vec<String>,
+    pub is_member: bool,
+}
+
+/// One resolved dependency edge: how the parent declares the child, per platform.
+#[derive(Debug, Clone)]
+pub struct Edge {
+    pub to: usize,
+    pub kinds: Vec<(DepKind, Option<Platform>)>,
+}
+
+#[derive(Debug)]
+pub struct Graph {
+    pub workspace_root: PathBuf,
+    pub packages: Vec<Package>,
+    /// Outgoing edges, by package index.
+    pub edges: Vec<Vec<Edge>>,
+    /// Indices of workspace members, in name order.
+    pub members: Vec<usize>,
+}
+
+/// What a user can pass on to `cargo metadata`.
+#[derive(Debug, Clone, Default)]
+pub struct MetadataOptions {
+    pub manifest_path: Option<PathBuf>,
+    pub features: Vec<String>,
+    pub all_features: bool,
+    pub no_default_features: bool,
+    pub locked: bool,
+    pub offline: bool,
+    pub frozen: bool,
+}
+
+impl Graph {
+    pub fn load(options: &MetadataOptions) -> Result<Self> {
+        let mut command = MetadataCommand::new();
+        if let Some(path) = &options.manifest_path {
+            check_manifest_path(path)?;
+            command.manifest_path(path);
+        }
+        if options.all_features {
+            command.features(CargoOpt::AllFeatures);
+        }
+        if options.no_default_features {
+            command.features(CargoOpt::NoDefaultFeatures);
+        }
+        if !options.features.is_empty() {
+            command.features(CargoOpt::SomeFeatures(options.features.clone()));
+        }
+        let flags = [
+            (options.locked, "--locked"),
+            (options.offline, "--offline"),
+            (options.frozen, "--frozen"),
+        ];
+        command.other_options(
+            flags
+                .iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, flag)| flag.to_string())
+                .collect::<Vec<_>>(),
+        );
+        let metadata = command.exec().map_err(metadata_error)?;
+        let lock_path = metadata.workspace_root.as_std_path().join("Cargo.lock");
+        let lockfile = Lockfile::read(&lock_path)?;
+        Ok(Self::from_metadata(metadata, &lockfile))
+    }
+
+    pub fn from_metadata(metadata: cargo_metadata::Metadata, lockfile: &Lockfile) -> Self {
+        let workspace_root = metadata.workspace_root.clone().into_std_path_buf();
+        let index: HashMap<&cargo_metadata::PackageId, usize> = metadata
+            .packages
+            .iter()
+            .enumerate()
+            .map(|(at, package)| (&package.id, at))
+            .collect();
+        let resolve = metadata.resolve.as_ref();
+        let node_features: HashMap<&cargo_metadata::PackageId, &Vec<cargo_metadata::FeatureName>> = resolve
+            .map(|resolve| resolve.nodes.iter().map(|node| (&node.id, &node.features)).collect())
+            .unwrap_or_default();
+        let member_ids: std::collections::HashSet<_> = metadata.workspace_members.iter().collect();
+
+        let packages: Vec<Package> = metadata
+            .packages
+            .iter()
+            .map(|package| {
+                let source = Source::from_cargo(
+                    package.source.as_ref().map(|source| source.repr.as_str()),
+                    package.manifest_path.as_std_path(),
+                    &workspace_root,
+                );
+                let version = package.version.to_string();
+                let locked = lockfile.get(&package.name, &version, source.lock_id().as_deref());
+                Package {
+                    name: package.name.to_string(),
+                    version: package.version.clone(),
+                    checksum: locked.and_then(|locked| locked.checksum.clone()),
+                    lock_line: locked.map(|locked| locked.line),
+                    source,
+                    license: package.license.as_deref().map(License::parse),
+                    license_file: package.license_file.as_ref().map(|file| file.to_string()),
+                    repository: package.repository.clone(),
+                    authors: package.authors.clone(),
+                    description: package
+                        .description
+                        .as_ref()
+                        .map(|text| text.split_whitespace().collect::<Vec<_>>().join(" ")),
+                    links: package.links.clone(),
+                    features: node_features
+                        .get(&package.id)
+                        .map(|features| features.iter().map(|feature| feature.to_string()).collect())
+                        .unwrap_or_default(),
+                    is_member: member_ids.contains(&package.id),
+                }
+            })
+            .collect();
+
+        let mut edges = vec![Vec::new(); packages.len()];
+        for node in resolve.map(|resolve| resolve.nodes.as_slice()).unwrap_or_default() {
+            let Some(&from) = index.get(&node.id) else { continue };
+            for dep in &node.deps {
+                let Some(&to) = index.get(&dep.pkg) else { continue };
+                let kinds = dep
+                    .dep_kinds
+                    .iter()
+                    .map(|info| (DepKind::from_cargo(&info.kind), info.target.clone()))
+                    .collect();
+                edges[from].push(Edge { to, kinds });
+            }
+        }
+
+        let mut members: Vec<usize> = (0..packages.len()).filter(|&at| packages[at].is_member).collect();
+        members.sort_by(|&a, &b| packages[a].name.cmp(&packages[b].name));
+        Self {
+            workspace_root,
+            packages,
+            edges,
+            members,
+        }
+    }
+}
+
+fn check_manifest_path(path: &Path) -> Result<()> {
+    if path.is_dir() {
+        bail!(
+            "--manifest-path {} is a folder; pass the Cargo.toml file inside it, e.g. --manifest-path {}",
+            path.display(),
+            path.join("Cargo.toml").display()
+        );
+    }
+    if !path.exists() {
+        bail!(
+            "--manifest-path {}: no such file; pass the path of the workspace's Cargo.toml",
+            path.display()
+        );
+    }
+    if path.file_name().is_some_and(|name| name != "Cargo.toml") {
+        bail!(
+            "--manifest-path {} does not name a Cargo.toml; pass the workspace's Cargo.toml",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+fn metadata_error(err: cargo_metadata::Error) -> anyhow::Error {
+    match err {
+        cargo_metadata::Error::CargoMetadata { stderr } => {
+            let stderr = stderr.trim();
+            let hint = if stderr.contains("--locked") || stderr.contains("needs to be updated") {
+                "\nCargo.lock is out of date: run `cargo update --workspace` (or `cargo generate-lockfile`), commit the lockfile, and try again."
+            } else if stderr.contains("could not find `Cargo.toml`") {
+                "\nRun cargo soup inside a Cargo workspace, or point --manifest-path at its Cargo.toml."
+            } else {
+                ""
+            };
+            anyhow::anyhow!("`cargo metadata` failed:\n{stderr}{hint}")
+        }
+        other => anyhow::Error::new(other).context("could not run `cargo metadata`; is cargo on PATH (or $CARGO set)?"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_read_back_as_cargo_spells_them() {
+        let root = Path::new("/w/device");
+        let git = Source::from_cargo(
+            Some("git+https://github.com/o/r?branch=main#0123456789abcdef"),
+            Path::new("/x/Cargo.toml"),
+            root,
+        );
+        assert_eq!(
+            git,
+            Source::Git {
+                url: "https://github.com/o/r".into(),
+                reference: Some("branch=main".into()),
+                commit: "0123456789abcdef".into()
+            }
+        );
+        assert_eq!(git.id(), "git+https://github.com/o/r?branch=main#0123456789abcdef");
+        assert_eq!(git.display(), "git https://github.com/o/r @ 0123456789");
+        let path = Source::from_cargo(None, Path::new("/w/vendor/lib/Cargo.toml"), root);
+        assert_eq!(path, Source::Path { path: "../vendor/lib".into() });
+        assert_eq!(path.lock_id(), None);
+        let registry = Source::from_cargo(Some(CRATES_IO), Path::new("/r/Cargo.toml"), root);
+        assert_eq!(registry.display(), "crates.io");
+        assert_eq!(registry.lock_id().as_deref(), Some(CRATES_IO));
+    }
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(relative_path(Path::new("/w/a/b"), Path::new("/w/a")), "b");
+        assert_eq!(relative_path(Path::new("/w/x"), Path::new("/w/a")), "../x");
+        assert_eq!(relative_path(Path::new("/w/a"), Path::new("/w/a")), ".");
+    }
+}

@@ -1,0 +1,133 @@
+//! The SOUP list: every package in scope, with how it is reached, its effective safety
+//! class, and the soup.toml entry that assesses or covers it.
+
+use crate::graph::scope::{self, Scope};
+use crate::graph::{DepKind, Graph, Package};
+use crate::rules;
+use crate::sidecar::{Class, Covers, Entry, SoupFile};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Has an entry with every required field, matching what is locked.
+    Assessed,
+    /// No entry, and no entry covers it.
+    Missing,
+    /// Has an entry that lacks required fields or still holds placeholders.
+    Incomplete,
+    /// Has an entry for another version, licence or checksum than the locked one.
+    Stale,
+    /// Assessed as part of another item's entry (`covers`).
+    Covered,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Assessed => "assessed",
+            Status::Missing => "missing",
+            Status::Incomplete => "incomplete",
+            Status::Stale => "stale",
+            Status::Covered => "covered",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct SoupItem<'g> {
+    pub package: &'g Package,
+    /// Index of the package in the graph.
+    pub index: usize,
+    pub direct: bool,
+    pub kinds: Vec<DepKind>,
+    /// Names of the workspace members that reach it.
+    pub reached_from: Vec<String>,
+    /// The highest class of the members that reach it.
+    pub class: Class,
+    /// The entry that assesses it, when it has one of its own.
+    pub entry: Option<&'g Entry>,
+    /// The key of the entry that covers it, when it has none of its own.
+    pub covered_by: Option<String>,
+    pub status: Status,
+}
+
+pub struct Inventory<'g> {
+    pub items: Vec<SoupItem<'g>>,
+}
+
+impl<'g> Inventory<'g> {
+    pub fn build(graph: &'g Graph, scope: &Scope, soup: &'g SoupFile) -> Self {
+        let reach = scope::walk(graph, scope);
+        let in_scope = |at: usize| reach[at].in_scope() && !graph.packages[at].is_member;
+        let exclusive_covers: Vec<(&Entry, Vec<bool>)> = soup
+            .entries
+            .iter()
+            .filter(|entry| entry.covers == Covers::Exclusive)
+            .filter_map(|entry| {
+                let parents: Vec<usize> = (0..graph.packages.len())
+                    .filter(|&at| in_scope(at) && soup.entry_for(&graph.packages[at].name, &graph.packages[at].version).is_some_and(|own| std::ptr::eq(own, entry)))
+                    .collect();
+                (!parents.is_empty()).then(|| (entry, scope::reachable_avoiding(graph, scope, &parents)))
+            })
+            .collect();
+
+        let mut items: Vec<SoupItem<'g>> = (0..graph.packages.len())
+            .filter(|&at| in_scope(at))
+            .map(|at| {
+                let package = &graph.packages[at];
+                let reached = &reach[at];
+                let class = reached
+                    .members
+                    .iter()
+                    .map(|&member| soup.member_class(&graph.packages[member].name))
+                    .max()
+                    .unwrap_or(Class::C);
+                let entry = soup.entry_for(&package.name, &package.version);
+                let covered_by = match entry {
+                    Some(_) => None,
+                    None => covering_entry(soup, &exclusive_covers, package, at).map(|entry| entry.key.to_string()),
+                };
+                let status = match (entry, &covered_by) {
+                    (Some(entry), _) => assessment_status(entry, package, class, soup),
+                    (None, Some(_)) => Status::Covered,
+                    (None, None) => Status::Missing,
+                };
+                SoupItem {
+                    package,
+                    index: at,
+                    direct: reached.direct,
+                    kinds: reached.kinds.iter().copied().collect(),
+                    reached_from: reached.members.iter().map(|&member| graph.packages[member].name.clone()).collect(),
+                    class,
+                    entry,
+                    covered_by,
+                    status,
+                }
+            })
+            .collect();
+        items.sort_by(|a, b| (&a.package.name, &a.package.version).cmp(&(&b.package.name, &b.package.version)));
+        Self { items }
+    }
+}
+
+fn covering_entry<'s>(soup: &'s SoupFile, exclusive: &[(&'s Entry, Vec<bool>)], package: &Package, at: usize) -> Option<&'s Entry> {
+    soup.entries
+        .iter()
+        .find(|entry| matches!(&entry.covers, Covers::Crates(names) if names.contains(&package.name)))
+        .or_else(|| exclusive.iter().find(|(_, reachable)| !reachable[at]).map(|(entry, _)| *entry))
+}
+
+fn assessment_status(entry: &Entry, package: &Package, class: Class, soup: &SoupFile) -> Status {
+    let drifted = entry
+        .version
+        .as_ref()
+        .is_some_and(|assessed| rules::version_drifted(assessed, &package.version, soup.project.stale_on));
+    if drifted || rules::license_changed(entry, package) || rules::source_changed(entry, package) {
+        Status::Stale
+    } else if !rules::missing_fields(entry, class, &soup.project).is_empty() {
+        Status::Incomplete
+    } else {
+        Status::Assessed
+    }
+}

@@ -1,0 +1,78 @@
+//! Renderers: the same data as a terminal table, JSON, CSV, Markdown and trees.
+
+pub mod csv;
+pub mod json;
+pub mod markdown;
+pub mod table;
+pub mod why;
+
+use crate::graph::Package;
+use crate::inventory::{Inventory, SoupItem, Status};
+use crate::license::LicenseForm;
+
+/// The vendor as an assessor names it: the authors, then the repository.
+pub fn vendor(package: &Package) -> Option<String> {
+    let authors: Vec<&str> = package
+        .authors
+        .iter()
+        .map(|author| author.split('<').next().unwrap_or(author).trim())
+        .filter(|author| !author.is_empty())
+        .collect();
+    match (authors.is_empty(), &package.repository) {
+        (true, None) => None,
+        (true, Some(repository)) => Some(repository.clone()),
+        (false, None) => Some(authors.join(", ")),
+        (false, Some(repository)) => Some(format!("{} ({repository})", authors.join(", "))),
+    }
+}
+
+/// Remarks an assessor must see next to an item: native libraries, rewritten or
+/// invalid licences, licence files, coverage.
+pub fn notes(item: &SoupItem) -> Vec<String> {
+    let package = item.package;
+    let mut notes = Vec::new();
+    if let Some(links) = &package.links {
+        notes.push(format!("links native library `{links}`"));
+    }
+    match &package.license {
+        Some(license) if license.form == LicenseForm::Normalised => notes.push(format!("licence normalised from `{}`", license.raw)),
+        Some(license) if license.form == LicenseForm::Invalid => notes.push(format!("invalid SPDX licence: {}", license.problem.as_deref().unwrap_or("unknown"))),
+        None if package.license_file.is_some() => notes.push("licence only in a license-file".to_string()),
+        None => notes.push("no licence declared".to_string()),
+        _ => {}
+    }
+    if let Some(parent) = &item.covered_by {
+        notes.push(format!("covered by `{parent}`"));
+    }
+    notes
+}
+
+/// The licence column: the SPDX expression, else the licence file.
+pub fn license_text(package: &Package) -> String {
+    match (&package.license, &package.license_file) {
+        (Some(license), _) => license.expression.clone(),
+        (None, Some(file)) => format!("see {file}"),
+        (None, None) => "none".to_string(),
+    }
+}
+
+pub fn kinds_text(item: &SoupItem) -> String {
+    item.kinds.iter().map(|kind| kind.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+pub fn summary_line(inventory: &Inventory, soup_exists: bool) -> String {
+    let count = |status: Status| inventory.items.iter().filter(|item| item.status == status).count();
+    let mut line = format!(
+        "{} SOUP items: {} assessed, {} covered, {} incomplete, {} stale, {} missing\n",
+        inventory.items.len(),
+        count(Status::Assessed),
+        count(Status::Covered),
+        count(Status::Incomplete),
+        count(Status::Stale),
+        count(Status::Missing),
+    );
+    if !soup_exists {
+        line.push_str("no soup.toml yet: every item is missing and classes default to C; `cargo soup init` writes one\n");
+    }
+    line
+}

@@ -1,0 +1,299 @@
+//! `soup.toml`: the reviewed assessments, as a typed model. Parsing collects every
+//! problem of the file with its position (see `parse`); nothing here does I/O beyond
+//! reading the file.
+
+mod parse;
+
+use crate::date::{Date, Duration};
+use crate::diagnostic::Diagnostics;
+use crate::finding::{Code, Level};
+use crate::graph::DepKind;
+use crate::license::License;
+use crate::location::Location;
+use anyhow::{Context, Result};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::Path;
+
+pub use parse::parse;
+
+/// Any string value starting with this marks a field `init` left for a person to fill
+/// in: it counts as missing.
+pub const PLACEHOLDER: &str = "TODO";
+
+/// IEC 62304 software safety class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Class {
+    A,
+    B,
+    C,
+}
+
+impl Class {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "A" => Some(Class::A),
+            "B" => Some(Class::B),
+            "C" => Some(Class::C),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Class {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Class::A => "A",
+            Class::B => "B",
+            Class::C => "C",
+        })
+    }
+}
+
+/// The version change that invalidates an assessment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StaleOn {
+    Patch,
+    #[default]
+    Minor,
+    Major,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Require {
+    #[default]
+    Standard,
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RequirementKind {
+    Functional,
+    Performance,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DispositionStatus {
+    NotAffected,
+    Mitigated,
+    Accepted,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Support {
+    Active,
+    Limited,
+    None,
+}
+
+/// Which versions of a crate an entry assesses: all (`[soup.NAME]`) or one
+/// semver-compatible line (`[soup."NAME@1"]`, `[soup."NAME@0.3"]`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EntryKey {
+    pub name: String,
+    pub line: Option<VersionLine>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum VersionLine {
+    Major(u64),
+    ZeroMinor(u64),
+}
+
+impl VersionLine {
+    pub fn of(version: &semver::Version) -> Self {
+        if version.major == 0 {
+            VersionLine::ZeroMinor(version.minor)
+        } else {
+            VersionLine::Major(version.major)
+        }
+    }
+
+    pub fn matches(self, version: &semver::Version) -> bool {
+        self == Self::of(version)
+    }
+}
+
+impl fmt::Display for VersionLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VersionLine::Major(major) => write!(f, "{major}"),
+            VersionLine::ZeroMinor(minor) => write!(f, "0.{minor}"),
+        }
+    }
+}
+
+impl fmt::Display for EntryKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}@{line}", self.name),
+            None => f.write_str(&self.name),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Surveillance {
+    pub monitoring: Option<String>,
+    pub role: Option<String>,
+    pub interval: Option<Duration>,
+    pub triggers: Option<Vec<String>>,
+    pub update_strategy: Option<String>,
+    pub obsolescence: Option<String>,
+    pub support: Option<Support>,
+    pub end_of_support: Option<Date>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub name: Option<String>,
+    pub class: Option<Class>,
+    pub review_interval: Option<Duration>,
+    pub stale_on: StaleOn,
+    pub kinds: BTreeSet<DepKind>,
+    pub targets: Option<Vec<String>>,
+    pub advisory_max_age: Option<Duration>,
+    pub require: Require,
+    pub surveillance: Surveillance,
+}
+
+impl Default for Project {
+    fn default() -> Self {
+        Self {
+            name: None,
+            class: None,
+            review_interval: None,
+            stale_on: StaleOn::default(),
+            kinds: [DepKind::Normal, DepKind::Build].into_iter().collect(),
+            targets: None,
+            advisory_max_age: None,
+            require: Require::default(),
+            surveillance: Surveillance::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Covers {
+    Crates(Vec<String>),
+    /// `"*"`: every crate reached only through this item.
+    Exclusive,
+}
+
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    pub id: Option<String>,
+    pub kind: Option<RequirementKind>,
+    pub text: Option<String>,
+    pub verified_by: Vec<String>,
+    pub location: Location,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Anomalies {
+    pub reviewed: Option<Date>,
+    pub by: Option<String>,
+    pub sources: Vec<String>,
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Disposition {
+    pub id: String,
+    pub status: DispositionStatus,
+    pub rationale: Option<String>,
+    pub mitigation: Option<String>,
+    pub reviewed: Option<Date>,
+    pub by: Option<String>,
+    pub expires: Option<Date>,
+    pub location: Location,
+}
+
+#[derive(Debug, Clone)]
+pub struct Approval {
+    pub role: Option<String>,
+    pub name: Option<String>,
+    pub date: Option<Date>,
+    pub location: Location,
+}
+
+/// One `[soup.NAME]` entry (or the `[toolchain]` table).
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub key: EntryKey,
+    /// Where the entry's table starts.
+    pub location: Location,
+    pub version: Option<semver::Version>,
+    pub license: Option<License>,
+    pub vendor: Option<String>,
+    pub checksum: Option<String>,
+    pub class: Option<Class>,
+    pub class_rationale: Option<String>,
+    pub segregation: Option<String>,
+    pub covers: Covers,
+    pub prerequisites: Option<String>,
+    pub requirements: Vec<Requirement>,
+    pub anomalies: Anomalies,
+    pub verification_method: Option<String>,
+    pub surveillance: Surveillance,
+    pub advisories: Vec<Disposition>,
+    pub approvals: Vec<Approval>,
+    /// Fields (dotted, as in the file) that still hold a `TODO` placeholder.
+    pub placeholders: BTreeSet<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SoupFile {
+    /// The name used in messages and locations: relative to the workspace root where
+    /// the file lives inside it.
+    pub file: String,
+    pub project: Project,
+    pub software_items: BTreeMap<String, Option<Class>>,
+    pub policy: BTreeMap<Code, Level>,
+    pub entries: Vec<Entry>,
+    pub toolchain: Option<Entry>,
+}
+
+impl SoupFile {
+    /// Reads and validates a soup.toml; every problem of the file in one error.
+    pub fn read(path: &Path, display_name: &str) -> Result<Self> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))?;
+        parse(display_name, &text).map_err(anyhow::Error::new)
+    }
+
+    /// The class of a workspace member: its own entry, else the project class, else
+    /// C, the conservative choice until the system is classified.
+    pub fn member_class(&self, member: &str) -> Class {
+        self.software_items
+            .get(member)
+            .copied()
+            .flatten()
+            .or(self.project.class)
+            .unwrap_or(Class::C)
+    }
+
+    pub fn level(&self, code: Code) -> Level {
+        self.policy.get(&code).copied().unwrap_or(code.default_level())
+    }
+
+    /// The entry that assesses this version of a crate: one for its version line
+    /// (`name@1`) before one for every version (`name`).
+    pub fn entry_for(&self, name: &str, version: &semver::Version) -> Option<&Entry> {
+        let mut best = None;
+        for entry in self.entries.iter().filter(|entry| entry.key.name == name) {
+            match entry.key.line {
+                Some(line) if line.matches(version) => return Some(entry),
+                Some(_) => {}
+                None => best = Some(entry),
+            }
+        }
+        best
+    }
+}
+
+/// A parse that failed: all diagnostics of the file.
+pub type ParseError = Diagnostics;

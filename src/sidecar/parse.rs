@@ -1,0 +1,637 @@
+//! From soup.toml text to the model, collecting every problem with its position.
+
+use super::*;
+use crate::diagnostic::{Diagnostic, SourceText, nearest};
+use std::ops::Range;
+use toml_edit::{Item, TableLike};
+
+const TOP_KEYS: &[&str] = &["schema", "project", "software-items", "policy", "soup", "toolchain"];
+const PROJECT_KEYS: &[&str] = &[
+    "name",
+    "class",
+    "review-interval",
+    "stale-on",
+    "kinds",
+    "targets",
+    "advisory-max-age",
+    "require",
+    "surveillance",
+];
+const SURVEILLANCE_KEYS: &[&str] = &[
+    "monitoring",
+    "role",
+    "interval",
+    "triggers",
+    "update-strategy",
+    "obsolescence",
+    "support",
+    "end-of-support",
+];
+const SOFTWARE_ITEM_KEYS: &[&str] = &["class"];
+const ENTRY_KEYS: &[&str] = &[
+    "version",
+    "license",
+    "vendor",
+    "checksum",
+    "class",
+    "class-rationale",
+    "segregation",
+    "covers",
+    "prerequisites",
+    "requirements",
+    "anomalies",
+    "verification",
+    "surveillance",
+    "advisories",
+    "approvals",
+];
+const REQUIREMENT_KEYS: &[&str] = &["id", "kind", "text", "verified-by"];
+const ANOMALIES_KEYS: &[&str] = &["reviewed", "by", "sources", "summary"];
+const VERIFICATION_KEYS: &[&str] = &["method"];
+const DISPOSITION_KEYS: &[&str] = &["id", "status", "rationale", "mitigation", "reviewed", "by", "expires"];
+const APPROVAL_KEYS: &[&str] = &["role", "name", "date"];
+
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Parses and validates soup.toml text. `file` names it in diagnostics.
+pub fn parse(file: &str, text: &str) -> Result<SoupFile, ParseError> {
+    let source = SourceText::new(file, text);
+    let document = match toml_edit::Document::parse(text) {
+        Ok(document) => document,
+        Err(err) => {
+            let message = err.message().trim_end().to_string();
+            return Err(Diagnostics {
+                file: file.to_string(),
+                items: vec![source.diagnostic(
+                    err.span(),
+                    format!("{file} is not valid TOML: {message}"),
+                    Some("fix the syntax at the caret; https://toml.io describes the format".into()),
+                )],
+            });
+        }
+    };
+    let mut walker = Walker {
+        source: &source,
+        diagnostics: Vec::new(),
+        placeholders: BTreeSet::new(),
+        requirement_ids: BTreeMap::new(),
+    };
+    let soup_file = walker.file(document.as_table());
+    if walker.diagnostics.is_empty() {
+        Ok(soup_file)
+    } else {
+        walker.diagnostics.sort_by(|a, b| a.location.cmp(&b.location));
+        Err(Diagnostics {
+            file: file.to_string(),
+            items: walker.diagnostics,
+        })
+    }
+}
+
+/// A table as we read it: its items, where it starts, and its dotted name for messages.
+struct Table<'d> {
+    items: &'d dyn TableLike,
+    span: Option<Range<usize>>,
+    name: String,
+}
+
+struct Walker<'s, 't> {
+    source: &'s SourceText<'t>,
+    diagnostics: Vec<Diagnostic>,
+    /// Placeholder fields of the entry being read.
+    placeholders: BTreeSet<String>,
+    /// Requirement ids seen so far, with the line they are on.
+    requirement_ids: BTreeMap<String, usize>,
+}
+
+fn is_placeholder(text: &str) -> bool {
+    text.trim_start().starts_with(PLACEHOLDER)
+}
+
+impl<'d> Walker<'_, '_> {
+    fn error(&mut self, span: Option<Range<usize>>, message: impl Into<String>, help: Option<String>) {
+        let diagnostic = self.source.diagnostic(span, message, help);
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn location(&self, span: &Option<Range<usize>>) -> Location {
+        self.source.location(span.as_ref().map_or(0, |span| span.start))
+    }
+
+    fn table(&mut self, item: &'d Item, name: String) -> Option<Table<'d>> {
+        match item.as_table_like() {
+            Some(items) => Some(Table {
+                items,
+                span: item.span(),
+                name,
+            }),
+            None => {
+                self.error(
+                    item.span(),
+                    format!("`{name}` must be a table, found {}", item.type_name()),
+                    Some(format!("write it as a [{name}] section")),
+                );
+                None
+            }
+        }
+    }
+
+    fn check_keys(&mut self, table: &Table<'d>, known: &[&str]) {
+        for (key, _) in table.items.iter() {
+            if known.contains(&key) {
+                continue;
+            }
+            let span = table.items.get_key_value(key).and_then(|(key, _)| key.span());
+            let help = match nearest(key, known) {
+                Some(candidate) => format!("did you mean `{candidate}`?"),
+                None => format!("the keys of [{}] are: {}", table.name, known.join(", ")),
+            };
+            let place = if table.name.is_empty() {
+                "at the top level".to_string()
+            } else {
+                format!("in [{}]", table.name)
+            };
+            self.error(span, format!("unknown key `{key}` {place}"), Some(help));
+        }
+    }
+
+    fn type_error(&mut self, item: &Item, table: &Table<'d>, key: &str, expected: &str, example: &str) {
+        self.error(
+            item.span(),
+            format!("`{key}` in [{}] must be {expected}, found {}", table.name, item.type_name()),
+            Some(format!("for example: {key} = {example}")),
+        );
+    }
+
+    /// A string field; a `TODO` placeholder counts as absent and is remembered.
+    fn string(&mut self, table: &Table<'d>, key: &str) -> Option<String> {
+        let item = table.items.get(key)?;
+        match item.as_str() {
+            Some(text) if is_placeholder(text) => {
+                self.placeholder(table, key);
+                None
+            }
+            Some(text) if text.trim().is_empty() => None,
+            Some(text) => Some(text.to_string()),
+            None => {
+                self.type_error(item, table, key, "a string", "\"...\"");
+                None
+            }
+        }
+    }
+
+    fn placeholder(&mut self, table: &Table<'d>, key: &str) {
+        // Entry fields are named relative to the entry: `anomalies.by`, `class`.
+        let path = format!("{}.{key}", table.name);
+        let relative = path.splitn(3, '.').nth(2).map_or(key.to_string(), str::to_string);
+        let relative = if table.name == "toolchain" || table.name.starts_with("toolchain.") {
+            path.strip_prefix("toolchain.").unwrap_or(&path).to_string()
+        } else {
+            relative
+        };
+        self.placeholders.insert(relative);
+    }
+
+    /// A string with a closed set of values, parsed by `parse`.
+    fn choice<T>(&mut self, table: &Table<'d>, key: &str, names: &[&str], parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+        let item = table.items.get(key)?;
+        let text = self.string(table, key)?;
+        match parse(&text) {
+            Some(value) => Some(value),
+            None => {
+                let listed = names.iter().map(|name| format!("\"{name}\"")).collect::<Vec<_>>().join(", ");
+                let help = match nearest(&text, names) {
+                    Some(candidate) => format!("did you mean \"{candidate}\"? The values are {listed}"),
+                    None => format!("the values are {listed}"),
+                };
+                self.error(item.span(), format!("`{key}` in [{}] cannot be \"{text}\"", table.name), Some(help));
+                None
+            }
+        }
+    }
+
+    fn class(&mut self, table: &Table<'d>, key: &str) -> Option<Class> {
+        self.choice(table, key, &["A", "B", "C"], Class::parse)
+    }
+
+    fn duration(&mut self, table: &Table<'d>, key: &str) -> Option<Duration> {
+        let item = table.items.get(key)?;
+        let text = self.string(table, key)?;
+        match text.parse() {
+            Ok(duration) => Some(duration),
+            Err(problem) => {
+                self.error(item.span(), format!("`{key}` in [{}]: {problem}", table.name), None);
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, table: &Table<'d>, key: &str) -> Option<Date> {
+        let item = table.items.get(key)?;
+        if let Some(text) = item.as_str() {
+            if is_placeholder(text) {
+                self.placeholder(table, key);
+            } else {
+                let help = match text.parse::<Date>() {
+                    Ok(date) => format!("write the date without quotes: {key} = {date}"),
+                    Err(_) => format!("write a date without quotes, e.g. {key} = 2026-09-30"),
+                };
+                self.error(item.span(), format!("`{key}` in [{}] must be a TOML date, found a string", table.name), Some(help));
+            }
+            return None;
+        }
+        let datetime = item.as_datetime();
+        match datetime.and_then(|datetime| datetime.date.filter(|_| datetime.time.is_none() && datetime.offset.is_none())) {
+            Some(date) => Date::new(i32::from(date.year), date.month, date.day),
+            None => {
+                let found = if datetime.is_some() { "a date with a time" } else { item.type_name() };
+                self.error(
+                    item.span(),
+                    format!("`{key}` in [{}] must be a date (YYYY-MM-DD), found {found}", table.name),
+                    Some(format!("for example: {key} = 2026-09-30")),
+                );
+                None
+            }
+        }
+    }
+
+    /// An array of strings; `TODO` elements are placeholders.
+    fn strings(&mut self, table: &Table<'d>, key: &str) -> Option<Vec<String>> {
+        let item = table.items.get(key)?;
+        let Some(array) = item.as_array() else {
+            self.type_error(item, table, key, "an array of strings", "[\"...\"]");
+            return None;
+        };
+        let mut values = Vec::new();
+        for value in array.iter() {
+            match value.as_str() {
+                Some(text) if is_placeholder(text) => self.placeholder(table, key),
+                Some(text) => values.push(text.to_string()),
+                None => self.error(
+                    value.span(),
+                    format!("`{key}` in [{}] must hold strings only, found {}", table.name, value.type_name()),
+                    None,
+                ),
+            }
+        }
+        Some(values)
+    }
+
+    /// The tables of an array of tables, written either as `[[a.b]]` or as an inline
+    /// array of inline tables.
+    fn table_array(&mut self, table: &Table<'d>, key: &str) -> Vec<Table<'d>> {
+        let Some(item) = table.items.get(key) else { return Vec::new() };
+        let name = format!("{}.{key}", table.name);
+        if let Some(array) = item.as_array_of_tables() {
+            return array
+                .iter()
+                .map(|items| Table {
+                    items,
+                    span: items.span(),
+                    name: name.clone(),
+                })
+                .collect();
+        }
+        if let Some(array) = item.as_array() {
+            let mut tables = Vec::new();
+            for value in array.iter() {
+                match value.as_inline_table() {
+                    Some(items) => tables.push(Table {
+                        items,
+                        span: value.span(),
+                        name: name.clone(),
+                    }),
+                    None => self.error(value.span(), format!("`{key}` must hold tables, found {}", value.type_name()), Some(format!("write each as a [[{name}]] section"))),
+                }
+            }
+            return tables;
+        }
+        self.error(item.span(), format!("`{key}` in [{}] must be an array of tables, found {}", table.name, item.type_name()), Some(format!("write each as a [[{name}]] section")));
+        Vec::new()
+    }
+
+    fn sub_table(&mut self, table: &Table<'d>, key: &str, known: &[&str]) -> Option<Table<'d>> {
+        let item = table.items.get(key)?;
+        let sub = self.table(item, format!("{}.{key}", table.name))?;
+        self.check_keys(&sub, known);
+        Some(sub)
+    }
+
+    fn file(&mut self, root: &'d toml_edit::Table) -> SoupFile {
+        let top = Table {
+            items: root,
+            span: None,
+            name: String::new(),
+        };
+        self.check_keys(&top, TOP_KEYS);
+        if let Some(item) = root.get("schema") {
+            match item.as_integer() {
+                Some(SCHEMA_VERSION) => {}
+                Some(other) => self.error(item.span(), format!("schema {other} is not supported by this version of cargo soup"), Some(format!("this version reads schema = {SCHEMA_VERSION}; upgrade cargo soup to read newer files"))),
+                None => self.error(item.span(), format!("`schema` must be an integer, found {}", item.type_name()), Some(format!("schema = {SCHEMA_VERSION}"))),
+            }
+        }
+        let mut soup_file = SoupFile::default();
+        if let Some(project) = root.get("project").and_then(|item| self.table(item, "project".into())) {
+            soup_file.project = self.project(&project);
+        }
+        if let Some(items) = root.get("software-items").and_then(|item| self.table(item, "software-items".into())) {
+            for (name, item) in items.items.iter() {
+                if let Some(member) = self.table(item, format!("software-items.{name}")) {
+                    self.check_keys(&member, SOFTWARE_ITEM_KEYS);
+                    let class = self.class(&member, "class");
+                    soup_file.software_items.insert(name.to_string(), class);
+                }
+            }
+        }
+        if let Some(policy) = root.get("policy").and_then(|item| self.table(item, "policy".into())) {
+            soup_file.policy = self.policy(&policy);
+        }
+        if let Some(soup) = root.get("soup").and_then(|item| self.table(item, "soup".into())) {
+            for (key, item) in soup.items.iter() {
+                let key_span = soup.items.get_key_value(key).and_then(|(key, _)| key.span());
+                let Some(entry_key) = self.entry_key(key, key_span) else { continue };
+                if let Some(table) = self.table(item, format!("soup.{key}")) {
+                    let entry = self.entry(&table, entry_key);
+                    soup_file.entries.push(entry);
+                }
+            }
+        }
+        if let Some(item) = root.get("toolchain") {
+            if let Some(table) = self.table(item, "toolchain".into()) {
+                let key = EntryKey {
+                    name: "rust".into(),
+                    line: None,
+                };
+                soup_file.toolchain = Some(self.entry(&table, key));
+            }
+        }
+        soup_file.file = self.source.file.clone();
+        soup_file
+    }
+
+    fn project(&mut self, table: &Table<'d>) -> Project {
+        self.check_keys(table, PROJECT_KEYS);
+        let mut project = Project {
+            name: self.string(table, "name"),
+            class: self.class(table, "class"),
+            review_interval: self.duration(table, "review-interval"),
+            advisory_max_age: self.duration(table, "advisory-max-age"),
+            ..Project::default()
+        };
+        let stale_on = self.choice(table, "stale-on", &["patch", "minor", "major"], |text| match text {
+            "patch" => Some(StaleOn::Patch),
+            "minor" => Some(StaleOn::Minor),
+            "major" => Some(StaleOn::Major),
+            _ => None,
+        });
+        project.stale_on = stale_on.unwrap_or_default();
+        let require = self.choice(table, "require", &["standard", "all"], |text| match text {
+            "standard" => Some(Require::Standard),
+            "all" => Some(Require::All),
+            _ => None,
+        });
+        project.require = require.unwrap_or_default();
+        if let Some(kinds) = self.strings(table, "kinds") {
+            let item = table.items.get("kinds");
+            let mut parsed = BTreeSet::new();
+            for kind in kinds {
+                match DepKind::parse(&kind) {
+                    Some(kind) => {
+                        parsed.insert(kind);
+                    }
+                    None => self.error(item.and_then(Item::span), format!("`kinds` in [project] cannot hold \"{kind}\""), Some("the dependency kinds are \"normal\", \"build\" and \"dev\"".into())),
+                }
+            }
+            if parsed.is_empty() {
+                self.error(item.and_then(Item::span), "`kinds` in [project] is empty, so nothing would be SOUP", Some("kinds = [\"normal\", \"build\"]".into()));
+            }
+            project.kinds = parsed;
+        }
+        if let Some(targets) = self.strings(table, "targets") {
+            if targets.is_empty() {
+                self.error(table.items.get("targets").and_then(Item::span), "`targets` in [project] is empty, so no dependency would be in scope", Some("name the target triples the device ships for, or leave `targets` out for all".into()));
+            }
+            project.targets = Some(targets);
+        }
+        if let Some(surveillance) = self.sub_table(table, "surveillance", SURVEILLANCE_KEYS) {
+            project.surveillance = self.surveillance(&surveillance);
+        }
+        project
+    }
+
+    fn policy(&mut self, table: &Table<'d>) -> BTreeMap<Code, Level> {
+        let mut policy = BTreeMap::new();
+        for (key, _) in table.items.iter() {
+            let key_span = table.items.get_key_value(key).and_then(|(key, _)| key.span());
+            let Some(code) = Code::parse(key) else {
+                let help = match nearest(key, Code::NAMES) {
+                    Some(candidate) => format!("did you mean `{candidate}`?"),
+                    None => format!("the finding codes are: {}", Code::NAMES.join(", ")),
+                };
+                self.error(key_span, format!("unknown finding code `{key}` in [policy]"), Some(help));
+                continue;
+            };
+            if let Some(level) = self.choice(table, key, &Level::NAMES, Level::parse) {
+                policy.insert(code, level);
+            }
+        }
+        policy
+    }
+
+    fn entry_key(&mut self, key: &str, span: Option<Range<usize>>) -> Option<EntryKey> {
+        let (name, line) = match key.split_once('@') {
+            Some((name, selector)) => (name, Some(selector)),
+            None => (key, None),
+        };
+        let valid_name = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !valid_name {
+            self.error(span, format!("`{key}` is not a crate name"), Some("an entry is [soup.CRATE], or [soup.\"CRATE@MAJOR\"] / [soup.\"CRATE@0.MINOR\"] to hold two versions apart".into()));
+            return None;
+        }
+        let line = match line {
+            None => None,
+            Some(selector) => {
+                let parts: Vec<&str> = selector.split('.').collect();
+                let number = |text: &str| text.parse::<u64>().ok().filter(|_| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()));
+                let parsed = match parts.as_slice() {
+                    [major] => number(major).filter(|&major| major > 0).map(VersionLine::Major),
+                    ["0", minor] => number(minor).map(VersionLine::ZeroMinor),
+                    _ => None,
+                };
+                match parsed {
+                    Some(line) => Some(line),
+                    None => {
+                        self.error(span, format!("`{key}`: `@{selector}` is not a version line"), Some(format!("write \"{name}@MAJOR\" (e.g. \"{name}@1\") or, below 1.0, \"{name}@0.MINOR\" (e.g. \"{name}@0.3\")")));
+                        return None;
+                    }
+                }
+            }
+        };
+        Some(EntryKey {
+            name: name.to_string(),
+            line,
+        })
+    }
+
+    fn entry(&mut self, table: &Table<'d>, key: EntryKey) -> Entry {
+        self.check_keys(table, ENTRY_KEYS);
+        self.placeholders.clear();
+        let version = table.items.get("version").and_then(|item| {
+            let text = self.string(table, "version")?;
+            match semver::Version::parse(&text) {
+                Ok(version) => Some(version),
+                Err(err) => {
+                    self.error(item.span(), format!("`version` in [{}] is not a semantic version: {err}", table.name), Some("write the exact version that was assessed, e.g. version = \"1.0.128\"".into()));
+                    None
+                }
+            }
+        });
+        let license = table.items.get("license").and_then(|item| {
+            let text = self.string(table, "license")?;
+            let license = License::parse(&text);
+            if license.form == crate::license::LicenseForm::Invalid {
+                self.error(item.span(), format!("`license` in [{}] is not an SPDX expression: {}", table.name, license.problem.as_deref().unwrap_or("")), Some("write an SPDX expression such as \"MIT OR Apache-2.0\"; https://spdx.org/licenses lists the identifiers".into()));
+                return None;
+            }
+            Some(license)
+        });
+        let covers = match table.items.get("covers") {
+            None => Covers::Crates(Vec::new()),
+            Some(item) if item.as_str() == Some("*") => Covers::Exclusive,
+            Some(item) if item.as_array().is_some() => Covers::Crates(self.strings(table, "covers").unwrap_or_default()),
+            Some(item) => {
+                self.type_error(item, table, "covers", "a list of crate names or \"*\"", "[\"itoa\", \"ryu\"]");
+                Covers::Crates(Vec::new())
+            }
+        };
+        let mut entry = Entry {
+            key,
+            location: self.location(&table.span),
+            version,
+            license,
+            vendor: self.string(table, "vendor"),
+            checksum: self.string(table, "checksum"),
+            class: self.class(table, "class"),
+            class_rationale: self.string(table, "class-rationale"),
+            segregation: self.string(table, "segregation"),
+            covers,
+            prerequisites: self.string(table, "prerequisites"),
+            requirements: Vec::new(),
+            anomalies: Anomalies::default(),
+            verification_method: None,
+            surveillance: Surveillance::default(),
+            advisories: Vec::new(),
+            approvals: Vec::new(),
+            placeholders: BTreeSet::new(),
+        };
+        for requirement in self.table_array(table, "requirements") {
+            entry.requirements.push(self.requirement(&requirement));
+        }
+        if let Some(anomalies) = self.sub_table(table, "anomalies", ANOMALIES_KEYS) {
+            entry.anomalies = Anomalies {
+                reviewed: self.date(&anomalies, "reviewed"),
+                by: self.string(&anomalies, "by"),
+                sources: self.strings(&anomalies, "sources").unwrap_or_default(),
+                summary: self.string(&anomalies, "summary"),
+            };
+        }
+        if let Some(verification) = self.sub_table(table, "verification", VERIFICATION_KEYS) {
+            entry.verification_method = self.string(&verification, "method");
+        }
+        if let Some(surveillance) = self.sub_table(table, "surveillance", SURVEILLANCE_KEYS) {
+            entry.surveillance = self.surveillance(&surveillance);
+        }
+        for disposition in self.table_array(table, "advisories") {
+            if let Some(disposition) = self.disposition(&disposition) {
+                entry.advisories.push(disposition);
+            }
+        }
+        for approval in self.table_array(table, "approvals") {
+            self.check_keys(&approval, APPROVAL_KEYS);
+            entry.approvals.push(Approval {
+                role: self.string(&approval, "role"),
+                name: self.string(&approval, "name"),
+                date: self.date(&approval, "date"),
+                location: self.location(&approval.span),
+            });
+        }
+        entry.placeholders = std::mem::take(&mut self.placeholders);
+        entry
+    }
+
+    fn requirement(&mut self, table: &Table<'d>) -> Requirement {
+        self.check_keys(table, REQUIREMENT_KEYS);
+        let id = self.string(table, "id");
+        let location = self.location(&table.span);
+        if let Some(id) = &id {
+            if let Some(&first_line) = self.requirement_ids.get(id) {
+                let span = table.items.get("id").and_then(Item::span);
+                self.error(span, format!("requirement id `{id}` is used twice"), Some(format!("it is first used on line {first_line}; requirement ids trace requirements to evidence and must be unique")));
+            } else {
+                self.requirement_ids.insert(id.clone(), location.line);
+            }
+        }
+        Requirement {
+            id,
+            kind: self.choice(table, "kind", &["functional", "performance"], |text| match text {
+                "functional" => Some(RequirementKind::Functional),
+                "performance" => Some(RequirementKind::Performance),
+                _ => None,
+            }),
+            text: self.string(table, "text"),
+            verified_by: self.strings(table, "verified-by").unwrap_or_default(),
+            location,
+        }
+    }
+
+    fn disposition(&mut self, table: &Table<'d>) -> Option<Disposition> {
+        self.check_keys(table, DISPOSITION_KEYS);
+        let location = self.location(&table.span);
+        let id = self.string(table, "id");
+        let status = self.choice(table, "status", &["not-affected", "mitigated", "accepted"], |text| match text {
+            "not-affected" => Some(DispositionStatus::NotAffected),
+            "mitigated" => Some(DispositionStatus::Mitigated),
+            "accepted" => Some(DispositionStatus::Accepted),
+            _ => None,
+        });
+        let rationale = self.string(table, "rationale");
+        let mitigation = self.string(table, "mitigation");
+        let reviewed = self.date(table, "reviewed");
+        let by = self.string(table, "by");
+        let expires = self.date(table, "expires");
+        for (key, present) in [("id", id.is_some() || table.items.contains_key("id")), ("status", table.items.contains_key("status"))] {
+            if !present {
+                self.error(table.span.clone(), format!("this advisory disposition in [{}] has no `{key}`", table.name), Some("a disposition needs at least `id` (a RustSec, GHSA or CVE id) and `status` (\"not-affected\", \"mitigated\" or \"accepted\")".into()));
+            }
+        }
+        Some(Disposition {
+            id: id?,
+            status: status?,
+            rationale,
+            mitigation,
+            reviewed,
+            by,
+            expires,
+            location,
+        })
+    }
+
+    fn surveillance(&mut self, table: &Table<'d>) -> Surveillance {
+        Surveillance {
+            monitoring: self.string(table, "monitoring"),
+            role: self.string(table, "role"),
+            interval: self.duration(table, "interval"),
+            triggers: self.strings(table, "triggers"),
+            update_strategy: self.string(table, "update-strategy"),
+            obsolescence: self.string(table, "obsolescence"),
+            support: self.choice(table, "support", &["active", "limited", "none"], |text| match text {
+                "active" => Some(Support::Active),
+                "limited" => Some(Support::Limited),
+                "none" => Some(Support::None),
+                _ => None,
+            }),
+            end_of_support: self.date(table, "end-of-support"),
+        }
+    }
+}
