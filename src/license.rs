@@ -39,11 +39,11 @@ impl License {
         let (candidate, form) = match spdx::Expression::canonicalize(trimmed) {
             Ok(Some(canonical)) => (canonical, LicenseForm::Normalised),
             Ok(None) => (trimmed.to_string(), LicenseForm::Valid),
-            Err(err) => return Self::invalid(raw, err.to_string()),
+            Err(err) => return Self::invalid(raw, &err),
         };
         match spdx::Expression::parse_mode(&candidate, STRICT_BUT_DEPRECATED) {
             Ok(_) => Self::new(&candidate, raw, form, None),
-            Err(err) => Self::invalid(raw, err.to_string()),
+            Err(err) => Self::invalid(raw, &err),
         }
     }
 
@@ -56,10 +56,15 @@ impl License {
         }
     }
 
-    fn invalid(raw: &str, problem: String) -> Self {
-        // The spdx crate's message spans several lines with a caret; one line reads
-        // better in a table cell and a JSON field.
-        let problem = problem.split_whitespace().collect::<Vec<_>>().join(" ");
+    fn invalid(raw: &str, err: &spdx::ParseError) -> Self {
+        // The spdx crate's own message repeats the text with a caret line; a table cell
+        // or a JSON field wants one line.
+        let at = err.original.get(err.span.clone()).unwrap_or("").trim();
+        let problem = if at.is_empty() {
+            err.reason.to_string()
+        } else {
+            format!("{} `{at}`", err.reason)
+        };
         Self::new(raw.trim(), raw, LicenseForm::Invalid, Some(problem))
     }
 }
@@ -98,7 +103,7 @@ mod tests {
         let license = License::parse("Proprietary and secret");
         assert_eq!(license.form, LicenseForm::Invalid);
         assert_eq!(license.expression, "Proprietary and secret");
-        assert!(license.problem.is_some());
+        assert_eq!(license.problem.as_deref(), Some("unknown term `Proprietary`"));
         assert_eq!(License::parse("MIT OR (Apache-2.0").form, LicenseForm::Invalid);
     }
 }

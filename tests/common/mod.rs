@@ -1,0 +1,80 @@
+//! Helpers shared by the integration tests: run the real binary on fixture workspaces.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+}
+
+/// `cargo-soup` with colour off and no inherited NO_COLOR, so output is stable.
+pub fn soup() -> Command {
+    let mut command = assert_cmd::cargo::cargo_bin_cmd!("cargo-soup");
+    command.env_remove("NO_COLOR").env_remove("CARGO_SOUP_ADVISORY_DB");
+    command
+}
+
+/// `cargo-soup ARGS --manifest-path FIXTURE/Cargo.toml`.
+pub fn soup_on(manifest_dir: &Path, args: &[&str]) -> Command {
+    let mut command = soup();
+    command.args(args).arg("--manifest-path").arg(manifest_dir.join("Cargo.toml"));
+    command
+}
+
+pub fn stdout_of(command: &mut Command) -> String {
+    let output = command.output().expect("cargo-soup runs");
+    assert!(
+        output.status.success(),
+        "cargo-soup failed with {:?}:\n{}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("utf-8 output")
+}
+
+pub fn json_of(command: &mut Command) -> serde_json::Value {
+    serde_json::from_str(&stdout_of(command)).expect("valid JSON")
+}
+
+/// Copies a fixture into a fresh temporary folder, for tests that change files.
+pub fn copy_fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(&fixture(name), dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read fixture") {
+        let entry = entry.expect("dir entry");
+        let target = to.join(entry.file_name());
+        if entry.file_name() == "target" {
+            continue;
+        }
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
+
+/// The items of `list --format json` as (name, version) pairs.
+pub fn item_names(list: &serde_json::Value) -> Vec<String> {
+    list["items"]
+        .as_array()
+        .expect("items array")
+        .iter()
+        .map(|item| format!("{}@{}", item["name"].as_str().unwrap(), item["version"].as_str().unwrap()))
+        .collect()
+}
+
+pub fn item<'v>(list: &'v serde_json::Value, name: &str, version: &str) -> &'v serde_json::Value {
+    list["items"]
+        .as_array()
+        .expect("items array")
+        .iter()
+        .find(|item| item["name"] == name && item["version"] == version)
+        .unwrap_or_else(|| panic!("{name}@{version} not in the list"))
+}

@@ -1,0 +1,105 @@
+//! `cargo soup list` on the demo device workspace (real crates.io dependencies pinned in
+//! a committed Cargo.lock): every output format pinned, statuses and classes checked.
+
+mod common;
+
+use common::*;
+
+fn demo(args: &[&str]) -> String {
+    let mut all = vec!["list", "--locked"];
+    all.extend_from_slice(args);
+    stdout_of(&mut soup_on(&fixture("demo"), &all))
+}
+
+#[test]
+fn table_output_is_pinned() {
+    insta::assert_snapshot!(demo(&["--format", "table", "--color", "never"]));
+}
+
+#[test]
+fn json_output_is_pinned() {
+    insta::assert_snapshot!(demo(&["--format", "json"]));
+}
+
+#[test]
+fn csv_output_is_pinned() {
+    insta::assert_snapshot!(demo(&["--format", "csv"]));
+}
+
+#[test]
+fn markdown_output_is_pinned() {
+    insta::assert_snapshot!(demo(&["--format", "markdown"]));
+}
+
+#[test]
+fn csv_has_a_header_and_one_record_per_item() {
+    let csv = demo(&["--format", "csv"]);
+    let json: serde_json::Value = serde_json::from_str(&demo(&["--format", "json"])).unwrap();
+    let records: Vec<&str> = csv.split("\r\n").filter(|line| !line.is_empty()).collect();
+    assert!(records[0].starts_with("name,version,source,checksum,license"));
+    assert_eq!(records.len() - 1, json["items"].as_array().unwrap().len());
+    // Vendors with commas are quoted, so every record has the header's field count.
+    assert!(csv.contains("\"Alex Crichton, Josh Triplett, Sebastian Thiel (https://github.com/rust-lang/libz-sys)\""));
+}
+
+#[test]
+fn statuses_follow_the_demo_soup_toml() {
+    let list: serde_json::Value = serde_json::from_str(&demo(&["--format", "json"])).unwrap();
+    assert_eq!(item(&list, "serde_json", "1.0.140")["status"], "assessed");
+    assert_eq!(item(&list, "log", "0.4.27")["status"], "incomplete");
+    // Assessed at 1.2.1 under `bitflags@1`; 1.3.2 is a minor step with stale-on = "minor".
+    assert_eq!(item(&list, "bitflags", "1.3.2")["status"], "stale");
+    assert_eq!(item(&list, "bitflags", "1.3.2")["entry"], "bitflags@1");
+    // The `bitflags@1` entry does not assess bitflags 2.
+    assert_eq!(item(&list, "bitflags", "2.9.1")["status"], "missing");
+    assert_eq!(item(&list, "itoa", "1.0.19")["status"], "covered");
+    assert_eq!(item(&list, "itoa", "1.0.19")["covered_by"], "serde_json");
+}
+
+#[test]
+fn classes_native_libraries_and_checksums() {
+    let list: serde_json::Value = serde_json::from_str(&demo(&["--format", "json"])).unwrap();
+    // Reached from the class C dose engine and the class B ui: C.
+    assert_eq!(item(&list, "serde", "1.0.219")["class"], "C");
+    // Reached from ui only: B.
+    assert_eq!(item(&list, "bitflags", "1.3.2")["class"], "B");
+    assert_eq!(item(&list, "libz-sys", "1.1.22")["native_library"], "z");
+    assert_eq!(
+        item(&list, "serde_json", "1.0.140")["checksum"],
+        "20068b6e96dc6c9bd23e01df8827e6c7e1f2fddd43c21810382803c136b99373"
+    );
+    assert_eq!(item(&list, "cfg-if", "1.0.0")["license_raw"], "MIT/Apache-2.0");
+    assert_eq!(item(&list, "cfg-if", "1.0.0")["license"], "MIT OR Apache-2.0");
+    assert_eq!(item(&list, "checksum-lite", "0.2.0")["source"], "path+vendor/checksum-lite");
+    let names = item_names(&list);
+    for absent in ["pretty_assertions@1.4.1", "dose-engine@0.1.0", "ui@0.1.0"] {
+        assert!(!names.contains(&absent.to_string()), "{absent}");
+    }
+    // Windows-only, but no targets are set in the demo: every platform is in scope.
+    assert!(names.contains(&"windows-link@0.1.3".to_string()));
+}
+
+#[test]
+fn cargo_passes_soup_first_and_that_works_too() {
+    let direct = demo(&["--format", "json"]);
+    let mut via_cargo = soup();
+    via_cargo.args(["soup", "list", "--locked", "--format", "json", "--manifest-path"]).arg(fixture("demo").join("Cargo.toml"));
+    assert_eq!(stdout_of(&mut via_cargo), direct);
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let always = demo(&["--color", "always"]);
+    assert!(always.contains("\u{1b}["), "no ANSI escape with --color always");
+    let auto = demo(&[]);
+    assert!(!auto.contains("\u{1b}["), "ANSI escape when piped");
+    let mut no_color = soup_on(&fixture("demo"), &["list", "--locked"]);
+    no_color.env("NO_COLOR", "1");
+    assert!(!stdout_of(&mut no_color).contains("\u{1b}["));
+}
+
+#[test]
+fn quiet_drops_the_summary_line() {
+    assert!(demo(&[]).contains("22 SOUP items: 1 assessed, 3 covered, 1 incomplete, 1 stale, 16 missing"));
+    assert!(!demo(&["-q"]).contains("SOUP items:"));
+}
