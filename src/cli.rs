@@ -25,7 +25,9 @@ pub struct Cli {
 pub enum Command {
     /// The SOUP list: every SOUP item in scope with identification, safety class and
     /// assessment status.
-    #[command(after_help = "Examples:\n  cargo soup list\n  cargo soup list --format markdown > soup-list.md\n  cargo soup list --target thumbv7em-none-eabihf --format json\n  cargo soup list --why itoa")]
+    #[command(
+        after_help = "Examples:\n  cargo soup list\n  cargo soup list --format markdown > soup-list.md\n  cargo soup list --target thumbv7em-none-eabihf --format json\n  cargo soup list --why itoa"
+    )]
     List(ListArgs),
 }
 

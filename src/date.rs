@@ -49,7 +49,7 @@ impl Date {
         Self { year, month, day }
     }
 
-    pub fn add(self, duration: Duration) -> Self {
+    pub fn plus(self, duration: Duration) -> Self {
         match duration.unit {
             DurationUnit::Days => Self::from_days(self.days() + i64::from(duration.amount)),
             DurationUnit::Weeks => Self::from_days(self.days() + 7 * i64::from(duration.amount)),
@@ -95,7 +95,8 @@ impl FromStr for Date {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let expected = || format!("`{text}` is not a date; write it as YYYY-MM-DD, e.g. 2026-09-30");
         let mut parts = text.split('-');
-        let (Some(year), Some(month), Some(day), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        let (Some(year), Some(month), Some(day), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return Err(expected());
         };
         if year.len() != 4 || month.len() != 2 || day.len() != 2 {
@@ -138,8 +139,14 @@ impl FromStr for Duration {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let expected = || format!("`{text}` is not a duration; write a whole number and a unit: \"90d\", \"12w\", \"6m\" or \"1y\"");
-        let split = text.len().checked_sub(1).filter(|&at| text.is_char_boundary(at)).ok_or_else(expected)?;
+        let expected = || {
+            format!("`{text}` is not a duration; write a whole number and a unit: \"90d\", \"12w\", \"6m\" or \"1y\"")
+        };
+        let split = text
+            .len()
+            .checked_sub(1)
+            .filter(|&at| text.is_char_boundary(at))
+            .ok_or_else(expected)?;
         let (amount, unit) = text.split_at(split);
         let unit = match unit {
             "d" => DurationUnit::Days,
@@ -169,13 +176,30 @@ mod tests {
             assert_eq!(Date::from_days(days).days(), days);
         }
         assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
-        assert_eq!("2024-02-29".parse::<Date>().unwrap().days() + 1, "2024-03-01".parse::<Date>().unwrap().days());
+        assert_eq!(
+            "2024-02-29".parse::<Date>().unwrap().days() + 1,
+            "2024-03-01".parse::<Date>().unwrap().days()
+        );
     }
 
     #[test]
     fn parses_only_real_calendar_dates() {
-        assert_eq!("2026-09-30".parse::<Date>().unwrap(), Date { year: 2026, month: 9, day: 30 });
-        for bad in ["2026-02-29", "2026-13-01", "2026-9-30", "30.09.2026", "2026-09-30-1", ""] {
+        assert_eq!(
+            "2026-09-30".parse::<Date>().unwrap(),
+            Date {
+                year: 2026,
+                month: 9,
+                day: 30
+            }
+        );
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-9-30",
+            "30.09.2026",
+            "2026-09-30-1",
+            "",
+        ] {
             assert!(bad.parse::<Date>().is_err(), "{bad}");
         }
     }
@@ -183,10 +207,10 @@ mod tests {
     #[test]
     fn durations_add_calendar_units() {
         let start: Date = "2026-01-31".parse().unwrap();
-        assert_eq!(start.add("90d".parse().unwrap()).to_string(), "2026-05-01");
-        assert_eq!(start.add("2w".parse().unwrap()).to_string(), "2026-02-14");
-        assert_eq!(start.add("1m".parse().unwrap()).to_string(), "2026-02-28");
-        assert_eq!(start.add("1y".parse().unwrap()).to_string(), "2027-01-31");
+        assert_eq!(start.plus("90d".parse().unwrap()).to_string(), "2026-05-01");
+        assert_eq!(start.plus("2w".parse().unwrap()).to_string(), "2026-02-14");
+        assert_eq!(start.plus("1m".parse().unwrap()).to_string(), "2026-02-28");
+        assert_eq!(start.plus("1y".parse().unwrap()).to_string(), "2027-01-31");
         for bad in ["90", "d", "9x", "-1d", "0d", "1.5m", "", "é"] {
             assert!(bad.parse::<Duration>().is_err(), "{bad}");
         }

@@ -39,7 +39,12 @@ impl<'t> SourceText<'t> {
         }
     }
 
-    pub fn diagnostic(&self, span: Option<Range<usize>>, message: impl Into<String>, help: Option<String>) -> Diagnostic {
+    pub fn diagnostic(
+        &self,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) -> Diagnostic {
         let span = span.unwrap_or(0..0);
         let location = self.location(span.start);
         let line_text = self.index.line_text(self.text, location.line).to_string();
@@ -107,6 +112,8 @@ impl std::error::Error for Diagnostics {}
 pub fn nearest<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
     known
         .iter()
+        // One-letter values (classes) are never a typo of each other worth naming.
+        .filter(|candidate| candidate.len() > 2)
         .map(|candidate| (edit_distance(word, candidate), *candidate))
         .filter(|(distance, candidate)| *distance <= (candidate.len().max(word.len()) / 3).max(1))
         .min()

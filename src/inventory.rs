@@ -66,7 +66,12 @@ impl<'g> Inventory<'g> {
             .filter(|entry| entry.covers == Covers::Exclusive)
             .filter_map(|entry| {
                 let parents: Vec<usize> = (0..graph.packages.len())
-                    .filter(|&at| in_scope(at) && soup.entry_for(&graph.packages[at].name, &graph.packages[at].version).is_some_and(|own| std::ptr::eq(own, entry)))
+                    .filter(|&at| {
+                        in_scope(at)
+                            && soup
+                                .entry_for(&graph.packages[at].name, &graph.packages[at].version)
+                                .is_some_and(|own| std::ptr::eq(own, entry))
+                    })
                     .collect();
                 (!parents.is_empty()).then(|| (entry, scope::reachable_avoiding(graph, scope, &parents)))
             })
@@ -98,7 +103,11 @@ impl<'g> Inventory<'g> {
                     index: at,
                     direct: reached.direct,
                     kinds: reached.kinds.iter().copied().collect(),
-                    reached_from: reached.members.iter().map(|&member| graph.packages[member].name.clone()).collect(),
+                    reached_from: reached
+                        .members
+                        .iter()
+                        .map(|&member| graph.packages[member].name.clone())
+                        .collect(),
                     class,
                     entry,
                     covered_by,
@@ -111,11 +120,21 @@ impl<'g> Inventory<'g> {
     }
 }
 
-fn covering_entry<'s>(soup: &'s SoupFile, exclusive: &[(&'s Entry, Vec<bool>)], package: &Package, at: usize) -> Option<&'s Entry> {
+fn covering_entry<'s>(
+    soup: &'s SoupFile,
+    exclusive: &[(&'s Entry, Vec<bool>)],
+    package: &Package,
+    at: usize,
+) -> Option<&'s Entry> {
     soup.entries
         .iter()
         .find(|entry| matches!(&entry.covers, Covers::Crates(names) if names.contains(&package.name)))
-        .or_else(|| exclusive.iter().find(|(_, reachable)| !reachable[at]).map(|(entry, _)| *entry))
+        .or_else(|| {
+            exclusive
+                .iter()
+                .find(|(_, reachable)| !reachable[at])
+                .map(|(entry, _)| *entry)
+        })
 }
 
 fn assessment_status(entry: &Entry, package: &Package, class: Class, soup: &SoupFile) -> Status {

@@ -1,16 +1,16 @@
 //! `cargo soup`: the SOUP list, assessments and audit of a Rust workspace for
 //! IEC 62304. The binary is a thin shell over `run`.
 
+pub mod cli;
+pub mod commands;
 pub mod date;
 pub mod diagnostic;
 pub mod finding;
 pub mod graph;
+pub mod inventory;
 pub mod license;
 pub mod location;
-pub mod sidecar;
-pub mod inventory;
-pub mod rules;
-pub mod cli;
-pub mod commands;
 pub mod render;
+pub mod rules;
+pub mod sidecar;
 pub mod workspace;

@@ -78,7 +78,10 @@ mod tests {
         let license = License::parse("MIT OR Apache-2.0");
         assert_eq!(license.expression, "MIT OR Apache-2.0");
         assert_eq!(license.form, LicenseForm::Valid);
-        assert_eq!(License::parse("Apache-2.0 WITH LLVM-exception").form, LicenseForm::Valid);
+        assert_eq!(
+            License::parse("Apache-2.0 WITH LLVM-exception").form,
+            LicenseForm::Valid
+        );
         // A deprecated identifier is rewritten to the one that replaced it.
         assert_eq!(License::parse("GPL-2.0").expression, "GPL-2.0-only");
     }

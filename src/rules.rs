@@ -41,13 +41,22 @@ pub fn missing_fields(entry: &Entry, class: Class, project: &Project) -> Vec<Str
         }
         let own = &entry.surveillance;
         let default = &project.surveillance;
-        need(own.monitoring.is_some() || default.monitoring.is_some(), "surveillance.monitoring");
+        need(
+            own.monitoring.is_some() || default.monitoring.is_some(),
+            "surveillance.monitoring",
+        );
         need(own.role.is_some() || default.role.is_some(), "surveillance.role");
-        need(own.interval.is_some() || default.interval.is_some(), "surveillance.interval");
+        need(
+            own.interval.is_some() || default.interval.is_some(),
+            "surveillance.interval",
+        );
     }
     if at_least(Class::C) {
         need(
-            entry.approvals.iter().any(|approval| approval.name.is_some() && approval.date.is_some()),
+            entry
+                .approvals
+                .iter()
+                .any(|approval| approval.name.is_some() && approval.date.is_some()),
             "approvals",
         );
     }
@@ -110,8 +119,15 @@ mod tests {
             ("1.0.0", "1.0.0", [false, false, false]),
         ];
         for (assessed, locked, expected) in cases {
-            for (stale_on, expected) in [StaleOn::Patch, StaleOn::Minor, StaleOn::Major].into_iter().zip(expected) {
-                assert_eq!(version_drifted(&version(assessed), &version(locked), stale_on), expected, "{assessed} -> {locked} {stale_on:?}");
+            for (stale_on, expected) in [StaleOn::Patch, StaleOn::Minor, StaleOn::Major]
+                .into_iter()
+                .zip(expected)
+            {
+                assert_eq!(
+                    version_drifted(&version(assessed), &version(locked), stale_on),
+                    expected,
+                    "{assessed} -> {locked} {stale_on:?}"
+                );
             }
         }
     }
@@ -126,7 +142,15 @@ mod tests {
         let (entry, project) = entry("version = \"1.0.0\"\nlicense = \"MIT\"\nclass = \"A\"\n");
         assert!(missing_fields(&entry, Class::A, &project).is_empty());
         let missing = missing_fields(&entry, Class::C, &project);
-        for field in ["class-rationale", "requirements (functional)", "prerequisites", "anomalies.reviewed", "verification.method", "surveillance.role", "approvals"] {
+        for field in [
+            "class-rationale",
+            "requirements (functional)",
+            "prerequisites",
+            "anomalies.reviewed",
+            "verification.method",
+            "surveillance.role",
+            "approvals",
+        ] {
             assert!(missing.contains(&field.to_string()), "{field} in {missing:?}");
         }
     }

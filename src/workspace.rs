@@ -22,7 +22,11 @@ impl Workspace {
     pub fn load(args: &GlobalArgs) -> Result<Self> {
         // Checked before cargo runs, so a typo in soup.toml is reported without waiting
         // for the graph.
-        let explicit_soup = args.soup_file.as_ref().map(|path| read_soup(path, &path.display().to_string())).transpose()?;
+        let explicit_soup = args
+            .soup_file
+            .as_ref()
+            .map(|path| read_soup(path, &path.display().to_string()))
+            .transpose()?;
         let graph = Graph::load(&MetadataOptions {
             manifest_path: args.manifest_path.clone(),
             features: args.features.clone(),
@@ -32,10 +36,13 @@ impl Workspace {
             offline: args.offline,
             frozen: args.frozen,
         })?;
-        let soup_path = args.soup_file.clone().unwrap_or_else(|| graph.workspace_root.join("soup.toml"));
+        let soup_path = args
+            .soup_file
+            .clone()
+            .unwrap_or_else(|| graph.workspace_root.join("soup.toml"));
         let (soup, soup_exists) = match explicit_soup {
             Some(soup) => (soup, true),
-            None if soup_path.exists() => (read_soup(&soup_path, "soup.toml")?, true),
+            None if soup_path.exists() => (read_soup(&soup_path, &display_path(&soup_path))?, true),
             None => (SoupFile::default(), false),
         };
         let targets = if args.targets.is_empty() {
@@ -46,7 +53,12 @@ impl Workspace {
         let scope = Scope {
             kinds: soup.project.kinds.clone(),
             targets: targets
-                .map(|triples| triples.iter().map(|triple| TargetCfg::for_triple(triple)).collect::<Result<Vec<_>>>())
+                .map(|triples| {
+                    triples
+                        .iter()
+                        .map(|triple| TargetCfg::for_triple(triple))
+                        .collect::<Result<Vec<_>>>()
+                })
                 .transpose()?,
         };
         Ok(Self {
@@ -61,7 +73,21 @@ impl Workspace {
 
 fn read_soup(path: &Path, display_name: &str) -> Result<SoupFile> {
     if !path.exists() {
-        anyhow::bail!("--soup-file {}: no such file; run `cargo soup init` to create one, or fix the path", path.display());
+        anyhow::bail!(
+            "--soup-file {}: no such file; run `cargo soup init` to create one, or fix the path",
+            path.display()
+        );
     }
     SoupFile::read(path, display_name)
+}
+
+/// A path as the user can open it from where they are: relative to the current folder
+/// when it lies below it.
+pub fn display_path(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
 }

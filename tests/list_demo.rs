@@ -70,7 +70,10 @@ fn classes_native_libraries_and_checksums() {
     );
     assert_eq!(item(&list, "cfg-if", "1.0.0")["license_raw"], "MIT/Apache-2.0");
     assert_eq!(item(&list, "cfg-if", "1.0.0")["license"], "MIT OR Apache-2.0");
-    assert_eq!(item(&list, "checksum-lite", "0.2.0")["source"], "path+vendor/checksum-lite");
+    assert_eq!(
+        item(&list, "checksum-lite", "0.2.0")["source"],
+        "path+vendor/checksum-lite"
+    );
     let names = item_names(&list);
     for absent in ["pretty_assertions@1.4.1", "dose-engine@0.1.0", "ui@0.1.0"] {
         assert!(!names.contains(&absent.to_string()), "{absent}");
@@ -83,7 +86,9 @@ fn classes_native_libraries_and_checksums() {
 fn cargo_passes_soup_first_and_that_works_too() {
     let direct = demo(&["--format", "json"]);
     let mut via_cargo = soup();
-    via_cargo.args(["soup", "list", "--locked", "--format", "json", "--manifest-path"]).arg(fixture("demo").join("Cargo.toml"));
+    via_cargo
+        .args(["soup", "list", "--locked", "--format", "json", "--manifest-path"])
+        .arg(fixture("demo").join("Cargo.toml"));
     assert_eq!(stdout_of(&mut via_cargo), direct);
 }
 

@@ -52,7 +52,10 @@ fn build_dependency_is_in_scope_with_its_kind() {
     let helper = item(&list, "build-helper", "0.3.0");
     assert_eq!(helper["kinds"], serde_json::json!(["build"]));
     assert_eq!(helper["direct"], true);
-    assert_eq!(item(&list, "normal-dep", "1.0.0")["kinds"], serde_json::json!(["normal"]));
+    assert_eq!(
+        item(&list, "normal-dep", "1.0.0")["kinds"],
+        serde_json::json!(["normal"])
+    );
 }
 
 #[test]
@@ -67,7 +70,12 @@ fn target_flag_keeps_only_dependencies_active_on_that_triple() {
     assert!(!thumb.contains(&"linux-only@1.0.0".to_string()));
     assert!(!thumb.contains(&"win-only@1.0.0".to_string()));
 
-    let both = item_names(&scope_list(&["--target", "thumbv7em-none-eabihf", "--target", "x86_64-pc-windows-msvc"]));
+    let both = item_names(&scope_list(&[
+        "--target",
+        "thumbv7em-none-eabihf",
+        "--target",
+        "x86_64-pc-windows-msvc",
+    ]));
     assert!(both.contains(&"thumb-only@1.0.0".to_string()));
     assert!(both.contains(&"win-only@1.0.0".to_string()));
     assert!(!both.contains(&"linux-only@1.0.0".to_string()));
@@ -92,17 +100,29 @@ fn project_kinds_narrow_or_widen_the_scope() {
     assert!(normal_only.contains(&"normal-dep@1.0.0".to_string()));
 
     let with_dev = scope_list_with("[project]\nkinds = [\"normal\", \"build\", \"dev\"]\n", &[]);
-    assert_eq!(item(&with_dev, "test-helper", "1.0.0")["kinds"], serde_json::json!(["dev"]));
+    assert_eq!(
+        item(&with_dev, "test-helper", "1.0.0")["kinds"],
+        serde_json::json!(["dev"])
+    );
     // Reached only through a dev-dependency, so the whole path is `dev`.
-    assert_eq!(item(&with_dev, "test-only-leaf", "1.0.0")["kinds"], serde_json::json!(["dev"]));
+    assert_eq!(
+        item(&with_dev, "test-only-leaf", "1.0.0")["kinds"],
+        serde_json::json!(["dev"])
+    );
     assert_eq!(item(&with_dev, "test-only-leaf", "1.0.0")["direct"], false);
 }
 
 #[test]
 fn two_versions_of_one_crate_are_two_items() {
     let list = scope_list(&[]);
-    assert_eq!(item(&list, "twin", "1.0.0")["reached_from"], serde_json::json!(["app", "tool"]));
-    assert_eq!(item(&list, "twin", "2.0.0")["reached_from"], serde_json::json!(["tool"]));
+    assert_eq!(
+        item(&list, "twin", "1.0.0")["reached_from"],
+        serde_json::json!(["app", "tool"])
+    );
+    assert_eq!(
+        item(&list, "twin", "2.0.0")["reached_from"],
+        serde_json::json!(["tool"])
+    );
 }
 
 #[test]
@@ -142,8 +162,19 @@ fn every_key_is_present_and_empty_ones_are_null() {
     assert_eq!(list["schema_version"], 1);
     let leaf = item(&list, "leaf", "0.1.0");
     for key in [
-        "name", "version", "source", "checksum", "license", "repository", "direct", "kinds", "reached_from", "class",
-        "covered_by", "native_library", "status",
+        "name",
+        "version",
+        "source",
+        "checksum",
+        "license",
+        "repository",
+        "direct",
+        "kinds",
+        "reached_from",
+        "class",
+        "covered_by",
+        "native_library",
+        "status",
     ] {
         assert!(leaf.get(key).is_some(), "{key} missing");
     }
@@ -160,9 +191,15 @@ fn why_prints_paths_from_members_like_cargo_tree_invert() {
         tree,
         "leaf v0.1.0\n└── normal-dep v1.0.0\n    └── app v0.1.0 (workspace member)\n        └── tool v0.1.0 (workspace member)\n"
     );
-    let build = stdout_of(&mut soup_on(&fixture("scope"), &["list", "--why", "build-helper@0.3.0", "--offline"]));
+    let build = stdout_of(&mut soup_on(
+        &fixture("scope"),
+        &["list", "--why", "build-helper@0.3.0", "--offline"],
+    ));
     assert!(build.contains("app v0.1.0 [build] (workspace member)"), "{build}");
-    let out_of_scope = stdout_of(&mut soup_on(&fixture("scope"), &["list", "--why", "test-helper", "--offline"]));
+    let out_of_scope = stdout_of(&mut soup_on(
+        &fixture("scope"),
+        &["list", "--why", "test-helper", "--offline"],
+    ));
     assert!(out_of_scope.contains("not in scope"), "{out_of_scope}");
 }
 
@@ -180,5 +217,8 @@ fn why_names_versions_and_unknown_crates_clearly() {
 
 #[test]
 fn scope_json_output_is_pinned() {
-    insta::assert_snapshot!(stdout_of(&mut soup_on(&fixture("scope"), &["list", "--format", "json", "--locked", "--offline"])));
+    insta::assert_snapshot!(stdout_of(&mut soup_on(
+        &fixture("scope"),
+        &["list", "--format", "json", "--locked", "--offline"]
+    )));
 }

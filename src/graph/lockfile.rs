@@ -25,8 +25,12 @@ impl Lockfile {
     /// write one, and then there is simply no checksum to report.
     pub fn read(path: &Path) -> Result<Self> {
         match std::fs::read_to_string(path) {
-            Ok(text) => Self::parse(&text)
-                .with_context(|| format!("{} is not a lockfile Cargo wrote; run `cargo update --workspace` to regenerate it", path.display())),
+            Ok(text) => Self::parse(&text).with_context(|| {
+                format!(
+                    "{} is not a lockfile Cargo wrote; run `cargo update --workspace` to regenerate it",
+                    path.display()
+                )
+            }),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
             Err(err) => Err(err).with_context(|| format!("could not read {}", path.display())),
         }
@@ -42,12 +46,13 @@ impl Lockfile {
                 let (Some(name), Some(version)) = (field("name"), field("version")) else {
                     continue;
                 };
-                let line = entry
-                    .span()
-                    .map_or(0, |span| index.line_col(text, span.start).0);
+                let line = entry.span().map_or(0, |span| index.line_col(text, span.start).0);
                 packages.insert(
                     (name, version, field("source")),
-                    LockedPackage { checksum: field("checksum"), line },
+                    LockedPackage {
+                        checksum: field("checksum"),
+                        line,
+                    },
                 );
             }
         }
@@ -55,7 +60,9 @@ impl Lockfile {
         // `"checksum NAME VERSION (SOURCE)" = "HASH"` under `[metadata]`.
         if let Some(metadata) = document.get("metadata").and_then(|item| item.as_table()) {
             for (key, value) in metadata.iter() {
-                let Some(rest) = key.strip_prefix("checksum ") else { continue };
+                let Some(rest) = key.strip_prefix("checksum ") else {
+                    continue;
+                };
                 let mut parts = rest.splitn(3, ' ');
                 let (Some(name), Some(version), Some(source)) = (parts.next(), parts.next(), parts.next()) else {
                     continue;
@@ -100,7 +107,10 @@ mod tests {
             "[[package]]\nname = \"itoa\"\nversion = \"0.4.8\"\nsource = \"{REGISTRY}\"\n\n[metadata]\n\"checksum itoa 0.4.8 ({REGISTRY})\" = \"def\"\n"
         );
         let lock = Lockfile::parse(&text).unwrap();
-        assert_eq!(lock.get("itoa", "0.4.8", Some(REGISTRY)).unwrap().checksum.as_deref(), Some("def"));
+        assert_eq!(
+            lock.get("itoa", "0.4.8", Some(REGISTRY)).unwrap().checksum.as_deref(),
+            Some("def")
+        );
     }
 
     #[test]

@@ -112,7 +112,10 @@ impl Source {
     pub fn display(&self) -> String {
         match self {
             Source::Registry { id } if id == CRATES_IO || id == CRATES_IO_SPARSE => "crates.io".into(),
-            Source::Registry { id } => id.trim_start_matches("registry+").trim_start_matches("sparse+").to_string(),
+            Source::Registry { id } => id
+                .trim_start_matches("registry+")
+                .trim_start_matches("sparse+")
+                .to_string(),
             Source::Git { url, commit, .. } => format!("git {url} @ {}", &commit[..commit.len().min(10)]),
             Source::Path { path } => format!("path {path}"),
         }
@@ -138,11 +141,7 @@ impl Source {
 fn relative_path(path: &Path, base: &Path) -> String {
     let path_parts: Vec<_> = path.components().collect();
     let base_parts: Vec<_> = base.components().collect();
-    let common = path_parts
-        .iter()
-        .zip(&base_parts)
-        .take_while(|(a, b)| a == b)
-        .count();
+    let common = path_parts.iter().zip(&base_parts).take_while(|(a, b)| a == b).count();
     if common == 0 {
         return path.display().to_string();
     }
@@ -237,9 +236,13 @@ impl Graph {
                 .map(|(_, flag)| flag.to_string())
                 .collect::<Vec<_>>(),
         );
-        let metadata = command.exec().map_err(metadata_error)?;
-        let lock_path = metadata.workspace_root.as_std_path().join("Cargo.lock");
-        let lockfile = Lockfile::read(&lock_path)?;
+        let metadata = command.exec().map_err(|err| match err {
+            cargo_metadata::Error::CargoMetadata { stderr } => metadata_error(&stderr),
+            other => {
+                anyhow::Error::new(other).context("could not run `cargo metadata`; is cargo on PATH (or $CARGO set)?")
+            }
+        })?;
+        let lockfile = Lockfile::read(&metadata.workspace_root.as_std_path().join("Cargo.lock"))?;
         Ok(Self::from_metadata(metadata, &lockfile))
     }
 
@@ -256,6 +259,8 @@ impl Graph {
             .map(|resolve| resolve.nodes.iter().map(|node| (&node.id, &node.features)).collect())
             .unwrap_or_default();
         let member_ids: std::collections::HashSet<_> = metadata.workspace_members.iter().collect();
+        // A few licence strings cover most of the ecosystem; parse each once.
+        let mut licenses: HashMap<&str, License> = HashMap::new();
 
         let packages: Vec<Package> = metadata
             .packages
@@ -274,7 +279,10 @@ impl Graph {
                     checksum: locked.and_then(|locked| locked.checksum.clone()),
                     lock_line: locked.map(|locked| locked.line),
                     source,
-                    license: package.license.as_deref().map(License::parse),
+                    license: package
+                        .license
+                        .as_deref()
+                        .map(|text| licenses.entry(text).or_insert_with(|| License::parse(text)).clone()),
                     license_file: package.license_file.as_ref().map(|file| file.to_string()),
                     repository: package.repository.clone(),
                     authors: package.authors.clone(),
@@ -340,21 +348,16 @@ fn check_manifest_path(path: &Path) -> Result<()> {
     Ok(())
 }
 
-fn metadata_error(err: cargo_metadata::Error) -> anyhow::Error {
-    match err {
-        cargo_metadata::Error::CargoMetadata { stderr } => {
-            let stderr = stderr.trim();
-            let hint = if stderr.contains("--locked") || stderr.contains("needs to be updated") {
-                "\nCargo.lock is out of date: run `cargo update --workspace` (or `cargo generate-lockfile`), commit the lockfile, and try again."
-            } else if stderr.contains("could not find `Cargo.toml`") {
-                "\nRun cargo soup inside a Cargo workspace, or point --manifest-path at its Cargo.toml."
-            } else {
-                ""
-            };
-            anyhow::anyhow!("`cargo metadata` failed:\n{stderr}{hint}")
-        }
-        other => anyhow::Error::new(other).context("could not run `cargo metadata`; is cargo on PATH (or $CARGO set)?"),
-    }
+fn metadata_error(stderr: &str) -> anyhow::Error {
+    let stderr = stderr.trim();
+    let hint = if stderr.contains("--locked") || stderr.contains("needs to be updated") {
+        "\nCargo.lock is out of date: run `cargo update --workspace` (or `cargo generate-lockfile`), commit the lockfile, and try again."
+    } else if stderr.contains("could not find `Cargo.toml`") {
+        "\nRun cargo soup inside a Cargo workspace, or point --manifest-path at its Cargo.toml."
+    } else {
+        ""
+    };
+    anyhow::anyhow!("`cargo metadata` failed:\n{stderr}{hint}")
 }
 
 #[cfg(test)]
@@ -380,7 +383,12 @@ mod tests {
         assert_eq!(git.id(), "git+https://github.com/o/r?branch=main#0123456789abcdef");
         assert_eq!(git.display(), "git https://github.com/o/r @ 0123456789");
         let path = Source::from_cargo(None, Path::new("/w/vendor/lib/Cargo.toml"), root);
-        assert_eq!(path, Source::Path { path: "../vendor/lib".into() });
+        assert_eq!(
+            path,
+            Source::Path {
+                path: "../vendor/lib".into()
+            }
+        );
         assert_eq!(path.lock_id(), None);
         let registry = Source::from_cargo(Some(CRATES_IO), Path::new("/r/Cargo.toml"), root);
         assert_eq!(registry.display(), "crates.io");

@@ -62,10 +62,16 @@ fn builtin_cfgs(info: &cfg_expr::targets::TargetInfo) -> Vec<Cfg> {
     // bare metal), and dependency cfgs are written against what rustc prints.
     let os = info.os.as_ref().map_or("none", |os| os.as_str());
     cfgs.push(key_value("target_os", os));
-    cfgs.push(key_value("target_env", info.env.as_ref().map_or("", |env| env.as_str())));
+    cfgs.push(key_value(
+        "target_env",
+        info.env.as_ref().map_or("", |env| env.as_str()),
+    ));
     let vendor = info.vendor.as_ref().map_or("unknown", |vendor| vendor.as_str());
     cfgs.push(key_value("target_vendor", vendor));
-    cfgs.push(key_value("target_abi", info.abi.as_ref().map_or("", |abi| abi.as_str())));
+    cfgs.push(key_value(
+        "target_abi",
+        info.abi.as_ref().map_or("", |abi| abi.as_str()),
+    ));
     for family in info.families.iter() {
         cfgs.push(key_value("target_family", family.as_str()));
         // `unix` and `windows` are also bare names, as in `cfg(unix)`.

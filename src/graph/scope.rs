@@ -103,7 +103,12 @@ pub fn reachable_avoiding(graph: &Graph, scope: &Scope, avoid: &[usize]) -> Vec<
         // Marked as visited so the walk never enters it.
         reachable[at] = true;
     }
-    let mut queue: VecDeque<usize> = graph.members.iter().copied().filter(|&member| !avoid.contains(&member)).collect();
+    let mut queue: VecDeque<usize> = graph
+        .members
+        .iter()
+        .copied()
+        .filter(|&member| !avoid.contains(&member))
+        .collect();
     for &member in &queue {
         reachable[member] = true;
     }

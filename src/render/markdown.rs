@@ -4,7 +4,9 @@ use super::{license_text, notes, vendor};
 use crate::inventory::Inventory;
 
 fn cell(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('|', "\\|").replace(['\n', '\r'], " ")
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
 }
 
 pub fn list(inventory: &Inventory) -> String {

@@ -35,8 +35,13 @@ pub fn notes(item: &SoupItem) -> Vec<String> {
         notes.push(format!("links native library `{links}`"));
     }
     match &package.license {
-        Some(license) if license.form == LicenseForm::Normalised => notes.push(format!("licence normalised from `{}`", license.raw)),
-        Some(license) if license.form == LicenseForm::Invalid => notes.push(format!("invalid SPDX licence: {}", license.problem.as_deref().unwrap_or("unknown"))),
+        Some(license) if license.form == LicenseForm::Normalised => {
+            notes.push(format!("licence normalised from `{}`", license.raw))
+        }
+        Some(license) if license.form == LicenseForm::Invalid => notes.push(format!(
+            "invalid SPDX licence: {}",
+            license.problem.as_deref().unwrap_or("unknown")
+        )),
         None if package.license_file.is_some() => notes.push("licence only in a license-file".to_string()),
         None => notes.push("no licence declared".to_string()),
         _ => {}
@@ -57,7 +62,11 @@ pub fn license_text(package: &Package) -> String {
 }
 
 pub fn kinds_text(item: &SoupItem) -> String {
-    item.kinds.iter().map(|kind| kind.as_str()).collect::<Vec<_>>().join(", ")
+    item.kinds
+        .iter()
+        .map(|kind| kind.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn summary_line(inventory: &Inventory, soup_exists: bool) -> String {
@@ -72,7 +81,9 @@ pub fn summary_line(inventory: &Inventory, soup_exists: bool) -> String {
         count(Status::Missing),
     );
     if !soup_exists {
-        line.push_str("no soup.toml yet: every item is missing and classes default to C; `cargo soup init` writes one\n");
+        line.push_str(
+            "no soup.toml yet: every item is missing and classes default to C; `cargo soup init` writes one\n",
+        );
     }
     line
 }

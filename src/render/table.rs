@@ -18,7 +18,16 @@ pub fn list(inventory: &Inventory, color: bool) -> String {
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(["SOUP item", "Version", "Source", "Licence", "Class", "Kind", "Status", "Notes"]);
+        .set_header([
+            "SOUP item",
+            "Version",
+            "Source",
+            "Licence",
+            "Class",
+            "Kind",
+            "Status",
+            "Notes",
+        ]);
     if color {
         table.enforce_styling();
     }
@@ -28,7 +37,11 @@ pub fn list(inventory: &Inventory, color: bool) -> String {
         if color {
             status = status.fg(status_color(item.status));
         }
-        let kind = format!("{}{}", super::kinds_text(item), if item.direct { ", direct" } else { "" });
+        let kind = format!(
+            "{}{}",
+            super::kinds_text(item),
+            if item.direct { ", direct" } else { "" }
+        );
         table.add_row(vec![
             Cell::new(&package.name),
             Cell::new(package.version.to_string()),

@@ -24,9 +24,14 @@ pub fn tree(graph: &Graph, scope: &Scope, spec: &str) -> Result<String> {
             .map(|package| package.version.to_string())
             .collect();
         if versions.is_empty() {
-            bail!("--why {spec}: no package named `{name}` in the dependency graph; `cargo soup list` shows the SOUP items");
+            bail!(
+                "--why {spec}: no package named `{name}` in the dependency graph; `cargo soup list` shows the SOUP items"
+            );
         }
-        bail!("--why {spec}: `{name}` is locked at {} only; name one of those versions or leave the version out", versions.join(", "));
+        bail!(
+            "--why {spec}: `{name}` is locked at {} only; name one of those versions or leave the version out",
+            versions.join(", ")
+        );
     }
     let reach = scope::walk(graph, scope);
     // Parents by child, over in-scope edges from packages that are themselves reached.
@@ -43,7 +48,10 @@ pub fn tree(graph: &Graph, scope: &Scope, spec: &str) -> Result<String> {
         }
     }
     for list in &mut parents {
-        list.sort_by(|a, b| (&graph.packages[a.0].name, &graph.packages[a.0].version).cmp(&(&graph.packages[b.0].name, &graph.packages[b.0].version)));
+        list.sort_by(|a, b| {
+            (&graph.packages[a.0].name, &graph.packages[a.0].version)
+                .cmp(&(&graph.packages[b.0].name, &graph.packages[b.0].version))
+        });
     }
     let mut out = String::new();
     for (number, &at) in matches.iter().enumerate() {
@@ -52,7 +60,11 @@ pub fn tree(graph: &Graph, scope: &Scope, spec: &str) -> Result<String> {
         }
         let package = &graph.packages[at];
         if graph.packages[at].is_member {
-            let _ = writeln!(out, "{} v{} is a workspace member, not SOUP", package.name, package.version);
+            let _ = writeln!(
+                out,
+                "{} v{} is a workspace member, not SOUP",
+                package.name, package.version
+            );
             continue;
         }
         if !reach[at].in_scope() {
@@ -61,7 +73,12 @@ pub fn tree(graph: &Graph, scope: &Scope, spec: &str) -> Result<String> {
                 "{} v{} is in the dependency graph but not in scope: no member reaches it through the dependency kinds ({}) and targets in scope",
                 package.name,
                 package.version,
-                scope.kinds.iter().map(|kind| kind.as_str()).collect::<Vec<_>>().join(", ")
+                scope
+                    .kinds
+                    .iter()
+                    .map(|kind| kind.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
             continue;
         }
@@ -72,7 +89,14 @@ pub fn tree(graph: &Graph, scope: &Scope, spec: &str) -> Result<String> {
     Ok(out)
 }
 
-fn print_parents(graph: &Graph, parents: &[Vec<(usize, BTreeSet<DepKind>)>], at: usize, prefix: &str, printed: &mut BTreeSet<usize>, out: &mut String) {
+fn print_parents(
+    graph: &Graph,
+    parents: &[Vec<(usize, BTreeSet<DepKind>)>],
+    at: usize,
+    prefix: &str,
+    printed: &mut BTreeSet<usize>,
+    out: &mut String,
+) {
     let list = &parents[at];
     for (number, (parent, kinds)) in list.iter().enumerate() {
         let last = number + 1 == list.len();
@@ -80,7 +104,10 @@ fn print_parents(graph: &Graph, parents: &[Vec<(usize, BTreeSet<DepKind>)>], at:
         let kind_note = if kinds.contains(&DepKind::Normal) {
             String::new()
         } else {
-            format!(" [{}]", kinds.iter().map(|kind| kind.as_str()).collect::<Vec<_>>().join(", "))
+            format!(
+                " [{}]",
+                kinds.iter().map(|kind| kind.as_str()).collect::<Vec<_>>().join(", ")
+            )
         };
         let member_note = if package.is_member { " (workspace member)" } else { "" };
         let seen = !printed.insert(*parent);
@@ -90,7 +117,11 @@ fn print_parents(graph: &Graph, parents: &[Vec<(usize, BTreeSet<DepKind>)>], at:
             if last { "└── " } else { "├── " },
             package.name,
             package.version,
-            if seen && !parents[*parent].is_empty() { " (*)" } else { "" }
+            if seen && !parents[*parent].is_empty() {
+                " (*)"
+            } else {
+                ""
+            }
         );
         if !seen {
             let child_prefix = format!("{prefix}{}", if last { "    " } else { "│   " });

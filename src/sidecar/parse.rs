@@ -75,6 +75,7 @@ pub fn parse(file: &str, text: &str) -> Result<SoupFile, ParseError> {
         diagnostics: Vec::new(),
         placeholders: BTreeSet::new(),
         requirement_ids: BTreeMap::new(),
+        entry_prefix: String::new(),
     };
     let soup_file = walker.file(document.as_table());
     if walker.diagnostics.is_empty() {
@@ -102,6 +103,8 @@ struct Walker<'s, 't> {
     placeholders: BTreeSet<String>,
     /// Requirement ids seen so far, with the line they are on.
     requirement_ids: BTreeMap<String, usize>,
+    /// `soup.KEY.` (or `toolchain.`) of the entry being read.
+    entry_prefix: String,
 }
 
 fn is_placeholder(text: &str) -> bool {
@@ -158,7 +161,11 @@ impl<'d> Walker<'_, '_> {
     fn type_error(&mut self, item: &Item, table: &Table<'d>, key: &str, expected: &str, example: &str) {
         self.error(
             item.span(),
-            format!("`{key}` in [{}] must be {expected}, found {}", table.name, item.type_name()),
+            format!(
+                "`{key}` in [{}] must be {expected}, found {}",
+                table.name,
+                item.type_name()
+            ),
             Some(format!("for example: {key} = {example}")),
         );
     }
@@ -181,30 +188,39 @@ impl<'d> Walker<'_, '_> {
     }
 
     fn placeholder(&mut self, table: &Table<'d>, key: &str) {
-        // Entry fields are named relative to the entry: `anomalies.by`, `class`.
+        // Named relative to the entry, as `audit` reports them: `class`, `anomalies.by`.
         let path = format!("{}.{key}", table.name);
-        let relative = path.splitn(3, '.').nth(2).map_or(key.to_string(), str::to_string);
-        let relative = if table.name == "toolchain" || table.name.starts_with("toolchain.") {
-            path.strip_prefix("toolchain.").unwrap_or(&path).to_string()
-        } else {
-            relative
-        };
-        self.placeholders.insert(relative);
+        let relative = path.strip_prefix(&self.entry_prefix).unwrap_or(&path);
+        self.placeholders.insert(relative.to_string());
     }
 
     /// A string with a closed set of values, parsed by `parse`.
-    fn choice<T>(&mut self, table: &Table<'d>, key: &str, names: &[&str], parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+    fn choice<T>(
+        &mut self,
+        table: &Table<'d>,
+        key: &str,
+        names: &[&str],
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Option<T> {
         let item = table.items.get(key)?;
         let text = self.string(table, key)?;
         match parse(&text) {
             Some(value) => Some(value),
             None => {
-                let listed = names.iter().map(|name| format!("\"{name}\"")).collect::<Vec<_>>().join(", ");
+                let listed = names
+                    .iter()
+                    .map(|name| format!("\"{name}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 let help = match nearest(&text, names) {
                     Some(candidate) => format!("did you mean \"{candidate}\"? The values are {listed}"),
                     None => format!("the values are {listed}"),
                 };
-                self.error(item.span(), format!("`{key}` in [{}] cannot be \"{text}\"", table.name), Some(help));
+                self.error(
+                    item.span(),
+                    format!("`{key}` in [{}] cannot be \"{text}\"", table.name),
+                    Some(help),
+                );
                 None
             }
         }
@@ -236,15 +252,27 @@ impl<'d> Walker<'_, '_> {
                     Ok(date) => format!("write the date without quotes: {key} = {date}"),
                     Err(_) => format!("write a date without quotes, e.g. {key} = 2026-09-30"),
                 };
-                self.error(item.span(), format!("`{key}` in [{}] must be a TOML date, found a string", table.name), Some(help));
+                self.error(
+                    item.span(),
+                    format!("`{key}` in [{}] must be a TOML date, found a string", table.name),
+                    Some(help),
+                );
             }
             return None;
         }
         let datetime = item.as_datetime();
-        match datetime.and_then(|datetime| datetime.date.filter(|_| datetime.time.is_none() && datetime.offset.is_none())) {
+        match datetime.and_then(|datetime| {
+            datetime
+                .date
+                .filter(|_| datetime.time.is_none() && datetime.offset.is_none())
+        }) {
             Some(date) => Date::new(i32::from(date.year), date.month, date.day),
             None => {
-                let found = if datetime.is_some() { "a date with a time" } else { item.type_name() };
+                let found = if datetime.is_some() {
+                    "a date with a time"
+                } else {
+                    item.type_name()
+                };
                 self.error(
                     item.span(),
                     format!("`{key}` in [{}] must be a date (YYYY-MM-DD), found {found}", table.name),
@@ -269,7 +297,11 @@ impl<'d> Walker<'_, '_> {
                 Some(text) => values.push(text.to_string()),
                 None => self.error(
                     value.span(),
-                    format!("`{key}` in [{}] must hold strings only, found {}", table.name, value.type_name()),
+                    format!(
+                        "`{key}` in [{}] must hold strings only, found {}",
+                        table.name,
+                        value.type_name()
+                    ),
                     None,
                 ),
             }
@@ -280,7 +312,9 @@ impl<'d> Walker<'_, '_> {
     /// The tables of an array of tables, written either as `[[a.b]]` or as an inline
     /// array of inline tables.
     fn table_array(&mut self, table: &Table<'d>, key: &str) -> Vec<Table<'d>> {
-        let Some(item) = table.items.get(key) else { return Vec::new() };
+        let Some(item) = table.items.get(key) else {
+            return Vec::new();
+        };
         let name = format!("{}.{key}", table.name);
         if let Some(array) = item.as_array_of_tables() {
             return array
@@ -301,12 +335,24 @@ impl<'d> Walker<'_, '_> {
                         span: value.span(),
                         name: name.clone(),
                     }),
-                    None => self.error(value.span(), format!("`{key}` must hold tables, found {}", value.type_name()), Some(format!("write each as a [[{name}]] section"))),
+                    None => self.error(
+                        value.span(),
+                        format!("`{key}` must hold tables, found {}", value.type_name()),
+                        Some(format!("write each as a [[{name}]] section")),
+                    ),
                 }
             }
             return tables;
         }
-        self.error(item.span(), format!("`{key}` in [{}] must be an array of tables, found {}", table.name, item.type_name()), Some(format!("write each as a [[{name}]] section")));
+        self.error(
+            item.span(),
+            format!(
+                "`{key}` in [{}] must be an array of tables, found {}",
+                table.name,
+                item.type_name()
+            ),
+            Some(format!("write each as a [[{name}]] section")),
+        );
         Vec::new()
     }
 
@@ -327,15 +373,28 @@ impl<'d> Walker<'_, '_> {
         if let Some(item) = root.get("schema") {
             match item.as_integer() {
                 Some(SCHEMA_VERSION) => {}
-                Some(other) => self.error(item.span(), format!("schema {other} is not supported by this version of cargo soup"), Some(format!("this version reads schema = {SCHEMA_VERSION}; upgrade cargo soup to read newer files"))),
-                None => self.error(item.span(), format!("`schema` must be an integer, found {}", item.type_name()), Some(format!("schema = {SCHEMA_VERSION}"))),
+                Some(other) => self.error(
+                    item.span(),
+                    format!("schema {other} is not supported by this version of cargo soup"),
+                    Some(format!(
+                        "this version reads schema = {SCHEMA_VERSION}; upgrade cargo soup to read newer files"
+                    )),
+                ),
+                None => self.error(
+                    item.span(),
+                    format!("`schema` must be an integer, found {}", item.type_name()),
+                    Some(format!("schema = {SCHEMA_VERSION}")),
+                ),
             }
         }
         let mut soup_file = SoupFile::default();
         if let Some(project) = root.get("project").and_then(|item| self.table(item, "project".into())) {
             soup_file.project = self.project(&project);
         }
-        if let Some(items) = root.get("software-items").and_then(|item| self.table(item, "software-items".into())) {
+        if let Some(items) = root
+            .get("software-items")
+            .and_then(|item| self.table(item, "software-items".into()))
+        {
             for (name, item) in items.items.iter() {
                 if let Some(member) = self.table(item, format!("software-items.{name}")) {
                     self.check_keys(&member, SOFTWARE_ITEM_KEYS);
@@ -350,21 +409,24 @@ impl<'d> Walker<'_, '_> {
         if let Some(soup) = root.get("soup").and_then(|item| self.table(item, "soup".into())) {
             for (key, item) in soup.items.iter() {
                 let key_span = soup.items.get_key_value(key).and_then(|(key, _)| key.span());
-                let Some(entry_key) = self.entry_key(key, key_span) else { continue };
+                let Some(entry_key) = self.entry_key(key, key_span) else {
+                    continue;
+                };
                 if let Some(table) = self.table(item, format!("soup.{key}")) {
                     let entry = self.entry(&table, entry_key);
                     soup_file.entries.push(entry);
                 }
             }
         }
-        if let Some(item) = root.get("toolchain") {
-            if let Some(table) = self.table(item, "toolchain".into()) {
-                let key = EntryKey {
-                    name: "rust".into(),
-                    line: None,
-                };
-                soup_file.toolchain = Some(self.entry(&table, key));
-            }
+        if let Some(table) = root
+            .get("toolchain")
+            .and_then(|item| self.table(item, "toolchain".into()))
+        {
+            let key = EntryKey {
+                name: "rust".into(),
+                line: None,
+            };
+            soup_file.toolchain = Some(self.entry(&table, key));
         }
         soup_file.file = self.source.file.clone();
         soup_file
@@ -400,17 +462,29 @@ impl<'d> Walker<'_, '_> {
                     Some(kind) => {
                         parsed.insert(kind);
                     }
-                    None => self.error(item.and_then(Item::span), format!("`kinds` in [project] cannot hold \"{kind}\""), Some("the dependency kinds are \"normal\", \"build\" and \"dev\"".into())),
+                    None => self.error(
+                        item.and_then(Item::span),
+                        format!("`kinds` in [project] cannot hold \"{kind}\""),
+                        Some("the dependency kinds are \"normal\", \"build\" and \"dev\"".into()),
+                    ),
                 }
             }
             if parsed.is_empty() {
-                self.error(item.and_then(Item::span), "`kinds` in [project] is empty, so nothing would be SOUP", Some("kinds = [\"normal\", \"build\"]".into()));
+                self.error(
+                    item.and_then(Item::span),
+                    "`kinds` in [project] is empty, so nothing would be SOUP",
+                    Some("kinds = [\"normal\", \"build\"]".into()),
+                );
             }
             project.kinds = parsed;
         }
         if let Some(targets) = self.strings(table, "targets") {
             if targets.is_empty() {
-                self.error(table.items.get("targets").and_then(Item::span), "`targets` in [project] is empty, so no dependency would be in scope", Some("name the target triples the device ships for, or leave `targets` out for all".into()));
+                self.error(
+                    table.items.get("targets").and_then(Item::span),
+                    "`targets` in [project] is empty, so no dependency would be in scope",
+                    Some("name the target triples the device ships for, or leave `targets` out for all".into()),
+                );
             }
             project.targets = Some(targets);
         }
@@ -429,7 +503,11 @@ impl<'d> Walker<'_, '_> {
                     Some(candidate) => format!("did you mean `{candidate}`?"),
                     None => format!("the finding codes are: {}", Code::NAMES.join(", ")),
                 };
-                self.error(key_span, format!("unknown finding code `{key}` in [policy]"), Some(help));
+                self.error(
+                    key_span,
+                    format!("unknown finding code `{key}` in [policy]"),
+                    Some(help),
+                );
                 continue;
             };
             if let Some(level) = self.choice(table, key, &Level::NAMES, Level::parse) {
@@ -453,7 +531,11 @@ impl<'d> Walker<'_, '_> {
             None => None,
             Some(selector) => {
                 let parts: Vec<&str> = selector.split('.').collect();
-                let number = |text: &str| text.parse::<u64>().ok().filter(|_| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()));
+                let number = |text: &str| {
+                    text.parse::<u64>()
+                        .ok()
+                        .filter(|_| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
+                };
                 let parsed = match parts.as_slice() {
                     [major] => number(major).filter(|&major| major > 0).map(VersionLine::Major),
                     ["0", minor] => number(minor).map(VersionLine::ZeroMinor),
@@ -477,12 +559,17 @@ impl<'d> Walker<'_, '_> {
     fn entry(&mut self, table: &Table<'d>, key: EntryKey) -> Entry {
         self.check_keys(table, ENTRY_KEYS);
         self.placeholders.clear();
+        self.entry_prefix = format!("{}.", table.name);
         let version = table.items.get("version").and_then(|item| {
             let text = self.string(table, "version")?;
             match semver::Version::parse(&text) {
                 Ok(version) => Some(version),
                 Err(err) => {
-                    self.error(item.span(), format!("`version` in [{}] is not a semantic version: {err}", table.name), Some("write the exact version that was assessed, e.g. version = \"1.0.128\"".into()));
+                    self.error(
+                        item.span(),
+                        format!("`version` in [{}] is not a semantic version: {err}", table.name),
+                        Some("write the exact version that was assessed, e.g. version = \"1.0.128\"".into()),
+                    );
                     None
                 }
             }
@@ -499,9 +586,17 @@ impl<'d> Walker<'_, '_> {
         let covers = match table.items.get("covers") {
             None => Covers::Crates(Vec::new()),
             Some(item) if item.as_str() == Some("*") => Covers::Exclusive,
-            Some(item) if item.as_array().is_some() => Covers::Crates(self.strings(table, "covers").unwrap_or_default()),
+            Some(item) if item.as_array().is_some() => {
+                Covers::Crates(self.strings(table, "covers").unwrap_or_default())
+            }
             Some(item) => {
-                self.type_error(item, table, "covers", "a list of crate names or \"*\"", "[\"itoa\", \"ryu\"]");
+                self.type_error(
+                    item,
+                    table,
+                    "covers",
+                    "a list of crate names or \"*\"",
+                    "[\"itoa\", \"ryu\"]",
+                );
                 Covers::Crates(Vec::new())
             }
         };
@@ -589,18 +684,26 @@ impl<'d> Walker<'_, '_> {
         self.check_keys(table, DISPOSITION_KEYS);
         let location = self.location(&table.span);
         let id = self.string(table, "id");
-        let status = self.choice(table, "status", &["not-affected", "mitigated", "accepted"], |text| match text {
-            "not-affected" => Some(DispositionStatus::NotAffected),
-            "mitigated" => Some(DispositionStatus::Mitigated),
-            "accepted" => Some(DispositionStatus::Accepted),
-            _ => None,
-        });
+        let status = self.choice(
+            table,
+            "status",
+            &["not-affected", "mitigated", "accepted"],
+            |text| match text {
+                "not-affected" => Some(DispositionStatus::NotAffected),
+                "mitigated" => Some(DispositionStatus::Mitigated),
+                "accepted" => Some(DispositionStatus::Accepted),
+                _ => None,
+            },
+        );
         let rationale = self.string(table, "rationale");
         let mitigation = self.string(table, "mitigation");
         let reviewed = self.date(table, "reviewed");
         let by = self.string(table, "by");
         let expires = self.date(table, "expires");
-        for (key, present) in [("id", id.is_some() || table.items.contains_key("id")), ("status", table.items.contains_key("status"))] {
+        for (key, present) in [
+            ("id", id.is_some() || table.items.contains_key("id")),
+            ("status", table.items.contains_key("status")),
+        ] {
             if !present {
                 self.error(table.span.clone(), format!("this advisory disposition in [{}] has no `{key}`", table.name), Some("a disposition needs at least `id` (a RustSec, GHSA or CVE id) and `status` (\"not-affected\", \"mitigated\" or \"accepted\")".into()));
             }
@@ -632,6 +735,85 @@ impl<'d> Walker<'_, '_> {
                 _ => None,
             }),
             end_of_support: self.date(table, "end-of-support"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_named_relative_to_their_entry() {
+        let text = "[soup.\"foo@0.3\"]\nclass = \"TODO\"\n[soup.\"foo@0.3\".anomalies]\nby = \"TODO: name\"\nreviewed = \"TODO\"\n[toolchain]\nprerequisites = \"TODO\"\n";
+        let file = parse("soup.toml", text).unwrap();
+        let entry = &file.entries[0];
+        assert_eq!(entry.key.line, Some(VersionLine::ZeroMinor(3)));
+        assert_eq!(
+            entry.placeholders.iter().collect::<Vec<_>>(),
+            ["anomalies.by", "anomalies.reviewed", "class"]
+        );
+        let toolchain = file.toolchain.as_ref().unwrap();
+        assert_eq!(toolchain.placeholders.iter().collect::<Vec<_>>(), ["prerequisites"]);
+    }
+
+    #[test]
+    fn the_full_spec_example_parses() {
+        let text = include_str!("../../fixtures/soup-toml/spec-example.toml");
+        let file = parse("soup.toml", text).unwrap_or_else(|err| panic!("{err}"));
+        let entry = &file.entries[0];
+        assert_eq!(entry.key.name, "serde_json");
+        assert_eq!(entry.requirements.len(), 2);
+        assert_eq!(entry.advisories[0].status, DispositionStatus::NotAffected);
+        assert_eq!(entry.surveillance.support, Some(Support::Active));
+        assert_eq!(file.project.targets.as_ref().unwrap().len(), 2);
+        assert_eq!(file.level(Code::Unmaintained), Level::Deny);
+        assert_eq!(file.member_class("ui"), Class::B);
+        assert_eq!(file.member_class("other"), Class::C);
+        assert!(file.toolchain.is_some());
+    }
+
+    fn errors(text: &str) -> Vec<String> {
+        parse("soup.toml", text)
+            .unwrap_err()
+            .items
+            .iter()
+            .map(|d| format!("{}:{} {}", d.location.line, d.location.column, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn bad_values_are_located() {
+        assert_eq!(
+            errors("[project]\nreview-interval = \"90x\"\n")[0],
+            "2:19 `review-interval` in [project]: `90x` is not a duration; write a whole number and a unit: \"90d\", \"12w\", \"6m\" or \"1y\""
+        );
+        assert_eq!(errors("[soup.a.anomalies]\nreviewed = 2026-02-30\n").len(), 1);
+        assert_eq!(errors("[soup.\"a@0\"]\n")[0], "1:7 `a@0`: `@0` is not a version line");
+        assert_eq!(
+            errors("[soup.a]\nlicense = \"Foo Bar\"\n")[0],
+            "2:11 `license` in [soup.a] is not an SPDX expression: unknown term `Foo`"
+        );
+        let duplicate = errors("[[soup.a.requirements]]\nid = \"R1\"\n[[soup.b.requirements]]\nid = \"R1\"\n");
+        assert_eq!(duplicate, ["4:6 requirement id `R1` is used twice"]);
+        assert_eq!(
+            errors("schema = 2\n")[0],
+            "1:10 schema 2 is not supported by this version of cargo soup"
+        );
+    }
+
+    #[test]
+    fn the_parser_never_panics_on_mangled_input() {
+        // Every prefix and every single-byte deletion of a full file: a cheap, exhaustive
+        // stand-in for fuzzing the walker over truncated and malformed documents.
+        let text = include_str!("../../fixtures/soup-toml/spec-example.toml");
+        let boundaries: Vec<usize> = (0..=text.len()).filter(|&at| text.is_char_boundary(at)).collect();
+        for &end in &boundaries {
+            let _ = parse("soup.toml", &text[..end]);
+        }
+        for pair in boundaries.windows(2) {
+            let mangled = format!("{}{}", &text[..pair[0]], &text[pair[1]..]);
+            let _ = parse("soup.toml", &mangled);
         }
     }
 }

@@ -18,7 +18,10 @@ pub fn soup() -> Command {
 /// `cargo-soup ARGS --manifest-path FIXTURE/Cargo.toml`.
 pub fn soup_on(manifest_dir: &Path, args: &[&str]) -> Command {
     let mut command = soup();
-    command.args(args).arg("--manifest-path").arg(manifest_dir.join("Cargo.toml"));
+    command
+        .args(args)
+        .arg("--manifest-path")
+        .arg(manifest_dir.join("Cargo.toml"));
     command
 }
 
@@ -66,7 +69,13 @@ pub fn item_names(list: &serde_json::Value) -> Vec<String> {
         .as_array()
         .expect("items array")
         .iter()
-        .map(|item| format!("{}@{}", item["name"].as_str().unwrap(), item["version"].as_str().unwrap()))
+        .map(|item| {
+            format!(
+                "{}@{}",
+                item["name"].as_str().unwrap(),
+                item["version"].as_str().unwrap()
+            )
+        })
         .collect()
 }
 
