@@ -50,16 +50,22 @@ impl Workspace {
         } else {
             Some(args.targets.clone())
         };
+        let targets = targets
+            .map(|triples| {
+                triples
+                    .iter()
+                    .map(|triple| TargetCfg::for_triple(triple))
+                    .collect::<Result<Vec<_>>>()
+            })
+            .transpose()?;
+        let host = match &targets {
+            Some(_) => Some(TargetCfg::for_triple(env!("CARGO_SOUP_HOST"))?),
+            None => None,
+        };
         let scope = Scope {
             kinds: soup.project.kinds.clone(),
-            targets: targets
-                .map(|triples| {
-                    triples
-                        .iter()
-                        .map(|triple| TargetCfg::for_triple(triple))
-                        .collect::<Result<Vec<_>>>()
-                })
-                .transpose()?,
+            targets,
+            host,
         };
         Ok(Self {
             graph,
@@ -68,6 +74,31 @@ impl Workspace {
             soup_exists,
             scope,
         })
+    }
+}
+
+impl Workspace {
+    /// What `-v` prints: the scope in force and where it came from.
+    pub fn describe(&self) -> String {
+        let kinds: Vec<&str> = self.scope.kinds.iter().map(|kind| kind.as_str()).collect();
+        let targets = match &self.scope.targets {
+            None => "every platform".to_string(),
+            Some(targets) => {
+                let triples: Vec<&str> = targets.iter().map(|target| target.triple.as_str()).collect();
+                let host = self.scope.host.as_ref().map_or("", |host| host.triple.as_str());
+                format!("{} (build scripts and proc-macros on host {host})", triples.join(", "))
+            }
+        };
+        let soup = if self.soup_exists {
+            format!("{} ({} entries)", self.soup_path.display(), self.soup.entries.len())
+        } else {
+            format!("none at {}", self.soup_path.display())
+        };
+        format!(
+            "workspace: {}\nscope: kinds {}; targets {targets}\nsoup.toml: {soup}\n",
+            self.graph.workspace_root.display(),
+            kinds.join(", ")
+        )
     }
 }
 

@@ -26,6 +26,7 @@ fn default_scope_is_normal_and_build_on_every_target() {
         item_names(&list),
         [
             "build-helper@0.3.0",
+            "host-tool@1.0.0",
             "leaf@0.1.0",
             "linux-only@1.0.0",
             "nolicense@1.0.0",
@@ -79,6 +80,17 @@ fn target_flag_keeps_only_dependencies_active_on_that_triple() {
     assert!(both.contains(&"thumb-only@1.0.0".to_string()));
     assert!(both.contains(&"win-only@1.0.0".to_string()));
     assert!(!both.contains(&"linux-only@1.0.0".to_string()));
+}
+
+/// Build scripts run on the build host, so their target-specific dependencies are
+/// resolved for the host (Linux in CI), not for the device's bare-metal target.
+#[cfg(target_os = "linux")]
+#[test]
+fn build_script_dependencies_follow_the_host_platform() {
+    let thumb = scope_list(&["--target", "thumbv7em-none-eabihf"]);
+    let host_tool = item(&thumb, "host-tool", "1.0.0");
+    assert_eq!(host_tool["kinds"], serde_json::json!(["build"]));
+    assert!(!item_names(&thumb).contains(&"linux-only@1.0.0".to_string()));
 }
 
 #[test]
@@ -221,4 +233,20 @@ fn scope_json_output_is_pinned() {
         &fixture("scope"),
         &["list", "--format", "json", "--locked", "--offline"]
     )));
+}
+
+#[test]
+fn verbose_says_which_scope_is_in_force() {
+    let output = soup_on(
+        &fixture("scope"),
+        &["list", "-v", "--offline", "--target", "thumbv7em-none-eabihf"],
+    )
+    .output()
+    .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("scope: kinds normal, build; targets thumbv7em-none-eabihf"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("soup.toml: none at"), "{stderr}");
 }

@@ -9,6 +9,9 @@ use std::io::Write;
 
 pub fn run(global: &GlobalArgs, args: &ListArgs) -> Result<i32> {
     let workspace = Workspace::load(global)?;
+    if global.verbose > 0 {
+        eprint!("{}", workspace.describe());
+    }
     let mut out = std::io::stdout().lock();
     if let Some(spec) = &args.why {
         let text = render::why::tree(&workspace.graph, &workspace.scope, spec)?;

@@ -177,6 +177,9 @@ pub struct Package {
     /// Features enabled in this resolve.
     pub features: Vec<String>,
     pub is_member: bool,
+    /// A proc-macro runs in the compiler on the build host, so its dependencies are
+    /// resolved for the host, not the device target.
+    pub is_proc_macro: bool,
 }
 
 /// One resolved dependency edge: how the parent declares the child, per platform.
@@ -296,6 +299,10 @@ impl Graph {
                         .map(|features| features.iter().map(|feature| feature.to_string()).collect())
                         .unwrap_or_default(),
                     is_member: member_ids.contains(&package.id),
+                    is_proc_macro: package
+                        .targets
+                        .iter()
+                        .any(|target| target.kind.contains(&cargo_metadata::TargetKind::ProcMacro)),
                 }
             })
             .collect();

@@ -5,13 +5,15 @@ use super::platform::TargetCfg;
 use super::{DepKind, Edge, Graph};
 use std::collections::{BTreeSet, VecDeque};
 
-/// The device's scope: the dependency kinds that make a package SOUP, and the target
+/// The device's scope: the dependency kinds that make a package SOUP, the target
 /// triples it ships for (`None`: every platform, so no target-specific dependency is
-/// left out).
+/// left out), and the build host on which build scripts and proc-macros run.
 #[derive(Debug, Clone)]
 pub struct Scope {
     pub kinds: BTreeSet<DepKind>,
     pub targets: Option<Vec<TargetCfg>>,
+    /// Only consulted when `targets` is set; `None` evaluates host code for the targets.
+    pub host: Option<TargetCfg>,
 }
 
 impl Default for Scope {
@@ -19,23 +21,45 @@ impl Default for Scope {
         Self {
             kinds: [DepKind::Normal, DepKind::Build].into_iter().collect(),
             targets: None,
+            host: None,
         }
     }
 }
 
+/// Where the code of a package on a path is compiled for, which decides the platform
+/// its target-specific dependencies are evaluated for (as Cargo's feature resolver does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Platform {
+    Target,
+    Host,
+}
+
 impl Scope {
-    /// The kinds by which an edge counts in this scope: declared with an allowed kind,
-    /// for a platform active on at least one target.
-    pub fn edge_kinds(&self, edge: &Edge) -> BTreeSet<DepKind> {
+    /// The kinds by which an edge counts in this scope when its parent is compiled for
+    /// `platform`: declared with an allowed kind, for a platform active there.
+    pub fn edge_kinds(&self, edge: &Edge, platform: Platform) -> BTreeSet<DepKind> {
+        let active: &[TargetCfg] = match (&self.targets, platform, &self.host) {
+            (None, _, _) => &[],
+            (Some(_), Platform::Host, Some(host)) => std::slice::from_ref(host),
+            (Some(targets), _, _) => targets,
+        };
         edge.kinds
             .iter()
             .filter(|(kind, _)| self.kinds.contains(kind))
-            .filter(|(_, platform)| match (platform, &self.targets) {
-                (None, _) | (_, None) => true,
-                (Some(platform), Some(targets)) => targets.iter().any(|target| target.is_active(platform)),
+            .filter(|(_, dep_platform)| match dep_platform {
+                Some(dep_platform) if self.targets.is_some() => active.iter().any(|cfg| cfg.is_active(dep_platform)),
+                _ => true,
             })
             .map(|(kind, _)| *kind)
             .collect()
+    }
+
+    /// The kinds by which an edge counts for either platform: for views that do not
+    /// follow paths (`--why`, coverage), where including an edge errs on the safe side.
+    pub fn edge_kinds_anywhere(&self, edge: &Edge) -> BTreeSet<DepKind> {
+        let mut kinds = self.edge_kinds(edge, Platform::Target);
+        kinds.extend(self.edge_kinds(edge, Platform::Host));
+        kinds
     }
 }
 
@@ -61,32 +85,52 @@ impl Reach {
 /// Members themselves are walked through (a member's dependencies reach the members
 /// that depend on it) but are never SOUP.
 pub fn walk(graph: &Graph, scope: &Scope) -> Vec<Reach> {
-    let edge_kinds: Vec<Vec<BTreeSet<DepKind>>> = graph
-        .edges
-        .iter()
-        .map(|edges| edges.iter().map(|edge| scope.edge_kinds(edge)).collect())
-        .collect();
+    let kinds_for = |platform| -> Vec<Vec<BTreeSet<DepKind>>> {
+        graph
+            .edges
+            .iter()
+            .map(|edges| edges.iter().map(|edge| scope.edge_kinds(edge, platform)).collect())
+            .collect()
+    };
+    let target_kinds = kinds_for(Platform::Target);
+    let host_kinds = if scope.targets.is_some() {
+        kinds_for(Platform::Host)
+    } else {
+        target_kinds.clone()
+    };
     let mut reach = vec![Reach::default(); graph.packages.len()];
     for &member in &graph.members {
-        for (edge, kinds) in graph.edges[member].iter().zip(&edge_kinds[member]) {
+        for (edge, kinds) in graph.edges[member].iter().zip(&target_kinds[member]) {
             if !kinds.is_empty() {
                 reach[edge.to].direct = true;
             }
         }
-        // States are (package, kind of the path so far); each is visited once per member.
-        let mut seen = vec![[false; 3]; graph.packages.len()];
-        let mut queue = VecDeque::from([(member, DepKind::Normal)]);
-        seen[member][DepKind::Normal as usize] = true;
-        while let Some((at, path_kind)) = queue.pop_front() {
+        // States are (package, kind of the path so far, compiled for the host); each is
+        // visited once per member.
+        let state = |kind: DepKind, platform: Platform| kind as usize * 2 + usize::from(platform == Platform::Host);
+        let mut seen = vec![[false; 6]; graph.packages.len()];
+        let mut queue = VecDeque::from([(member, DepKind::Normal, Platform::Target)]);
+        seen[member][state(DepKind::Normal, Platform::Target)] = true;
+        while let Some((at, path_kind, platform)) = queue.pop_front() {
             if at != member {
                 reach[at].members.insert(member);
                 reach[at].kinds.insert(path_kind);
             }
-            for (edge, kinds) in graph.edges[at].iter().zip(&edge_kinds[at]) {
+            let edge_kinds = match platform {
+                Platform::Target => &target_kinds[at],
+                Platform::Host => &host_kinds[at],
+            };
+            for (edge, kinds) in graph.edges[at].iter().zip(edge_kinds) {
                 for &kind in kinds {
-                    let next = path_kind.max(kind);
-                    if !std::mem::replace(&mut seen[edge.to][next as usize], true) {
-                        queue.push_back((edge.to, next));
+                    let next_kind = path_kind.max(kind);
+                    // Build scripts and proc-macros, and all they depend on, run on the host.
+                    let next_platform = if kind == DepKind::Build || graph.packages[edge.to].is_proc_macro {
+                        Platform::Host
+                    } else {
+                        platform
+                    };
+                    if !std::mem::replace(&mut seen[edge.to][state(next_kind, next_platform)], true) {
+                        queue.push_back((edge.to, next_kind, next_platform));
                     }
                 }
             }
@@ -114,7 +158,7 @@ pub fn reachable_avoiding(graph: &Graph, scope: &Scope, avoid: &[usize]) -> Vec<
     }
     while let Some(at) = queue.pop_front() {
         for edge in &graph.edges[at] {
-            if !reachable[edge.to] && !scope.edge_kinds(edge).is_empty() {
+            if !reachable[edge.to] && !scope.edge_kinds_anywhere(edge).is_empty() {
                 reachable[edge.to] = true;
                 queue.push_back(edge.to);
             }

@@ -41,7 +41,7 @@ pub fn tree(graph: &Graph, scope: &Scope, spec: &str) -> Result<String> {
             continue;
         }
         for edge in edges {
-            let kinds = scope.edge_kinds(edge);
+            let kinds = scope.edge_kinds_anywhere(edge);
             if !kinds.is_empty() {
                 parents[edge.to].push((from, kinds));
             }
