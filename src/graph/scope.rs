@@ -93,11 +93,8 @@ pub fn walk(graph: &Graph, scope: &Scope) -> Vec<Reach> {
             .collect()
     };
     let target_kinds = kinds_for(Platform::Target);
-    let host_kinds = if scope.targets.is_some() {
-        kinds_for(Platform::Host)
-    } else {
-        target_kinds.clone()
-    };
+    // Without targets every platform is in scope, and host and target agree.
+    let host_kinds = scope.targets.is_some().then(|| kinds_for(Platform::Host));
     let mut reach = vec![Reach::default(); graph.packages.len()];
     for &member in &graph.members {
         for (edge, kinds) in graph.edges[member].iter().zip(&target_kinds[member]) {
@@ -116,9 +113,9 @@ pub fn walk(graph: &Graph, scope: &Scope) -> Vec<Reach> {
                 reach[at].members.insert(member);
                 reach[at].kinds.insert(path_kind);
             }
-            let edge_kinds = match platform {
-                Platform::Target => &target_kinds[at],
-                Platform::Host => &host_kinds[at],
+            let edge_kinds = match (platform, &host_kinds) {
+                (Platform::Host, Some(host_kinds)) => &host_kinds[at],
+                _ => &target_kinds[at],
             };
             for (edge, kinds) in graph.edges[at].iter().zip(edge_kinds) {
                 for &kind in kinds {
