@@ -250,3 +250,11 @@ fn verbose_says_which_scope_is_in_force() {
     );
     assert!(stderr.contains("soup.toml: none at"), "{stderr}");
 }
+
+#[test]
+fn feature_flags_are_passed_to_cargo() {
+    let optional = "optional-dep@1.0.0".to_string();
+    assert!(!item_names(&scope_list(&[])).contains(&optional));
+    assert!(item_names(&scope_list(&["--features", "app/extra"])).contains(&optional));
+    assert!(item_names(&scope_list(&["--all-features"])).contains(&optional));
+}

@@ -116,7 +116,9 @@ impl Source {
                 .trim_start_matches("registry+")
                 .trim_start_matches("sparse+")
                 .to_string(),
-            Source::Git { url, commit, .. } => format!("git {url} @ {}", &commit[..commit.len().min(10)]),
+            Source::Git { url, commit, .. } => {
+                format!("git {url} @ {}", commit.chars().take(10).collect::<String>())
+            }
             Source::Path { path } => format!("path {path}"),
         }
     }
@@ -174,8 +176,6 @@ pub struct Package {
     pub description: Option<String>,
     /// The `links` key: the native library a `-sys` crate links.
     pub links: Option<String>,
-    /// Features enabled in this resolve.
-    pub features: Vec<String>,
     pub is_member: bool,
     /// A proc-macro runs in the compiler on the build host, so its dependencies are
     /// resolved for the host, not the device target.
@@ -258,9 +258,6 @@ impl Graph {
             .map(|(at, package)| (&package.id, at))
             .collect();
         let resolve = metadata.resolve.as_ref();
-        let node_features: HashMap<&cargo_metadata::PackageId, &Vec<cargo_metadata::FeatureName>> = resolve
-            .map(|resolve| resolve.nodes.iter().map(|node| (&node.id, &node.features)).collect())
-            .unwrap_or_default();
         let member_ids: std::collections::HashSet<_> = metadata.workspace_members.iter().collect();
         // A few licence strings cover most of the ecosystem; parse each once.
         let mut licenses: HashMap<&str, License> = HashMap::new();
@@ -294,10 +291,6 @@ impl Graph {
                         .as_ref()
                         .map(|text| text.split_whitespace().collect::<Vec<_>>().join(" ")),
                     links: package.links.clone(),
-                    features: node_features
-                        .get(&package.id)
-                        .map(|features| features.iter().map(|feature| feature.to_string()).collect())
-                        .unwrap_or_default(),
                     is_member: member_ids.contains(&package.id),
                     is_proc_macro: package
                         .targets

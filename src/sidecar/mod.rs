@@ -248,9 +248,6 @@ pub struct Entry {
 
 #[derive(Debug, Clone, Default)]
 pub struct SoupFile {
-    /// The name used in messages and locations: relative to the workspace root where
-    /// the file lives inside it.
-    pub file: String,
     pub project: Project,
     pub software_items: BTreeMap<String, Option<Class>>,
     pub policy: BTreeMap<Code, Level>,

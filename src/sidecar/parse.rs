@@ -428,7 +428,6 @@ impl<'d> Walker<'_, '_> {
             };
             soup_file.toolchain = Some(self.entry(&table, key));
         }
-        soup_file.file = self.source.file.clone();
         soup_file
     }
 
