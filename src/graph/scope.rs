@@ -29,7 +29,7 @@ impl Default for Scope {
 /// Where the code of a package on a path is compiled for, which decides the platform
 /// its target-specific dependencies are evaluated for (as Cargo's feature resolver does).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Platform {
+pub enum BuiltFor {
     Target,
     Host,
 }
@@ -37,10 +37,10 @@ pub enum Platform {
 impl Scope {
     /// The kinds by which an edge counts in this scope when its parent is compiled for
     /// `platform`: declared with an allowed kind, for a platform active there.
-    pub fn edge_kinds(&self, edge: &Edge, platform: Platform) -> BTreeSet<DepKind> {
+    pub fn edge_kinds(&self, edge: &Edge, platform: BuiltFor) -> BTreeSet<DepKind> {
         let active: &[TargetCfg] = match (&self.targets, platform, &self.host) {
             (None, _, _) => &[],
-            (Some(_), Platform::Host, Some(host)) => std::slice::from_ref(host),
+            (Some(_), BuiltFor::Host, Some(host)) => std::slice::from_ref(host),
             (Some(targets), _, _) => targets,
         };
         edge.kinds
@@ -57,8 +57,8 @@ impl Scope {
     /// The kinds by which an edge counts for either platform: for views that do not
     /// follow paths (`--why`, coverage), where including an edge errs on the safe side.
     pub fn edge_kinds_anywhere(&self, edge: &Edge) -> BTreeSet<DepKind> {
-        let mut kinds = self.edge_kinds(edge, Platform::Target);
-        kinds.extend(self.edge_kinds(edge, Platform::Host));
+        let mut kinds = self.edge_kinds(edge, BuiltFor::Target);
+        kinds.extend(self.edge_kinds(edge, BuiltFor::Host));
         kinds
     }
 }
@@ -92,9 +92,9 @@ pub fn walk(graph: &Graph, scope: &Scope) -> Vec<Reach> {
             .map(|edges| edges.iter().map(|edge| scope.edge_kinds(edge, platform)).collect())
             .collect()
     };
-    let target_kinds = kinds_for(Platform::Target);
+    let target_kinds = kinds_for(BuiltFor::Target);
     // Without targets every platform is in scope, and host and target agree.
-    let host_kinds = scope.targets.is_some().then(|| kinds_for(Platform::Host));
+    let host_kinds = scope.targets.is_some().then(|| kinds_for(BuiltFor::Host));
     let mut reach = vec![Reach::default(); graph.packages.len()];
     for &member in &graph.members {
         for (edge, kinds) in graph.edges[member].iter().zip(&target_kinds[member]) {
@@ -104,17 +104,17 @@ pub fn walk(graph: &Graph, scope: &Scope) -> Vec<Reach> {
         }
         // States are (package, kind of the path so far, compiled for the host); each is
         // visited once per member.
-        let state = |kind: DepKind, platform: Platform| kind as usize * 2 + usize::from(platform == Platform::Host);
+        let state = |kind: DepKind, platform: BuiltFor| kind as usize * 2 + usize::from(platform == BuiltFor::Host);
         let mut seen = vec![[false; 6]; graph.packages.len()];
-        let mut queue = VecDeque::from([(member, DepKind::Normal, Platform::Target)]);
-        seen[member][state(DepKind::Normal, Platform::Target)] = true;
+        let mut queue = VecDeque::from([(member, DepKind::Normal, BuiltFor::Target)]);
+        seen[member][state(DepKind::Normal, BuiltFor::Target)] = true;
         while let Some((at, path_kind, platform)) = queue.pop_front() {
             if at != member {
                 reach[at].members.insert(member);
                 reach[at].kinds.insert(path_kind);
             }
             let edge_kinds = match (platform, &host_kinds) {
-                (Platform::Host, Some(host_kinds)) => &host_kinds[at],
+                (BuiltFor::Host, Some(host_kinds)) => &host_kinds[at],
                 _ => &target_kinds[at],
             };
             for (edge, kinds) in graph.edges[at].iter().zip(edge_kinds) {
@@ -122,7 +122,7 @@ pub fn walk(graph: &Graph, scope: &Scope) -> Vec<Reach> {
                     let next_kind = path_kind.max(kind);
                     // Build scripts and proc-macros, and all they depend on, run on the host.
                     let next_platform = if kind == DepKind::Build || graph.packages[edge.to].is_proc_macro {
-                        Platform::Host
+                        BuiltFor::Host
                     } else {
                         platform
                     };

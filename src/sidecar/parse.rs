@@ -700,7 +700,7 @@ impl<'d> Walker<'_, '_> {
         let by = self.string(table, "by");
         let expires = self.date(table, "expires");
         for (key, present) in [
-            ("id", id.is_some() || table.items.contains_key("id")),
+            ("id", table.items.contains_key("id")),
             ("status", table.items.contains_key("status")),
         ] {
             if !present {
