@@ -12,7 +12,7 @@ use std::path::PathBuf;
     about = "SOUP list, assessments and audit of a Rust workspace for IEC 62304",
     long_about = "cargo soup derives the IEC 62304 SOUP list from the dependency graph, keeps the \
 human assessment of each item in soup.toml next to Cargo.lock, and checks both in CI.",
-    after_help = "Examples:\n  cargo soup list\n  cargo soup list --format json --manifest-path fixtures/demo/Cargo.toml\n  cargo soup list --why serde"
+    after_help = "Examples:\n  cargo soup init\n  cargo soup list\n  cargo soup list --format json --manifest-path fixtures/demo/Cargo.toml\n  cargo soup sync --dry-run\n  cargo soup review serde_json --by \"A. Reviewer\""
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -29,6 +29,58 @@ pub enum Command {
         after_help = "Examples:\n  cargo soup list\n  cargo soup list --format markdown > soup-list.md\n  cargo soup list --target thumbv7em-none-eabihf --format json\n  cargo soup list --why itoa"
     )]
     List(ListArgs),
+    /// Write a new soup.toml: one entry per SOUP item in scope, identification filled
+    /// in, every judgement a "TODO" placeholder that `audit` reports. Never overwrites.
+    #[command(
+        after_help = "Examples:\n  cargo soup init\n  cargo soup init --group\n  cargo soup init --target thumbv7em-none-eabihf"
+    )]
+    Init(InitArgs),
+    /// Bring soup.toml in line with the graph: add placeholder entries for new SOUP
+    /// items and report entries whose crate left the scope. Text a person wrote is
+    /// never changed.
+    #[command(after_help = "Examples:\n  cargo soup sync\n  cargo soup sync --dry-run\n  cargo soup sync --prune")]
+    Sync(SyncArgs),
+    /// Record a completed review of one SOUP item: set the assessed version, licence and
+    /// checksum to what is locked now and stamp anomalies.reviewed and .by.
+    #[command(
+        after_help = "Examples:\n  cargo soup review serde_json --by \"A. Reviewer\"\n  cargo soup review bitflags@1.3.2 --by \"A. Reviewer\" --date 2026-11-20 --yes"
+    )]
+    Review(ReviewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Write entries only for direct dependencies, each with `covers = "*"` (the crates
+    /// reached only through it), plus entries for crates no direct dependency covers
+    /// alone.
+    #[arg(long)]
+    pub group: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Also remove the entries whose crate is no longer in scope.
+    #[arg(long)]
+    pub prune: bool,
+    /// Print the change as a unified diff instead of writing it.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The SOUP item reviewed; name the version when several are in scope.
+    #[arg(value_name = "CRATE[@VERSION]")]
+    pub item: String,
+    /// Who did the review (stamped into anomalies.by).
+    #[arg(long, value_name = "NAME")]
+    pub by: String,
+    /// The day of the review [default: --as-of, else today].
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub date: Option<Date>,
+    /// Write without asking (required when not on a terminal).
+    #[arg(short, long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

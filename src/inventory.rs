@@ -120,6 +120,22 @@ impl<'g> Inventory<'g> {
     }
 }
 
+impl Inventory<'_> {
+    /// The entries that assess no item in scope: their crate left the graph or the
+    /// scope, or a `name@LINE` entry took its place.
+    pub fn orphans<'s>(&self, soup: &'s SoupFile) -> Vec<&'s Entry> {
+        soup.entries
+            .iter()
+            .filter(|entry| {
+                !self
+                    .items
+                    .iter()
+                    .any(|item| item.entry.is_some_and(|own| std::ptr::eq(own, *entry)))
+            })
+            .collect()
+    }
+}
+
 fn covering_entry<'s>(
     soup: &'s SoupFile,
     exclusive: &[(&'s Entry, Vec<bool>)],

@@ -5,8 +5,8 @@ use crate::cli::GlobalArgs;
 use crate::graph::platform::TargetCfg;
 use crate::graph::scope::Scope;
 use crate::graph::{Graph, MetadataOptions};
-use crate::sidecar::SoupFile;
-use anyhow::Result;
+use crate::sidecar::{self, SoupFile};
+use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 
 pub struct Workspace {
@@ -15,18 +15,39 @@ pub struct Workspace {
     /// Where soup.toml is (or would be).
     pub soup_path: PathBuf,
     pub soup_exists: bool,
+    /// The file as read, for commands that edit it.
+    pub soup_text: String,
     pub scope: Scope,
 }
 
+/// What a command needs of soup.toml.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SoupUse {
+    /// Read it when it exists (`list`); every `name@LINE` key must match a locked
+    /// version.
+    Optional,
+    /// It must exist, and every `name@LINE` key must match a locked version (`audit`,
+    /// `review`).
+    Required,
+    /// It must exist; keys that match nothing are what the command reports and prunes
+    /// (`sync`).
+    Maintain,
+    /// It must not exist yet (`init`).
+    Create,
+}
+
 impl Workspace {
-    pub fn load(args: &GlobalArgs) -> Result<Self> {
+    pub fn load(args: &GlobalArgs, soup_use: SoupUse) -> Result<Self> {
         // Checked before cargo runs, so a typo in soup.toml is reported without waiting
         // for the graph.
-        let explicit_soup = args
-            .soup_file
-            .as_ref()
-            .map(|path| read_soup(path, &path.display().to_string()))
-            .transpose()?;
+        let explicit_soup = match (&args.soup_file, soup_use) {
+            (Some(path), SoupUse::Create) => {
+                refuse_existing(path)?;
+                None
+            }
+            (Some(path), _) => Some(read_soup(path, &path.display().to_string())?),
+            (None, _) => None,
+        };
         let graph = Graph::load(&MetadataOptions {
             manifest_path: args.manifest_path.clone(),
             features: args.features.clone(),
@@ -40,11 +61,33 @@ impl Workspace {
             .soup_file
             .clone()
             .unwrap_or_else(|| graph.workspace_root.join("soup.toml"));
-        let (soup, soup_exists) = match explicit_soup {
-            Some(soup) => (soup, true),
-            None if soup_path.exists() => (read_soup(&soup_path, &display_path(&soup_path))?, true),
-            None => (SoupFile::default(), false),
+        let (soup, soup_text, soup_exists) = match explicit_soup {
+            Some((soup, text)) => (soup, text, true),
+            None if soup_use == SoupUse::Create => {
+                refuse_existing(&soup_path)?;
+                (SoupFile::default(), String::new(), false)
+            }
+            None if soup_path.exists() => {
+                let (soup, text) = read_soup(&soup_path, &display_path(&soup_path))?;
+                (soup, text, true)
+            }
+            None if soup_use == SoupUse::Optional => (SoupFile::default(), String::new(), false),
+            None => bail!(
+                "there is no {}; run `cargo soup init` to write one, or point --soup-file at it",
+                display_path(&soup_path)
+            ),
         };
+        if matches!(soup_use, SoupUse::Optional | SoupUse::Required) {
+            let name = display_path(&soup_path);
+            sidecar::check_version_lines(&soup, &name, &soup_text, |crate_name| {
+                graph
+                    .packages
+                    .iter()
+                    .filter(|package| package.name == crate_name)
+                    .map(|package| &package.version)
+                    .collect()
+            })?;
+        }
         let targets = if args.targets.is_empty() {
             soup.project.targets.clone()
         } else {
@@ -72,6 +115,7 @@ impl Workspace {
             soup,
             soup_path,
             soup_exists,
+            soup_text,
             scope,
         })
     }
@@ -102,14 +146,27 @@ impl Workspace {
     }
 }
 
-fn read_soup(path: &Path, display_name: &str) -> Result<SoupFile> {
+fn read_soup(path: &Path, display_name: &str) -> Result<(SoupFile, String)> {
     if !path.exists() {
-        anyhow::bail!(
+        bail!(
             "--soup-file {}: no such file; run `cargo soup init` to create one, or fix the path",
             path.display()
         );
     }
-    SoupFile::read(path, display_name)
+    let text = std::fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))?;
+    let soup = sidecar::parse(display_name, &text)?;
+    Ok((soup, text))
+}
+
+fn refuse_existing(path: &Path) -> Result<()> {
+    if path.exists() {
+        bail!(
+            "{} already exists; nothing was written. `cargo soup sync` adds entries for new dependencies \
+             to an existing file",
+            display_path(path)
+        );
+    }
+    Ok(())
 }
 
 /// A path as the user can open it from where they are: relative to the current folder

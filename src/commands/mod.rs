@@ -1,6 +1,9 @@
 //! One module per command: each reads the workspace, calls the pure parts and renders.
 
+pub mod init;
 pub mod list;
+pub mod review;
+pub mod sync;
 
 use crate::cli::{Cli, ColorChoice, Command};
 use anyhow::Result;
@@ -11,6 +14,9 @@ use std::io::IsTerminal;
 pub fn run(cli: Cli) -> Result<i32> {
     match &cli.command {
         Command::List(args) => list::run(&cli.global, args),
+        Command::Init(args) => init::run(&cli.global, args),
+        Command::Sync(args) => sync::run(&cli.global, args),
+        Command::Review(args) => review::run(&cli.global, args),
     }
 }
 
@@ -23,4 +29,12 @@ pub fn use_color(choice: ColorChoice) -> bool {
             std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty()) && std::io::stdout().is_terminal()
         }
     }
+}
+
+/// Parses what a command is about to write, so a bug in cargo soup can never leave an
+/// unreadable soup.toml behind.
+fn verify_before_writing(file: &str, text: &str) -> Result<crate::sidecar::SoupFile> {
+    crate::sidecar::parse(file, text).map_err(|err| {
+        anyhow::anyhow!("cargo soup produced an invalid {file}, so nothing was written; please report this bug:\n{err}")
+    })
 }

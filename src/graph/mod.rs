@@ -249,6 +249,37 @@ impl Graph {
         Ok(Self::from_metadata(metadata, &lockfile))
     }
 
+    /// The packages a `CRATE[@VERSION]` argument names. `context` starts the error
+    /// message, which says what is locked when nothing matches.
+    pub fn select(&self, spec: &str, context: &str) -> Result<Vec<usize>> {
+        let (name, version) = match spec.split_once('@') {
+            Some((name, version)) => (name, Some(version)),
+            None => (spec, None),
+        };
+        let matches: Vec<usize> = (0..self.packages.len())
+            .filter(|&at| self.packages[at].name == name)
+            .filter(|&at| version.is_none_or(|version| self.packages[at].version.to_string() == version))
+            .collect();
+        if matches.is_empty() {
+            let versions: Vec<String> = self
+                .packages
+                .iter()
+                .filter(|package| package.name == name)
+                .map(|package| package.version.to_string())
+                .collect();
+            if versions.is_empty() {
+                bail!(
+                    "{context}: no package named `{name}` in the dependency graph; `cargo soup list` shows the SOUP items"
+                );
+            }
+            bail!(
+                "{context}: `{name}` is locked at {} only; name one of those versions or leave the version out",
+                versions.join(", ")
+            );
+        }
+        Ok(matches)
+    }
+
     pub fn from_metadata(metadata: cargo_metadata::Metadata, lockfile: &Lockfile) -> Self {
         let workspace_root = metadata.workspace_root.clone().into_std_path_buf();
         let index: HashMap<&cargo_metadata::PackageId, usize> = metadata

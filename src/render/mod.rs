@@ -1,6 +1,7 @@
 //! Renderers: the same data as a terminal table, JSON, CSV, Markdown and trees.
 
 pub mod csv;
+pub mod diff;
 pub mod json;
 pub mod markdown;
 pub mod table;

@@ -3,36 +3,12 @@
 
 use crate::graph::scope::{self, Scope};
 use crate::graph::{DepKind, Graph};
-use anyhow::{Result, bail};
+use anyhow::Result;
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
 pub fn tree(graph: &Graph, scope: &Scope, spec: &str) -> Result<String> {
-    let (name, version) = match spec.split_once('@') {
-        Some((name, version)) => (name, Some(version)),
-        None => (spec, None),
-    };
-    let matches: Vec<usize> = (0..graph.packages.len())
-        .filter(|&at| graph.packages[at].name == name)
-        .filter(|&at| version.is_none_or(|version| graph.packages[at].version.to_string() == version))
-        .collect();
-    if matches.is_empty() {
-        let versions: Vec<String> = graph
-            .packages
-            .iter()
-            .filter(|package| package.name == name)
-            .map(|package| package.version.to_string())
-            .collect();
-        if versions.is_empty() {
-            bail!(
-                "--why {spec}: no package named `{name}` in the dependency graph; `cargo soup list` shows the SOUP items"
-            );
-        }
-        bail!(
-            "--why {spec}: `{name}` is locked at {} only; name one of those versions or leave the version out",
-            versions.join(", ")
-        );
-    }
+    let matches = graph.select(spec, &format!("--why {spec}"))?;
     let reach = scope::walk(graph, scope);
     // Parents by child, over in-scope edges from packages that are themselves reached.
     let mut parents: Vec<Vec<(usize, BTreeSet<DepKind>)>> = vec![Vec::new(); graph.packages.len()];

@@ -2,19 +2,19 @@
 //! problem of the file with its position (see `parse`); nothing here does I/O beyond
 //! reading the file.
 
+pub mod edit;
 mod parse;
+pub mod template;
 
-use crate::date::{Date, Duration};
+use crate::date::{Date, Duration, DurationUnit};
 use crate::diagnostic::Diagnostics;
 use crate::finding::{Code, Level};
 use crate::graph::DepKind;
 use crate::license::License;
 use crate::location::Location;
-use anyhow::{Context, Result};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::path::Path;
 
 pub use parse::parse;
 
@@ -60,11 +60,30 @@ pub enum StaleOn {
     Major,
 }
 
+impl StaleOn {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaleOn::Patch => "patch",
+            StaleOn::Minor => "minor",
+            StaleOn::Major => "major",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Require {
     #[default]
     Standard,
     All,
+}
+
+impl Require {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Require::Standard => "standard",
+            Require::All => "all",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -148,15 +167,28 @@ pub struct Surveillance {
     pub end_of_support: Option<Date>,
 }
 
+/// How old an anomaly review may get when `review-interval` is not set: twice a year,
+/// the cadence auditors commonly expect of a post-market review.
+pub const DEFAULT_REVIEW_INTERVAL: Duration = Duration {
+    amount: 180,
+    unit: DurationUnit::Days,
+};
+
+/// How old advisory data may get when `advisory-max-age` is not set.
+pub const DEFAULT_ADVISORY_MAX_AGE: Duration = Duration {
+    amount: 7,
+    unit: DurationUnit::Days,
+};
+
 #[derive(Debug, Clone)]
 pub struct Project {
     pub name: Option<String>,
     pub class: Option<Class>,
-    pub review_interval: Option<Duration>,
+    pub review_interval: Duration,
     pub stale_on: StaleOn,
     pub kinds: BTreeSet<DepKind>,
     pub targets: Option<Vec<String>>,
-    pub advisory_max_age: Option<Duration>,
+    pub advisory_max_age: Duration,
     pub require: Require,
     pub surveillance: Surveillance,
 }
@@ -166,11 +198,11 @@ impl Default for Project {
         Self {
             name: None,
             class: None,
-            review_interval: None,
+            review_interval: DEFAULT_REVIEW_INTERVAL,
             stale_on: StaleOn::default(),
             kinds: [DepKind::Normal, DepKind::Build].into_iter().collect(),
             targets: None,
-            advisory_max_age: None,
+            advisory_max_age: DEFAULT_ADVISORY_MAX_AGE,
             require: Require::default(),
             surveillance: Surveillance::default(),
         }
@@ -227,6 +259,11 @@ pub struct Entry {
     pub key: EntryKey,
     /// Where the entry's table starts.
     pub location: Location,
+    /// The key as written under `[soup]` (`serde_json`, `bitflags@1`); empty for the
+    /// toolchain.
+    pub table_key: String,
+    /// The bytes of the key in `[soup.KEY]`, for diagnostics that point at it.
+    pub key_span: Option<std::ops::Range<usize>>,
     pub version: Option<semver::Version>,
     pub license: Option<License>,
     pub vendor: Option<String>,
@@ -256,12 +293,6 @@ pub struct SoupFile {
 }
 
 impl SoupFile {
-    /// Reads and validates a soup.toml; every problem of the file in one error.
-    pub fn read(path: &Path, display_name: &str) -> Result<Self> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))?;
-        parse(display_name, &text).map_err(anyhow::Error::new)
-    }
-
     /// The class of a workspace member: its own entry, else the project class, else
     /// C, the conservative choice until the system is classified.
     pub fn member_class(&self, member: &str) -> Class {
@@ -294,3 +325,56 @@ impl SoupFile {
 
 /// A parse that failed: all diagnostics of the file.
 pub type ParseError = Diagnostics;
+
+/// Every `[soup."name@LINE"]` key must match a version of `name` in the graph: a key
+/// that matches none is a typo or an entry whose version left, and `sync --prune`
+/// removes the latter. `versions` gives the locked versions of a crate.
+pub fn check_version_lines<'v>(
+    soup: &SoupFile,
+    file: &str,
+    text: &str,
+    versions: impl Fn(&str) -> Vec<&'v semver::Version>,
+) -> Result<(), Diagnostics> {
+    let source = crate::diagnostic::SourceText::new(file, text);
+    let mut items = Vec::new();
+    for entry in &soup.entries {
+        let Some(line) = entry.key.line else { continue };
+        let mut locked = versions(&entry.key.name);
+        locked.sort();
+        if locked.iter().any(|version| line.matches(version)) {
+            continue;
+        }
+        let name = &entry.key.name;
+        let help = if locked.is_empty() {
+            format!(
+                "no version of {name} is in the graph; if it was removed, `cargo soup sync --prune` removes this entry"
+            )
+        } else {
+            let mut lines: Vec<String> = locked
+                .iter()
+                .map(|version| VersionLine::of(version).to_string())
+                .collect();
+            lines.dedup();
+            let keys: Vec<String> = lines.iter().map(|line| format!("\"{name}@{line}\"")).collect();
+            let listed: Vec<String> = locked.iter().map(|version| version.to_string()).collect();
+            format!(
+                "{name} is locked at {}: write {}, or run `cargo soup sync --prune` if {name} {line}.x left the graph",
+                listed.join(", "),
+                keys.join(" or ")
+            )
+        };
+        items.push(source.diagnostic(
+            entry.key_span.clone(),
+            format!("[soup.\"{}\"] matches no version of {name} in the graph", entry.key),
+            Some(help),
+        ));
+    }
+    if items.is_empty() {
+        Ok(())
+    } else {
+        Err(Diagnostics {
+            file: file.to_string(),
+            items,
+        })
+    }
+}

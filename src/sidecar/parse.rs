@@ -409,11 +409,12 @@ impl<'d> Walker<'_, '_> {
         if let Some(soup) = root.get("soup").and_then(|item| self.table(item, "soup".into())) {
             for (key, item) in soup.items.iter() {
                 let key_span = soup.items.get_key_value(key).and_then(|(key, _)| key.span());
-                let Some(entry_key) = self.entry_key(key, key_span) else {
+                let Some(entry_key) = self.entry_key(key, key_span.clone()) else {
                     continue;
                 };
                 if let Some(table) = self.table(item, format!("soup.{key}")) {
-                    let entry = self.entry(&table, entry_key);
+                    let mut entry = self.entry(&table, entry_key, key_span);
+                    entry.table_key = key.to_string();
                     soup_file.entries.push(entry);
                 }
             }
@@ -426,7 +427,7 @@ impl<'d> Walker<'_, '_> {
                 name: "rust".into(),
                 line: None,
             };
-            soup_file.toolchain = Some(self.entry(&table, key));
+            soup_file.toolchain = Some(self.entry(&table, key, None));
         }
         soup_file
     }
@@ -436,8 +437,12 @@ impl<'d> Walker<'_, '_> {
         let mut project = Project {
             name: self.string(table, "name"),
             class: self.class(table, "class"),
-            review_interval: self.duration(table, "review-interval"),
-            advisory_max_age: self.duration(table, "advisory-max-age"),
+            review_interval: self
+                .duration(table, "review-interval")
+                .unwrap_or(DEFAULT_REVIEW_INTERVAL),
+            advisory_max_age: self
+                .duration(table, "advisory-max-age")
+                .unwrap_or(DEFAULT_ADVISORY_MAX_AGE),
             ..Project::default()
         };
         let stale_on = self.choice(table, "stale-on", &["patch", "minor", "major"], |text| match text {
@@ -555,7 +560,7 @@ impl<'d> Walker<'_, '_> {
         })
     }
 
-    fn entry(&mut self, table: &Table<'d>, key: EntryKey) -> Entry {
+    fn entry(&mut self, table: &Table<'d>, key: EntryKey, key_span: Option<Range<usize>>) -> Entry {
         self.check_keys(table, ENTRY_KEYS);
         self.placeholders.clear();
         self.entry_prefix = format!("{}.", table.name);
@@ -602,6 +607,8 @@ impl<'d> Walker<'_, '_> {
         let mut entry = Entry {
             key,
             location: self.location(&table.span),
+            table_key: String::new(),
+            key_span,
             version,
             license,
             vendor: self.string(table, "vendor"),
@@ -799,6 +806,44 @@ mod tests {
             errors("schema = 2\n")[0],
             "1:10 schema 2 is not supported by this version of cargo soup"
         );
+    }
+
+    #[test]
+    fn the_json_schema_knows_exactly_the_keys_the_parser_knows() {
+        let schema: serde_json::Value = serde_json::from_str(include_str!("../../soup.schema.json")).unwrap();
+        let keys = |pointer: &str| {
+            let mut keys: Vec<String> = schema
+                .pointer(pointer)
+                .and_then(serde_json::Value::as_object)
+                .unwrap_or_else(|| panic!("{pointer} in the schema"))
+                .keys()
+                .cloned()
+                .collect();
+            keys.sort();
+            keys
+        };
+        let sorted = |known: &[&str]| {
+            let mut known: Vec<String> = known.iter().map(|key| key.to_string()).collect();
+            known.sort();
+            known
+        };
+        for (pointer, known) in [
+            ("/properties", TOP_KEYS),
+            ("/properties/project/properties", PROJECT_KEYS),
+            ("/definitions/surveillance/properties", SURVEILLANCE_KEYS),
+            ("/definitions/entry/properties", ENTRY_KEYS),
+            ("/definitions/requirement/properties", REQUIREMENT_KEYS),
+            ("/definitions/entry/properties/anomalies/properties", ANOMALIES_KEYS),
+            (
+                "/definitions/entry/properties/verification/properties",
+                VERIFICATION_KEYS,
+            ),
+            ("/definitions/disposition/properties", DISPOSITION_KEYS),
+            ("/definitions/approval/properties", APPROVAL_KEYS),
+            ("/properties/policy/properties", Code::NAMES),
+        ] {
+            assert_eq!(keys(pointer), sorted(known), "{pointer}");
+        }
     }
 
     #[test]

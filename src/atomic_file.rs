@@ -1,0 +1,131 @@
+//! Writing the files a person keeps: a temp file in the same folder, then a rename, so
+//! a reader never sees half a file and a failure leaves the old one as it was.
+
+use anyhow::{Context, Result, bail};
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Creates `path` with `contents`; fails, writing nothing, when it already exists.
+pub fn create_new(path: &Path, contents: &str) -> Result<()> {
+    let temp = write_temp(path, contents)?;
+    // A hard link fails when the target exists, so two racing `init`s cannot clobber
+    // each other; file systems without hard links fall back to a checked rename.
+    let linked = fs::hard_link(&temp.path, path);
+    match linked {
+        Ok(()) => {
+            temp.remove();
+            Ok(())
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+            temp.remove();
+            bail!("{} already exists; nothing was written", path.display())
+        }
+        Err(_) if !path.exists() => temp.rename_to(path),
+        Err(err) => {
+            temp.remove();
+            Err(err).with_context(|| format!("could not create {}", path.display()))
+        }
+    }
+}
+
+/// Replaces `path` with `contents`, but only while it still holds `expected`: a file
+/// someone changed since it was read is left alone.
+pub fn replace(path: &Path, expected: &str, contents: &str) -> Result<()> {
+    let temp = write_temp(path, contents)?;
+    if let Ok(metadata) = fs::metadata(path) {
+        // Keep the file's mode (a read-only soup.toml stays read-only for others).
+        let _ = fs::set_permissions(&temp.path, metadata.permissions());
+    }
+    let current = fs::read_to_string(path).unwrap_or_default();
+    if current != expected {
+        temp.remove();
+        bail!(
+            "{} was changed by someone else while cargo soup was working; nothing was written. \
+             Run the command again.",
+            path.display()
+        );
+    }
+    temp.rename_to(path)
+}
+
+struct TempFile {
+    path: PathBuf,
+}
+
+impl TempFile {
+    fn remove(self) {
+        let _ = fs::remove_file(&self.path);
+    }
+
+    fn rename_to(self, path: &Path) -> Result<()> {
+        match fs::rename(&self.path, path) {
+            Ok(()) => Ok(()),
+            Err(err) => {
+                let _ = fs::remove_file(&self.path);
+                Err(err).with_context(|| format!("could not replace {}; it is unchanged", path.display()))
+            }
+        }
+    }
+}
+
+fn write_temp(path: &Path, contents: &str) -> Result<TempFile> {
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map_or_else(|| "soup.toml".into(), |name| name.to_string_lossy().into_owned());
+    let mut attempt = 0u32;
+    let (temp_path, mut file) = loop {
+        let candidate = folder.join(format!(".{name}.{}-{attempt}.tmp", std::process::id()));
+        match OpenOptions::new().write(true).create_new(true).open(&candidate) {
+            Ok(file) => break (candidate, file),
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
+            Err(err) => {
+                return Err(err).with_context(|| format!("could not write a temporary file in {}", folder.display()));
+            }
+        }
+    };
+    let temp = TempFile { path: temp_path };
+    if let Err(err) = write_all(&mut file, contents) {
+        temp.remove();
+        return Err(err).with_context(|| format!("could not write {}; it is unchanged", path.display()));
+    }
+    Ok(temp)
+}
+
+fn write_all(file: &mut File, contents: &str) -> std::io::Result<()> {
+    file.write_all(contents.as_bytes())?;
+    file.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn create_new_refuses_an_existing_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("soup.toml");
+        create_new(&path, "first").unwrap();
+        let err = create_new(&path, "second").unwrap_err();
+        assert!(err.to_string().contains("already exists"), "{err}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "first");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file left behind");
+    }
+
+    #[test]
+    fn replace_leaves_a_file_changed_by_someone_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("soup.toml");
+        fs::write(&path, "edited meanwhile").unwrap();
+        let err = replace(&path, "as read", "ours").unwrap_err();
+        assert!(err.to_string().contains("changed by someone else"), "{err}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "edited meanwhile");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        replace(&path, "edited meanwhile", "ours").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "ours");
+    }
+}

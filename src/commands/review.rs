@@ -1,0 +1,157 @@
+//! `cargo soup review CRATE[@VERSION]`.
+
+use crate::atomic_file;
+use crate::cli::{GlobalArgs, ReviewArgs};
+use crate::date::Date;
+use crate::inventory::{Inventory, SoupItem};
+use crate::license::LicenseForm;
+use crate::sidecar::edit::{Editor, Review};
+use crate::sidecar::{Entry, PLACEHOLDER, template};
+use crate::workspace::{SoupUse, Workspace, display_path};
+use anyhow::{Result, bail};
+use std::io::{BufRead, IsTerminal, Write};
+
+pub fn run(global: &GlobalArgs, args: &ReviewArgs) -> Result<i32> {
+    let by = args.by.trim();
+    if by.is_empty() || by.starts_with(PLACEHOLDER) {
+        bail!("--by must name the reviewer, e.g. --by \"A. Reviewer\"");
+    }
+    let workspace = Workspace::load(global, SoupUse::Required)?;
+    let file = display_path(&workspace.soup_path);
+    let context = format!("review {}", args.item);
+    let selected = workspace.graph.select(&args.item, &context)?;
+    let inventory = Inventory::build(&workspace.graph, &workspace.scope, &workspace.soup);
+    let items: Vec<&SoupItem> = inventory
+        .items
+        .iter()
+        .filter(|item| selected.contains(&item.index))
+        .collect();
+    let item = match items.as_slice() {
+        [item] => *item,
+        [] => bail!(
+            "{context}: {} is in the graph but not a SOUP item in scope (a workspace member, or reached \
+             only through dependency kinds or targets outside [project] `kinds`/`targets`)",
+            args.item
+        ),
+        several => {
+            let versions: Vec<String> = several.iter().map(|item| item.package.version.to_string()).collect();
+            bail!(
+                "{context}: several versions are in scope ({}); name one, e.g. `cargo soup review {}@{}`",
+                versions.join(", "),
+                several[0].package.name,
+                versions[0]
+            );
+        }
+    };
+    let Some(entry) = item.entry else {
+        match &item.covered_by {
+            Some(parent) => bail!(
+                "{context}: {} is covered by [soup.{parent}]; review {parent} instead, which assesses it",
+                item.package.name
+            ),
+            None => bail!(
+                "{context}: {file} has no entry for {}; run `cargo soup sync` to add one, fill it in, then review",
+                item.package.name
+            ),
+        }
+    };
+    let package = item.package;
+    let date = args.date.or(global.as_of).unwrap_or_else(Date::today);
+    let license = package
+        .license
+        .as_ref()
+        .filter(|license| license.form != LicenseForm::Invalid)
+        .map(|license| license.expression.as_str());
+    let review = Review {
+        version: package.version.to_string(),
+        license,
+        checksum: package.checksum.as_deref(),
+        reviewed: date,
+        by,
+    };
+
+    let mut out = std::io::stdout().lock();
+    write!(out, "{}", changes(entry, item, &review))?;
+    if license.is_none() {
+        writeln!(
+            out,
+            "  note: {} declares no valid SPDX licence, so `license` stays as it is; set it by hand",
+            package.name
+        )?;
+    }
+    writeln!(out, "  review: {date} by {by}")?;
+    out.flush()?;
+    if !args.yes && !confirm(&format!("Record this review in {file}?"))? {
+        eprintln!("nothing was written");
+        return Ok(0);
+    }
+    let mut editor = Editor::new(&workspace.soup_text)?;
+    editor.record_review(&entry.table_key, &review)?;
+    let after = editor.finish();
+    super::verify_before_writing(&file, &after)?;
+    atomic_file::replace(&workspace.soup_path, &workspace.soup_text, &after)?;
+    if !global.quiet {
+        eprintln!(
+            "recorded the review of {} {} in [soup.{}] of {file}",
+            package.name,
+            package.version,
+            template::toml_key(&entry.table_key)
+        );
+    }
+    Ok(0)
+}
+
+/// What changed since the last review, as the reviewer should see it before signing.
+fn changes(entry: &Entry, item: &SoupItem, review: &Review) -> String {
+    let package = item.package;
+    let mut text = format!(
+        "{} {} ([soup.{}]):\n",
+        package.name,
+        package.version,
+        template::toml_key(&entry.table_key)
+    );
+    let mut line = |field: &str, before: Option<String>, after: Option<String>| {
+        let shown = |value: &Option<String>| value.clone().unwrap_or_else(|| "(none)".into());
+        if before == after {
+            text.push_str(&format!("  {field}: {} (unchanged)\n", shown(&after)));
+        } else {
+            text.push_str(&format!("  {field}: {} -> {}\n", shown(&before), shown(&after)));
+        }
+    };
+    line(
+        "version",
+        entry.version.as_ref().map(ToString::to_string),
+        Some(review.version.clone()),
+    );
+    if let Some(license) = review.license {
+        line(
+            "license",
+            entry.license.as_ref().map(|license| license.expression.clone()),
+            Some(license.to_string()),
+        );
+    }
+    line(
+        "checksum",
+        entry.checksum.clone(),
+        review.checksum.map(ToString::to_string),
+    );
+    let last = match (&entry.anomalies.reviewed, &entry.anomalies.by) {
+        (Some(date), Some(by)) => format!("{date} by {by}"),
+        (Some(date), None) => date.to_string(),
+        _ => "never".to_string(),
+    };
+    text.push_str(&format!("  last review: {last}\n"));
+    text
+}
+
+/// Asks on the terminal; anything but yes is no. Off a terminal there is nobody to ask.
+fn confirm(question: &str) -> Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        bail!("stdin is not a terminal, so nobody can confirm the review; pass --yes to record it");
+    }
+    eprint!("{question} [y/N] ");
+    std::io::stderr().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
+}

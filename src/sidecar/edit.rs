@@ -1,0 +1,346 @@
+//! Changes to a soup.toml a person wrote: whole entries added or removed, review fields
+//! set. Everything else (comments, blank lines, key order, inline tables) is written
+//! back byte for byte, which toml_edit guarantees for the parts it is not asked to
+//! change.
+
+use crate::date::Date;
+use anyhow::{Context, Result, bail};
+use toml_edit::{DocumentMut, InlineTable, Item, Table, TableLike, Value};
+
+pub struct Editor {
+    document: DocumentMut,
+}
+
+/// What `review` records.
+pub struct Review<'a> {
+    pub version: String,
+    /// The locked licence, when it is a valid SPDX expression.
+    pub license: Option<&'a str>,
+    /// The locked checksum; `None` removes one the entry had (a git or path source).
+    pub checksum: Option<&'a str>,
+    pub reviewed: Date,
+    pub by: &'a str,
+}
+
+impl Editor {
+    /// `text` must already have passed `sidecar::parse`.
+    pub fn new(text: &str) -> Result<Self> {
+        let document = text.parse::<DocumentMut>().context("soup.toml is not valid TOML")?;
+        Ok(Self { document })
+    }
+
+    pub fn finish(&self) -> String {
+        self.document.to_string()
+    }
+
+    /// Appends the `[soup.*]` tables of `text` after the last existing entry, so new
+    /// entries land where a reader of the file looks for them.
+    pub fn add_entries(&mut self, text: &str) -> Result<()> {
+        let mut new = text
+            .parse::<DocumentMut>()
+            .context("cargo soup generated invalid TOML; please report this as a bug")?;
+        let Some(Item::Table(new_entries)) = new.as_table_mut().remove("soup") else {
+            return Ok(());
+        };
+        let root = self.document.as_table();
+        let position = root
+            .get("soup")
+            .and_then(Item::as_table)
+            .and_then(last_position)
+            .or_else(|| last_position(root))
+            .unwrap_or(0);
+        let soup = self
+            .document
+            .as_table_mut()
+            .entry("soup")
+            .or_insert_with(|| {
+                let mut table = Table::new();
+                table.set_implicit(true);
+                Item::Table(table)
+            })
+            .as_table_mut()
+            .context("`soup` in soup.toml is not a table")?;
+        for (key, mut item) in new_entries.into_iter() {
+            for_each_table_mut(&mut item, &mut |table| table.set_position(Some(position)));
+            soup.insert(&key, item);
+        }
+        Ok(())
+    }
+
+    /// Removes the entries `[soup.KEY]` with their sub-tables and the comments directly
+    /// above them. A comment block set off from an entry by a blank line belongs to
+    /// what follows, so it stays.
+    pub fn remove_entries(&mut self, keys: &[&str]) -> Result<()> {
+        let mut detached: Vec<(isize, String)> = Vec::new();
+        {
+            let soup = self
+                .document
+                .get_mut("soup")
+                .and_then(Item::as_table_like_mut)
+                .context("soup.toml has no [soup] entries")?;
+            for key in keys {
+                let Some(mut item) = soup.remove(key) else {
+                    bail!("soup.toml has no entry [soup.{key}]");
+                };
+                for_each_table_mut(&mut item, &mut |table| {
+                    let prefix = table.decor().prefix().and_then(|prefix| prefix.as_str()).unwrap_or("");
+                    if let (Some(position), Some(comments)) = (table.position(), detached_comments(prefix)) {
+                        detached.push((position, comments.to_string()));
+                    }
+                });
+            }
+        }
+        // Latest first, each put in front of what is there, so several blocks keep
+        // their order.
+        detached.sort_by_key(|(position, _)| std::cmp::Reverse(*position));
+        for (position, comments) in detached {
+            let next = next_position(self.document.as_table(), position);
+            let mut placed = false;
+            if let Some(next) = next {
+                for_each_table_in_mut(self.document.as_table_mut(), &mut |table| {
+                    if !placed && table.position() == Some(next) {
+                        let prefix = table.decor().prefix().and_then(|prefix| prefix.as_str()).unwrap_or("");
+                        // The block ends with a blank line already; one is enough.
+                        let joined = format!("{comments}{}", trim_leading_blank_lines(prefix));
+                        table.decor_mut().set_prefix(joined);
+                        placed = true;
+                    }
+                });
+            }
+            if !placed {
+                let trailing = self.document.trailing().as_str().unwrap_or("").to_string();
+                self.document.set_trailing(format!("{comments}{trailing}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets the assessed identification to what is locked and stamps the anomaly
+    /// review, keeping each value's trailing comment.
+    pub fn record_review(&mut self, key: &str, review: &Review) -> Result<()> {
+        let entry_item = self
+            .document
+            .get_mut("soup")
+            .and_then(Item::as_table_like_mut)
+            .and_then(|soup| soup.get_mut(key))
+            .with_context(|| format!("soup.toml has no entry [soup.{key}]"))?;
+        let (inline, entry_position) = match &*entry_item {
+            Item::Table(table) => (false, last_position(table)),
+            _ => (true, None),
+        };
+        let entry = entry_item
+            .as_table_like_mut()
+            .with_context(|| format!("[soup.{key}] is not a table"))?;
+        set_value(entry, "version", Value::from(review.version.as_str()));
+        if let Some(license) = review.license {
+            set_value(entry, "license", Value::from(license));
+        }
+        match review.checksum {
+            Some(checksum) => set_value(entry, "checksum", Value::from(checksum)),
+            None => {
+                entry.remove("checksum");
+            }
+        }
+        let reviewed = toml_edit::Datetime {
+            date: Some(toml_edit::Date {
+                year: u16::try_from(review.reviewed.year).context("the review date is out of range")?,
+                month: review.reviewed.month,
+                day: review.reviewed.day,
+            }),
+            time: None,
+            offset: None,
+        };
+        if entry.get("anomalies").is_none() {
+            let anomalies = if inline {
+                Item::Value(Value::InlineTable(InlineTable::new()))
+            } else {
+                let mut table = Table::new();
+                table.set_position(entry_position);
+                table.decor_mut().set_prefix("\n");
+                Item::Table(table)
+            };
+            entry.insert("anomalies", anomalies);
+        }
+        let anomalies = entry
+            .get_mut("anomalies")
+            .and_then(Item::as_table_like_mut)
+            .with_context(|| format!("`anomalies` of [soup.{key}] is not a table"))?;
+        set_value(anomalies, "reviewed", Value::from(reviewed));
+        set_value(anomalies, "by", Value::from(review.by));
+        Ok(())
+    }
+}
+
+/// Replaces a value in place, so its key, position and trailing comment stay.
+fn set_value(table: &mut dyn TableLike, key: &str, mut value: Value) {
+    match table.get_mut(key) {
+        Some(Item::Value(old)) => {
+            *value.decor_mut() = old.decor().clone();
+            *old = value;
+        }
+        Some(item) => *item = Item::Value(value),
+        None => {
+            table.insert(key, Item::Value(value));
+        }
+    }
+}
+
+/// The part of a table's leading decor that is set off from it by a blank line, when it
+/// holds a comment.
+fn detached_comments(prefix: &str) -> Option<&str> {
+    let mut end = 0;
+    let mut offset = 0;
+    for line in prefix.split_inclusive('\n') {
+        offset += line.len();
+        if line.trim().is_empty() && line.ends_with('\n') {
+            end = offset;
+        }
+    }
+    let detached = &prefix[..end];
+    detached.contains('#').then_some(detached)
+}
+
+fn trim_leading_blank_lines(text: &str) -> &str {
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        if !(line.trim().is_empty() && line.ends_with('\n')) {
+            break;
+        }
+        start += line.len();
+    }
+    &text[start..]
+}
+
+fn last_position(table: &Table) -> Option<isize> {
+    let mut last = None;
+    for_each_table_in(table, &mut |table| {
+        if let Some(position) = table.position() {
+            last = Some(last.map_or(position, |last: isize| last.max(position)));
+        }
+    });
+    last
+}
+
+fn next_position(root: &Table, after: isize) -> Option<isize> {
+    let mut next = None;
+    for_each_table_in(root, &mut |table| {
+        if let Some(position) = table.position().filter(|&position| position > after) {
+            next = Some(next.map_or(position, |next: isize| next.min(position)));
+        }
+    });
+    next
+}
+
+fn for_each_table_in(table: &Table, visit: &mut dyn FnMut(&Table)) {
+    visit(table);
+    for (_, item) in table.iter() {
+        match item {
+            Item::Table(child) => for_each_table_in(child, visit),
+            Item::ArrayOfTables(array) => array.iter().for_each(|child| for_each_table_in(child, visit)),
+            _ => {}
+        }
+    }
+}
+
+fn for_each_table_in_mut(table: &mut Table, visit: &mut dyn FnMut(&mut Table)) {
+    visit(table);
+    for (_, item) in table.iter_mut() {
+        for_each_table_mut(item, visit);
+    }
+}
+
+fn for_each_table_mut(item: &mut Item, visit: &mut dyn FnMut(&mut Table)) {
+    match item {
+        Item::Table(table) => for_each_table_in_mut(table, visit),
+        Item::ArrayOfTables(array) => array.iter_mut().for_each(|table| for_each_table_in_mut(table, visit)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = "# head\nschema = 1\n\n[project]\nname = \"x\"   # kept\n\n# about a\n[soup.a]\nversion = \"1.0.0\"  # assessed\nlicense = \"MIT\"\n\n[soup.a.anomalies]\nby = \"someone\"\n\n# Section: build tools\n\n# about b\n[soup.b]\nversion = \"0.1.0\"\nplace = { inline = true }\n\n[toolchain]\nversion = \"1.95.0\"\n";
+
+    fn edited(edit: impl FnOnce(&mut Editor)) -> String {
+        let mut editor = Editor::new(FILE).unwrap();
+        edit(&mut editor);
+        editor.finish()
+    }
+
+    #[test]
+    fn an_untouched_file_is_written_back_byte_for_byte() {
+        assert_eq!(edited(|_| {}), FILE);
+    }
+
+    #[test]
+    fn added_entries_follow_the_last_entry() {
+        let text = edited(|editor| {
+            editor
+                .add_entries("\n# new one\n[soup.c]\nversion = \"2.0.0\"\n\n[soup.c.anomalies]\nby = \"TODO\"\n")
+                .unwrap()
+        });
+        let expected = FILE.replace(
+            "\n[toolchain]",
+            "\n# new one\n[soup.c]\nversion = \"2.0.0\"\n\n[soup.c.anomalies]\nby = \"TODO\"\n\n[toolchain]",
+        );
+        assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn entries_are_added_to_a_file_without_any() {
+        let mut editor = Editor::new("schema = 1\n[project]\nname = \"x\"").unwrap();
+        editor.add_entries("\n[soup.c]\nversion = \"2.0.0\"\n").unwrap();
+        assert_eq!(
+            editor.finish(),
+            "schema = 1\n[project]\nname = \"x\"\n\n[soup.c]\nversion = \"2.0.0\"\n"
+        );
+    }
+
+    #[test]
+    fn removal_takes_the_attached_comment_and_keeps_a_detached_one() {
+        let text = edited(|editor| editor.remove_entries(&["b"]).unwrap());
+        assert_eq!(
+            text,
+            FILE.replace(
+                "# about b\n[soup.b]\nversion = \"0.1.0\"\nplace = { inline = true }\n\n",
+                ""
+            )
+        );
+        let text = edited(|editor| editor.remove_entries(&["a"]).unwrap());
+        assert_eq!(
+            text,
+            FILE.replace(
+                "\n# about a\n[soup.a]\nversion = \"1.0.0\"  # assessed\nlicense = \"MIT\"\n\n[soup.a.anomalies]\nby = \"someone\"\n",
+                ""
+            )
+        );
+    }
+
+    #[test]
+    fn a_review_keeps_comments_and_adds_what_is_missing() {
+        let review = Review {
+            version: "1.2.0".into(),
+            license: Some("MIT OR Apache-2.0"),
+            checksum: Some("abc"),
+            reviewed: Date::new(2026, 11, 2).unwrap(),
+            by: "R. Viewer",
+        };
+        let text = edited(|editor| editor.record_review("a", &review).unwrap());
+        assert!(text.contains("version = \"1.2.0\"  # assessed\n"), "{text}");
+        assert!(
+            text.contains("license = \"MIT OR Apache-2.0\"\nchecksum = \"abc\"\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("[soup.a.anomalies]\nby = \"R. Viewer\"\nreviewed = 2026-11-02\n"),
+            "{text}"
+        );
+        let text = edited(|editor| editor.record_review("b", &review).unwrap());
+        assert!(
+            text.contains("[soup.b]\nversion = \"1.2.0\"\nplace = { inline = true }\nlicense = \"MIT OR Apache-2.0\"\nchecksum = \"abc\"\n\n[soup.b.anomalies]\nreviewed = 2026-11-02\nby = \"R. Viewer\"\n\n[toolchain]"),
+            "{text}"
+        );
+    }
+}

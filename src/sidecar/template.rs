@@ -1,0 +1,285 @@
+//! The text `init` and `sync` write: identification filled in from the graph, every
+//! judgement a `TODO` placeholder that `audit` reports until a person replaces it.
+
+use super::{
+    Class, DEFAULT_ADVISORY_MAX_AGE, DEFAULT_REVIEW_INTERVAL, EntryKey, PLACEHOLDER, Project, Require, VersionLine,
+};
+use crate::inventory::SoupItem;
+use crate::license::LicenseForm;
+use crate::render;
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+/// Where editors fetch the JSON Schema of soup.toml from; taplo and Even Better TOML
+/// read the `#:schema` line. Teams without internet access point it at a copy of
+/// `soup.schema.json` in their repository instead.
+pub const SCHEMA_URL: &str = "https://raw.githubusercontent.com/cargo-soup/cargo-soup/main/soup.schema.json";
+
+/// An entry to write for an item that has none.
+pub struct NewEntry<'i, 'g> {
+    pub key: EntryKey,
+    pub item: &'i SoupItem<'g>,
+    /// With `--group`: the crates reached only through this item, which its
+    /// `covers = "*"` takes in.
+    pub covers: Option<Vec<String>>,
+}
+
+/// Entries for `items`, direct dependencies first, then transitive ones. Two versions
+/// of one crate in scope get one entry per version line (`name@1`, `name@0.3`); a
+/// version line that already has an entry, or a second version in the same line,
+/// gets none.
+pub fn new_entries<'i, 'g>(
+    items: &[&'i SoupItem<'g>],
+    in_scope: &[SoupItem<'g>],
+    taken: &BTreeSet<EntryKey>,
+) -> Vec<NewEntry<'i, 'g>> {
+    let mut keys = taken.clone();
+    let mut ordered: Vec<&&SoupItem> = items.iter().collect();
+    ordered.sort_by_key(|item| !item.direct);
+    let mut entries = Vec::new();
+    for item in ordered {
+        let package = item.package;
+        let several_versions = in_scope
+            .iter()
+            .any(|other| other.package.name == package.name && other.package.version != package.version);
+        let key = EntryKey {
+            name: package.name.clone(),
+            line: several_versions.then(|| VersionLine::of(&package.version)),
+        };
+        if keys.insert(key.clone()) {
+            entries.push(NewEntry {
+                key,
+                item,
+                covers: None,
+            });
+        }
+    }
+    entries
+}
+
+/// A key as TOML spells it: bare when it can be, quoted otherwise.
+pub fn toml_key(text: &str) -> String {
+    let bare = !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if bare { text.to_string() } else { toml_string(text) }
+}
+
+/// A TOML basic string with everything escaped that must be.
+pub fn toml_string(text: &str) -> String {
+    toml_edit::Value::from(text).to_string().trim().to_string()
+}
+
+/// Text from a manifest, safe to put in a comment.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn string_list(values: &[String]) -> String {
+    let quoted: Vec<String> = values.iter().map(|value| toml_string(value)).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+/// Requirement ids that are unique in the file: `SOUP-SERDE-JSON-F1`.
+fn requirement_id(key: &EntryKey, suffix: &str, used: &mut BTreeSet<String>) -> String {
+    let mut stem: String = key
+        .name
+        .chars()
+        .map(|c| if c == '_' { '-' } else { c.to_ascii_uppercase() })
+        .collect();
+    if let Some(line) = key.line {
+        write!(stem, "-{line}").ok();
+    }
+    let base = format!("SOUP-{stem}-{suffix}");
+    let mut id = base.clone();
+    let mut counter = 2;
+    while !used.insert(id.clone()) {
+        id = format!("{base}-{counter}");
+        counter += 1;
+    }
+    id
+}
+
+/// The text of one `[soup.KEY]` entry. Items of class B and C (or every item under
+/// `require = "all"`) get every section of the assessment; class A items the fields
+/// their class needs.
+pub fn entry_text(entry: &NewEntry, require: Require, used_ids: &mut BTreeSet<String>) -> String {
+    let item = entry.item;
+    let package = item.package;
+    let header = format!("soup.{}", toml_key(&entry.key.to_string()));
+    let todo = toml_string(PLACEHOLDER);
+    let mut text = String::new();
+    let how = if item.direct { "direct" } else { "transitive" };
+    writeln!(
+        text,
+        "\n# {} {}: {how} dependency of {}; inherits class {}",
+        package.name,
+        package.version,
+        item.reached_from.join(", "),
+        item.class
+    )
+    .ok();
+    if let Some(covered) = entry.covers.as_ref().filter(|covered| !covered.is_empty()) {
+        writeln!(text, "# covers: {}", covered.join(", ")).ok();
+    }
+    writeln!(text, "[{header}]").ok();
+    writeln!(text, "version = {}", toml_string(&package.version.to_string())).ok();
+    match (&package.license, &package.license_file) {
+        (Some(license), _) if license.form != LicenseForm::Invalid => {
+            writeln!(text, "license = {}", toml_string(&license.expression))
+        }
+        (Some(license), _) => writeln!(
+            text,
+            "license = {todo}   # declared as {}, which is not an SPDX expression",
+            one_line(&license.raw)
+        ),
+        (None, Some(file)) => writeln!(
+            text,
+            "license = {todo}   # the crate has only a licence file: {}",
+            one_line(file)
+        ),
+        (None, None) => writeln!(text, "license = {todo}   # the crate declares no licence"),
+    }
+    .ok();
+    let vendor = render::vendor(package).map_or_else(|| todo.clone(), |vendor| toml_string(&vendor));
+    writeln!(text, "vendor = {vendor}").ok();
+    if let Some(checksum) = &package.checksum {
+        writeln!(text, "checksum = {}", toml_string(checksum)).ok();
+    }
+    writeln!(text, "class = {todo}   # A, B or C; inherited: {}", item.class).ok();
+    writeln!(text, "class-rationale = {todo}").ok();
+    if entry.covers.is_some() {
+        writeln!(text, "covers = \"*\"").ok();
+    }
+    let full = require == Require::All || item.class >= Class::B;
+    if !full {
+        return text;
+    }
+    writeln!(text, "prerequisites = {todo}").ok();
+    for (kind, suffix) in [("functional", "F1"), ("performance", "P1")] {
+        let id = requirement_id(&entry.key, suffix, used_ids);
+        writeln!(text, "\n[[{header}.requirements]]").ok();
+        writeln!(text, "id = {}", toml_string(&id)).ok();
+        writeln!(text, "kind = \"{kind}\"").ok();
+        writeln!(text, "text = {todo}").ok();
+        writeln!(text, "verified-by = [{todo}]").ok();
+    }
+    let mut sources = vec!["RustSec".to_string(), "OSV".to_string()];
+    if let Some(repository) = &package.repository {
+        sources.insert(0, format!("{}/issues", repository.trim_end_matches('/')));
+    }
+    writeln!(text, "\n[{header}.anomalies]").ok();
+    writeln!(text, "reviewed = {todo}").ok();
+    writeln!(text, "by = {todo}").ok();
+    writeln!(text, "sources = {}", string_list(&sources)).ok();
+    writeln!(text, "summary = {todo}").ok();
+    writeln!(text, "\n[{header}.verification]").ok();
+    writeln!(text, "method = {todo}").ok();
+    writeln!(text, "\n[{header}.surveillance]").ok();
+    writeln!(text, "update-strategy = {todo}").ok();
+    writeln!(text, "obsolescence = {todo}").ok();
+    writeln!(text, "support = {todo}   # \"active\", \"limited\" or \"none\"").ok();
+    writeln!(text, "\n[[{header}.approvals]]").ok();
+    writeln!(text, "role = {todo}").ok();
+    writeln!(text, "name = {todo}").ok();
+    writeln!(text, "date = {todo}").ok();
+    text
+}
+
+/// What `init` knows about the workspace beyond its SOUP items.
+pub struct Workspace<'a> {
+    pub name: &'a str,
+    pub members: &'a [String],
+    /// Targets given with `--target`, written into `[project]`.
+    pub targets: Option<&'a [String]>,
+}
+
+/// A whole new soup.toml: `[project]` with every default spelled out, one
+/// `[software-items]` table per member, and the entries.
+pub fn document(workspace: &Workspace, project: &Project, entries: &[NewEntry]) -> String {
+    let mut text = String::new();
+    writeln!(text, "#:schema {SCHEMA_URL}").ok();
+    writeln!(
+        text,
+        "# SOUP assessments of {} (IEC 62304 cl. 5.3.3, 5.3.4, 7.1, 8.1.2).",
+        workspace.name
+    )
+    .ok();
+    text.push_str(
+        "# Written by `cargo soup init`. \"TODO\" marks a judgement still to be made: `cargo soup audit`\n\
+         # reports each one until a person replaces it. `cargo soup sync` adds entries for new\n\
+         # dependencies; `cargo soup review CRATE --by NAME` records a review.\n",
+    );
+    text.push_str("schema = 1\n\n[project]\n");
+    writeln!(text, "name = {}", toml_string(workspace.name)).ok();
+    text.push_str(
+        "class = \"C\"                 # software system safety class; default for members without an entry\n",
+    );
+    writeln!(
+        text,
+        "review-interval = \"{DEFAULT_REVIEW_INTERVAL}\"    # how old an anomaly/vulnerability review may get"
+    )
+    .ok();
+    writeln!(
+        text,
+        "stale-on = \"{}\"          # version change that invalidates an assessment: \"patch\", \"minor\" or \"major\"",
+        project.stale_on.as_str()
+    )
+    .ok();
+    let kinds: Vec<String> = project.kinds.iter().map(|kind| kind.as_str().to_string()).collect();
+    writeln!(
+        text,
+        "kinds = {}   # dependency kinds that make a package SOUP",
+        string_list(&kinds)
+    )
+    .ok();
+    match workspace.targets {
+        Some(targets) => writeln!(
+            text,
+            "targets = {}   # target triples the device ships for",
+            string_list(targets)
+        )
+        .ok(),
+        None => writeln!(
+            text,
+            "# targets = [\"thumbv7em-none-eabihf\"]   # target triples the device ships for; default: every platform"
+        )
+        .ok(),
+    };
+    writeln!(
+        text,
+        "advisory-max-age = \"{DEFAULT_ADVISORY_MAX_AGE}\"     # advisory data older than this is itself a finding"
+    )
+    .ok();
+    writeln!(
+        text,
+        "require = \"{}\"        # \"standard\": fields by class (see README); \"all\": every field for every class",
+        project.require.as_str()
+    )
+    .ok();
+    text.push_str(
+        "\n[project.surveillance]      # defaults for every item's section 5 (post-market surveillance)\n\
+         monitoring = \"cargo soup audit in nightly CI against RustSec and OSV\"\n\
+         role = \"TODO\"               # who watches the SOUP items, e.g. \"Software Lead\"\n\
+         interval = \"90d\"\n\
+         triggers = [\"new advisory\", \"major version change\", \"unmaintained notice\"]\n",
+    );
+    text.push_str("\n# The software item class of each workspace member (IEC 62304 4.3); SOUP it reaches\n# inherits the highest.\n");
+    for member in workspace.members {
+        writeln!(text, "[software-items.{}]\nclass = \"C\"", toml_key(member)).ok();
+    }
+    text.push_str(
+        "\n[policy]                    # level per finding code: \"deny\", \"warn\" or \"allow\"\n\
+         # orphaned-entry = \"warn\"\n",
+    );
+    let mut used_ids = BTreeSet::new();
+    let direct = entries.iter().filter(|entry| entry.item.direct).count();
+    for (at, entry) in entries.iter().enumerate() {
+        if at == 0 && direct > 0 {
+            text.push_str("\n# ---- Direct dependencies ----\n");
+        }
+        if at == direct {
+            text.push_str("\n# ---- Transitive dependencies ----\n");
+        }
+        text.push_str(&entry_text(entry, project.require, &mut used_ids));
+    }
+    text
+}
