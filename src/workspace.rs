@@ -2,6 +2,7 @@
 //! they define together.
 
 use crate::cli::GlobalArgs;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::graph::platform::TargetCfg;
 use crate::graph::scope::Scope;
 use crate::graph::{Graph, MetadataOptions};
@@ -38,8 +39,8 @@ pub enum SoupUse {
 
 impl Workspace {
     pub fn load(args: &GlobalArgs, soup_use: SoupUse) -> Result<Self> {
-        // Checked before cargo runs, so a typo in soup.toml is reported without waiting
-        // for the graph.
+        // Read before cargo runs, so a syntax error is reported without waiting for the
+        // graph.
         let explicit_soup = match (&args.soup_file, soup_use) {
             (Some(path), SoupUse::Create) => {
                 refuse_existing(path)?;
@@ -56,38 +57,53 @@ impl Workspace {
             locked: args.locked,
             offline: args.offline,
             frozen: args.frozen,
-        })?;
+        });
+        // A broken soup.toml is the more useful message when cargo fails too.
+        let graph = match graph {
+            Ok(graph) => graph,
+            Err(err) => match explicit_soup {
+                Some(loaded) if !loaded.problems.is_empty() => return Err(loaded.into_error().into()),
+                _ => return Err(err),
+            },
+        };
         let soup_path = args
             .soup_file
             .clone()
             .unwrap_or_else(|| graph.workspace_root.join("soup.toml"));
-        let (soup, soup_text, soup_exists) = match explicit_soup {
-            Some((soup, text)) => (soup, text, true),
+        let loaded = match explicit_soup {
+            Some(loaded) => Some(loaded),
             None if soup_use == SoupUse::Create => {
                 refuse_existing(&soup_path)?;
-                (SoupFile::default(), String::new(), false)
+                None
             }
-            None if soup_path.exists() => {
-                let (soup, text) = read_soup(&soup_path, &display_path(&soup_path))?;
-                (soup, text, true)
-            }
-            None if soup_use == SoupUse::Optional => (SoupFile::default(), String::new(), false),
+            None if soup_path.exists() => Some(read_soup(&soup_path, &display_path(&soup_path))?),
+            None if soup_use == SoupUse::Optional => None,
             None => bail!(
                 "there is no {}; run `cargo soup init` to write one, or point --soup-file at it",
                 display_path(&soup_path)
             ),
         };
-        if matches!(soup_use, SoupUse::Optional | SoupUse::Required) {
-            let name = display_path(&soup_path);
-            sidecar::check_version_lines(&soup, &name, &soup_text, |crate_name| {
-                graph
-                    .packages
-                    .iter()
-                    .filter(|package| package.name == crate_name)
-                    .map(|package| &package.version)
-                    .collect()
-            })?;
-        }
+        let (soup, soup_text, soup_exists) = match loaded {
+            None => (SoupFile::default(), String::new(), false),
+            Some(mut loaded) => {
+                if matches!(soup_use, SoupUse::Optional | SoupUse::Required) {
+                    let versions = |crate_name: &str| {
+                        graph
+                            .packages
+                            .iter()
+                            .filter(|package| package.name == crate_name)
+                            .map(|package| &package.version)
+                            .collect()
+                    };
+                    let problems = sidecar::check_version_lines(&loaded.soup, &loaded.name, &loaded.text, versions);
+                    loaded.problems.extend(problems);
+                }
+                if !loaded.problems.is_empty() {
+                    return Err(loaded.into_error().into());
+                }
+                (loaded.soup, loaded.text, true)
+            }
+        };
         let targets = if args.targets.is_empty() {
             soup.project.targets.clone()
         } else {
@@ -146,7 +162,26 @@ impl Workspace {
     }
 }
 
-fn read_soup(path: &Path, display_name: &str) -> Result<(SoupFile, String)> {
+/// A soup.toml as read, with the problems found in it so far.
+struct LoadedSoup {
+    soup: SoupFile,
+    text: String,
+    /// The name diagnostics use for it.
+    name: String,
+    problems: Vec<Diagnostic>,
+}
+
+impl LoadedSoup {
+    fn into_error(mut self) -> Diagnostics {
+        self.problems.sort_by(|a, b| a.location.cmp(&b.location));
+        Diagnostics {
+            file: self.name,
+            items: self.problems,
+        }
+    }
+}
+
+fn read_soup(path: &Path, display_name: &str) -> Result<LoadedSoup> {
     if !path.exists() {
         bail!(
             "--soup-file {}: no such file; run `cargo soup init` to create one, or fix the path",
@@ -154,8 +189,13 @@ fn read_soup(path: &Path, display_name: &str) -> Result<(SoupFile, String)> {
         );
     }
     let text = std::fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))?;
-    let soup = sidecar::parse(display_name, &text)?;
-    Ok((soup, text))
+    let (soup, problems) = sidecar::parse_with_problems(display_name, &text)?;
+    Ok(LoadedSoup {
+        soup,
+        text,
+        name: display_name.to_string(),
+        problems,
+    })
 }
 
 fn refuse_existing(path: &Path) -> Result<()> {

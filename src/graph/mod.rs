@@ -192,6 +192,8 @@ pub struct Edge {
 #[derive(Debug)]
 pub struct Graph {
     pub workspace_root: PathBuf,
+    /// The package of the root manifest, unless the workspace is virtual.
+    pub root_package: Option<String>,
     pub packages: Vec<Package>,
     /// Outgoing edges, by package index.
     pub edges: Vec<Vec<Edge>>,
@@ -251,6 +253,15 @@ impl Graph {
 
     /// The packages a `CRATE[@VERSION]` argument names. `context` starts the error
     /// message, which says what is locked when nothing matches.
+    /// What to call the workspace: its root package, else the folder it is in.
+    pub fn name(&self) -> String {
+        self.root_package.clone().unwrap_or_else(|| {
+            self.workspace_root
+                .file_name()
+                .map_or_else(|| "workspace".to_string(), |name| name.to_string_lossy().into_owned())
+        })
+    }
+
     pub fn select(&self, spec: &str, context: &str) -> Result<Vec<usize>> {
         let (name, version) = match spec.split_once('@') {
             Some((name, version)) => (name, Some(version)),
@@ -282,6 +293,7 @@ impl Graph {
 
     pub fn from_metadata(metadata: cargo_metadata::Metadata, lockfile: &Lockfile) -> Self {
         let workspace_root = metadata.workspace_root.clone().into_std_path_buf();
+        let root_package = metadata.root_package().map(|package| package.name.to_string());
         let index: HashMap<&cargo_metadata::PackageId, usize> = metadata
             .packages
             .iter()
@@ -349,6 +361,7 @@ impl Graph {
         members.sort_by(|&a, &b| packages[a].name.cmp(&packages[b].name));
         Self {
             workspace_root,
+            root_package,
             packages,
             edges,
             members,

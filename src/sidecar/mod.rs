@@ -3,6 +3,7 @@
 //! reading the file.
 
 pub mod edit;
+pub mod maintain;
 mod parse;
 pub mod template;
 
@@ -16,7 +17,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-pub use parse::parse;
+pub use parse::{parse, parse_with_problems};
 
 /// Any string value starting with this marks a field `init` left for a person to fill
 /// in: it counts as missing.
@@ -334,7 +335,7 @@ pub fn check_version_lines<'v>(
     file: &str,
     text: &str,
     versions: impl Fn(&str) -> Vec<&'v semver::Version>,
-) -> Result<(), Diagnostics> {
+) -> Vec<crate::diagnostic::Diagnostic> {
     let source = crate::diagnostic::SourceText::new(file, text);
     let mut items = Vec::new();
     for entry in &soup.entries {
@@ -369,12 +370,5 @@ pub fn check_version_lines<'v>(
             Some(help),
         ));
     }
-    if items.is_empty() {
-        Ok(())
-    } else {
-        Err(Diagnostics {
-            file: file.to_string(),
-            items,
-        })
-    }
+    items
 }

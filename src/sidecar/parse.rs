@@ -55,6 +55,22 @@ pub const SCHEMA_VERSION: i64 = 1;
 
 /// Parses and validates soup.toml text. `file` names it in diagnostics.
 pub fn parse(file: &str, text: &str) -> Result<SoupFile, ParseError> {
+    let (soup_file, problems) = parse_with_problems(file, text)?;
+    if problems.is_empty() {
+        Ok(soup_file)
+    } else {
+        Err(Diagnostics {
+            file: file.to_string(),
+            items: problems,
+        })
+    }
+}
+
+/// Like `parse`, but a file that is valid TOML yields its model together with the
+/// problems found in it, so checks that need more than the file (the graph) can add
+/// theirs and the user sees every problem in one run. Only a syntax error, which leaves
+/// no model, is an `Err`.
+pub fn parse_with_problems(file: &str, text: &str) -> Result<(SoupFile, Vec<Diagnostic>), ParseError> {
     let source = SourceText::new(file, text);
     let document = match toml_edit::Document::parse(text) {
         Ok(document) => document,
@@ -78,15 +94,8 @@ pub fn parse(file: &str, text: &str) -> Result<SoupFile, ParseError> {
         entry_prefix: String::new(),
     };
     let soup_file = walker.file(document.as_table());
-    if walker.diagnostics.is_empty() {
-        Ok(soup_file)
-    } else {
-        walker.diagnostics.sort_by(|a, b| a.location.cmp(&b.location));
-        Err(Diagnostics {
-            file: file.to_string(),
-            items: walker.diagnostics,
-        })
-    }
+    walker.diagnostics.sort_by(|a, b| a.location.cmp(&b.location));
+    Ok((soup_file, walker.diagnostics))
 }
 
 /// A table as we read it: its items, where it starts, and its dotted name for messages.

@@ -110,7 +110,7 @@ pub fn entry_text(entry: &NewEntry, require: Require, used_ids: &mut BTreeSet<St
     let how = if item.direct { "direct" } else { "transitive" };
     writeln!(
         text,
-        "\n# {} {}: {how} dependency of {}; inherits class {}",
+        "\n# {} {}: {how} dependency, reached from {}; inherits class {}",
         package.name,
         package.version,
         item.reached_from.join(", "),
@@ -209,52 +209,46 @@ pub fn document(workspace: &Workspace, project: &Project, entries: &[NewEntry]) 
          # dependencies; `cargo soup review CRATE --by NAME` records a review.\n",
     );
     text.push_str("schema = 1\n\n[project]\n");
-    writeln!(text, "name = {}", toml_string(workspace.name)).ok();
-    text.push_str(
-        "class = \"C\"                 # software system safety class; default for members without an entry\n",
-    );
-    writeln!(
-        text,
-        "review-interval = \"{DEFAULT_REVIEW_INTERVAL}\"    # how old an anomaly/vulnerability review may get"
-    )
-    .ok();
-    writeln!(
-        text,
-        "stale-on = \"{}\"          # version change that invalidates an assessment: \"patch\", \"minor\" or \"major\"",
-        project.stale_on.as_str()
-    )
-    .ok();
     let kinds: Vec<String> = project.kinds.iter().map(|kind| kind.as_str().to_string()).collect();
-    writeln!(
-        text,
-        "kinds = {}   # dependency kinds that make a package SOUP",
-        string_list(&kinds)
-    )
-    .ok();
-    match workspace.targets {
-        Some(targets) => writeln!(
-            text,
-            "targets = {}   # target triples the device ships for",
-            string_list(targets)
-        )
-        .ok(),
-        None => writeln!(
-            text,
-            "# targets = [\"thumbv7em-none-eabihf\"]   # target triples the device ships for; default: every platform"
-        )
-        .ok(),
+    let targets = match workspace.targets {
+        Some(targets) => format!("targets = {}", string_list(targets)),
+        None => "# targets = [\"thumbv7em-none-eabihf\"]".to_string(),
     };
-    writeln!(
-        text,
-        "advisory-max-age = \"{DEFAULT_ADVISORY_MAX_AGE}\"     # advisory data older than this is itself a finding"
-    )
-    .ok();
-    writeln!(
-        text,
-        "require = \"{}\"        # \"standard\": fields by class (see README); \"all\": every field for every class",
-        project.require.as_str()
-    )
-    .ok();
+    let settings = [
+        (format!("name = {}", toml_string(workspace.name)), ""),
+        (
+            "class = \"C\"".to_string(),
+            "software system safety class; default for members without an entry",
+        ),
+        (
+            format!("review-interval = \"{DEFAULT_REVIEW_INTERVAL}\""),
+            "how old an anomaly/vulnerability review may get",
+        ),
+        (
+            format!("stale-on = \"{}\"", project.stale_on.as_str()),
+            "version change that invalidates an assessment: \"patch\", \"minor\" or \"major\"",
+        ),
+        (
+            format!("kinds = {}", string_list(&kinds)),
+            "dependency kinds that make a package SOUP",
+        ),
+        (targets, "target triples the device ships for; default: every platform"),
+        (
+            format!("advisory-max-age = \"{DEFAULT_ADVISORY_MAX_AGE}\""),
+            "advisory data older than this is itself a finding",
+        ),
+        (
+            format!("require = \"{}\"", project.require.as_str()),
+            "\"standard\": fields by class (see README); \"all\": every field for every class",
+        ),
+    ];
+    for (setting, comment) in settings {
+        if comment.is_empty() {
+            writeln!(text, "{setting}").ok();
+        } else {
+            writeln!(text, "{setting:<27} # {comment}").ok();
+        }
+    }
     text.push_str(
         "\n[project.surveillance]      # defaults for every item's section 5 (post-market surveillance)\n\
          monitoring = \"cargo soup audit in nightly CI against RustSec and OSV\"\n\
