@@ -71,6 +71,9 @@ impl Editor {
     /// above them. A comment block set off from an entry by a blank line belongs to
     /// what follows, so it stays.
     pub fn remove_entries(&mut self, keys: &[&str]) -> Result<()> {
+        if keys.is_empty() {
+            return Ok(());
+        }
         let mut detached: Vec<(isize, String)> = Vec::new();
         {
             let soup = self

@@ -3,7 +3,50 @@
 use super::*;
 use crate::diagnostic::{Diagnostic, SourceText, nearest};
 use std::ops::Range;
-use toml_edit::{Item, TableLike};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+/// A value as read, with the bytes it spans.
+type Item<'d> = Spanned<DeValue<'d>>;
+
+/// What the walker asks of a value, whatever TOML syntax wrote it.
+trait Node<'d> {
+    fn at(&self) -> Option<Range<usize>>;
+    fn type_name(&self) -> &'static str;
+    fn as_str(&self) -> Option<&str>;
+    fn as_array(&self) -> Option<&[Item<'d>]>;
+    fn as_table(&self) -> Option<&DeTable<'d>>;
+}
+
+impl<'d> Node<'d> for Item<'d> {
+    fn at(&self) -> Option<Range<usize>> {
+        Some(self.span())
+    }
+
+    fn type_name(&self) -> &'static str {
+        match self.get_ref() {
+            DeValue::String(_) => "string",
+            DeValue::Integer(_) => "integer",
+            DeValue::Float(_) => "float",
+            DeValue::Boolean(_) => "boolean",
+            DeValue::Datetime(_) => "datetime",
+            DeValue::Array(_) => "array",
+            DeValue::Table(_) => "table",
+        }
+    }
+
+    fn as_str(&self) -> Option<&str> {
+        self.get_ref().as_str()
+    }
+
+    fn as_array(&self) -> Option<&[Item<'d>]> {
+        self.get_ref().as_array().map(|array| &array[..])
+    }
+
+    fn as_table(&self) -> Option<&DeTable<'d>> {
+        self.get_ref().as_table()
+    }
+}
 
 const TOP_KEYS: &[&str] = &["schema", "project", "software-items", "policy", "soup", "toolchain"];
 const PROJECT_KEYS: &[&str] = &[
@@ -72,7 +115,7 @@ pub fn parse(file: &str, text: &str) -> Result<SoupFile, ParseError> {
 /// no model, is an `Err`.
 pub fn parse_with_problems(file: &str, text: &str) -> Result<(SoupFile, Vec<Diagnostic>), ParseError> {
     let source = SourceText::new(file, text);
-    let document = match toml_edit::Document::parse(text) {
+    let document = match DeTable::parse(text) {
         Ok(document) => document,
         Err(err) => {
             let message = err.message().trim_end().to_string();
@@ -93,14 +136,14 @@ pub fn parse_with_problems(file: &str, text: &str) -> Result<(SoupFile, Vec<Diag
         requirement_ids: BTreeMap::new(),
         entry_prefix: String::new(),
     };
-    let soup_file = walker.file(document.as_table());
+    let soup_file = walker.file(document.get_ref());
     walker.diagnostics.sort_by(|a, b| a.location.cmp(&b.location));
     Ok((soup_file, walker.diagnostics))
 }
 
 /// A table as we read it: its items, where it starts, and its dotted name for messages.
 struct Table<'d> {
-    items: &'d dyn TableLike,
+    items: &'d DeTable<'d>,
     span: Option<Range<usize>>,
     name: String,
 }
@@ -131,15 +174,15 @@ impl<'d> Walker<'_, '_> {
     }
 
     fn table(&mut self, item: &'d Item, name: String) -> Option<Table<'d>> {
-        match item.as_table_like() {
+        match item.as_table() {
             Some(items) => Some(Table {
                 items,
-                span: item.span(),
+                span: item.at(),
                 name,
             }),
             None => {
                 self.error(
-                    item.span(),
+                    item.at(),
                     format!("`{name}` must be a table, found {}", item.type_name()),
                     Some(format!("write it as a [{name}] section")),
                 );
@@ -150,10 +193,11 @@ impl<'d> Walker<'_, '_> {
 
     fn check_keys(&mut self, table: &Table<'d>, known: &[&str]) {
         for (key, _) in table.items.iter() {
+            let span = Some(key.span());
+            let key: &str = key.get_ref();
             if known.contains(&key) {
                 continue;
             }
-            let span = table.items.get_key_value(key).and_then(|(key, _)| key.span());
             let help = match nearest(key, known) {
                 Some(candidate) => format!("did you mean `{candidate}`?"),
                 None => format!("the keys of [{}] are: {}", table.name, known.join(", ")),
@@ -167,9 +211,9 @@ impl<'d> Walker<'_, '_> {
         }
     }
 
-    fn type_error(&mut self, item: &Item, table: &Table<'d>, key: &str, expected: &str, example: &str) {
+    fn type_error(&mut self, item: &Item<'d>, table: &Table<'d>, key: &str, expected: &str, example: &str) {
         self.error(
-            item.span(),
+            item.at(),
             format!(
                 "`{key}` in [{}] must be {expected}, found {}",
                 table.name,
@@ -226,7 +270,7 @@ impl<'d> Walker<'_, '_> {
                     None => format!("the values are {listed}"),
                 };
                 self.error(
-                    item.span(),
+                    item.at(),
                     format!("`{key}` in [{}] cannot be \"{text}\"", table.name),
                     Some(help),
                 );
@@ -245,7 +289,7 @@ impl<'d> Walker<'_, '_> {
         match text.parse() {
             Ok(duration) => Some(duration),
             Err(problem) => {
-                self.error(item.span(), format!("`{key}` in [{}]: {problem}", table.name), None);
+                self.error(item.at(), format!("`{key}` in [{}]: {problem}", table.name), None);
                 None
             }
         }
@@ -262,14 +306,14 @@ impl<'d> Walker<'_, '_> {
                     Err(_) => format!("write a date without quotes, e.g. {key} = 2026-09-30"),
                 };
                 self.error(
-                    item.span(),
+                    item.at(),
                     format!("`{key}` in [{}] must be a TOML date, found a string", table.name),
                     Some(help),
                 );
             }
             return None;
         }
-        let datetime = item.as_datetime();
+        let datetime = item.get_ref().as_datetime();
         match datetime.and_then(|datetime| {
             datetime
                 .date
@@ -283,7 +327,7 @@ impl<'d> Walker<'_, '_> {
                     item.type_name()
                 };
                 self.error(
-                    item.span(),
+                    item.at(),
                     format!("`{key}` in [{}] must be a date (YYYY-MM-DD), found {found}", table.name),
                     Some(format!("for example: {key} = 2026-09-30")),
                 );
@@ -300,12 +344,12 @@ impl<'d> Walker<'_, '_> {
             return None;
         };
         let mut values = Vec::new();
-        for value in array.iter() {
+        for value in array {
             match value.as_str() {
                 Some(text) if is_placeholder(text) => self.placeholder(table, key),
                 Some(text) => values.push(text.to_string()),
                 None => self.error(
-                    value.span(),
+                    value.at(),
                     format!(
                         "`{key}` in [{}] must hold strings only, found {}",
                         table.name,
@@ -325,27 +369,17 @@ impl<'d> Walker<'_, '_> {
             return Vec::new();
         };
         let name = format!("{}.{key}", table.name);
-        if let Some(array) = item.as_array_of_tables() {
-            return array
-                .iter()
-                .map(|items| Table {
-                    items,
-                    span: items.span(),
-                    name: name.clone(),
-                })
-                .collect();
-        }
         if let Some(array) = item.as_array() {
             let mut tables = Vec::new();
-            for value in array.iter() {
-                match value.as_inline_table() {
+            for value in array {
+                match value.as_table() {
                     Some(items) => tables.push(Table {
                         items,
-                        span: value.span(),
+                        span: value.at(),
                         name: name.clone(),
                     }),
                     None => self.error(
-                        value.span(),
+                        value.at(),
                         format!("`{key}` must hold tables, found {}", value.type_name()),
                         Some(format!("write each as a [[{name}]] section")),
                     ),
@@ -354,7 +388,7 @@ impl<'d> Walker<'_, '_> {
             return tables;
         }
         self.error(
-            item.span(),
+            item.at(),
             format!(
                 "`{key}` in [{}] must be an array of tables, found {}",
                 table.name,
@@ -372,7 +406,7 @@ impl<'d> Walker<'_, '_> {
         Some(sub)
     }
 
-    fn file(&mut self, root: &'d toml_edit::Table) -> SoupFile {
+    fn file(&mut self, root: &'d DeTable<'d>) -> SoupFile {
         let top = Table {
             items: root,
             span: None,
@@ -380,17 +414,20 @@ impl<'d> Walker<'_, '_> {
         };
         self.check_keys(&top, TOP_KEYS);
         if let Some(item) = root.get("schema") {
-            match item.as_integer() {
-                Some(SCHEMA_VERSION) => {}
+            match item.get_ref().as_integer() {
+                Some(integer) if integer.as_str() == SCHEMA_VERSION.to_string() => {}
                 Some(other) => self.error(
-                    item.span(),
-                    format!("schema {other} is not supported by this version of cargo soup"),
+                    item.at(),
+                    format!(
+                        "schema {} is not supported by this version of cargo soup",
+                        other.as_str()
+                    ),
                     Some(format!(
                         "this version reads schema = {SCHEMA_VERSION}; upgrade cargo soup to read newer files"
                     )),
                 ),
                 None => self.error(
-                    item.span(),
+                    item.at(),
                     format!("`schema` must be an integer, found {}", item.type_name()),
                     Some(format!("schema = {SCHEMA_VERSION}")),
                 ),
@@ -417,7 +454,8 @@ impl<'d> Walker<'_, '_> {
         }
         if let Some(soup) = root.get("soup").and_then(|item| self.table(item, "soup".into())) {
             for (key, item) in soup.items.iter() {
-                let key_span = soup.items.get_key_value(key).and_then(|(key, _)| key.span());
+                let key_span = Some(key.span());
+                let key: &str = key.get_ref();
                 let Some(entry_key) = self.entry_key(key, key_span.clone()) else {
                     continue;
                 };
@@ -476,7 +514,7 @@ impl<'d> Walker<'_, '_> {
                         parsed.insert(kind);
                     }
                     None => self.error(
-                        item.and_then(Item::span),
+                        item.and_then(Node::at),
                         format!("`kinds` in [project] cannot hold \"{kind}\""),
                         Some("the dependency kinds are \"normal\", \"build\" and \"dev\"".into()),
                     ),
@@ -484,7 +522,7 @@ impl<'d> Walker<'_, '_> {
             }
             if parsed.is_empty() {
                 self.error(
-                    item.and_then(Item::span),
+                    item.and_then(Node::at),
                     "`kinds` in [project] is empty, so nothing would be SOUP",
                     Some("kinds = [\"normal\", \"build\"]".into()),
                 );
@@ -494,7 +532,7 @@ impl<'d> Walker<'_, '_> {
         if let Some(targets) = self.strings(table, "targets") {
             if targets.is_empty() {
                 self.error(
-                    table.items.get("targets").and_then(Item::span),
+                    table.items.get("targets").and_then(Node::at),
                     "`targets` in [project] is empty, so no dependency would be in scope",
                     Some("name the target triples the device ships for, or leave `targets` out for all".into()),
                 );
@@ -510,7 +548,8 @@ impl<'d> Walker<'_, '_> {
     fn policy(&mut self, table: &Table<'d>) -> BTreeMap<Code, Level> {
         let mut policy = BTreeMap::new();
         for (key, _) in table.items.iter() {
-            let key_span = table.items.get_key_value(key).and_then(|(key, _)| key.span());
+            let key_span = Some(key.span());
+            let key: &str = key.get_ref();
             let Some(code) = Code::parse(key) else {
                 let help = match nearest(key, Code::NAMES) {
                     Some(candidate) => format!("did you mean `{candidate}`?"),
@@ -579,7 +618,7 @@ impl<'d> Walker<'_, '_> {
                 Ok(version) => Some(version),
                 Err(err) => {
                     self.error(
-                        item.span(),
+                        item.at(),
                         format!("`version` in [{}] is not a semantic version: {err}", table.name),
                         Some("write the exact version that was assessed, e.g. version = \"1.0.128\"".into()),
                     );
@@ -591,7 +630,7 @@ impl<'d> Walker<'_, '_> {
             let text = self.string(table, "license")?;
             let license = License::parse(&text);
             if license.form == crate::license::LicenseForm::Invalid {
-                self.error(item.span(), format!("`license` in [{}] is not an SPDX expression: {}", table.name, license.problem.as_deref().unwrap_or("")), Some("write an SPDX expression such as \"MIT OR Apache-2.0\"; https://spdx.org/licenses lists the identifiers".into()));
+                self.error(item.at(), format!("`license` in [{}] is not an SPDX expression: {}", table.name, license.problem.as_deref().unwrap_or("")), Some("write an SPDX expression such as \"MIT OR Apache-2.0\"; https://spdx.org/licenses lists the identifiers".into()));
                 return None;
             }
             Some(license)
@@ -676,7 +715,7 @@ impl<'d> Walker<'_, '_> {
         let location = self.location(&table.span);
         if let Some(id) = &id {
             if let Some(&first_line) = self.requirement_ids.get(id) {
-                let span = table.items.get("id").and_then(Item::span);
+                let span = table.items.get("id").and_then(Node::at);
                 self.error(span, format!("requirement id `{id}` is used twice"), Some(format!("it is first used on line {first_line}; requirement ids trace requirements to evidence and must be unique")));
             } else {
                 self.requirement_ids.insert(id.clone(), location.line);
