@@ -46,6 +46,36 @@ pub enum Command {
         after_help = "Examples:\n  cargo soup review serde_json --by \"A. Reviewer\"\n  cargo soup review bitflags@1.3.2 --by \"A. Reviewer\" --date 2026-11-20 --yes"
     )]
     Review(ReviewArgs),
+    /// The CI and pre-commit gate: every missing, incomplete or stale assessment as a
+    /// finding; exit 1 when any finding is at deny level.
+    #[command(
+        after_help = "Examples:\n  cargo soup audit\n  cargo soup audit --format sarif > soup.sarif\n  cargo soup audit --format github --deny warnings\n  cargo soup audit --as-of 2026-11-24 --format json\n\nExit status: 0 no finding at deny level, 1 at least one, 2 the audit could not run."
+    )]
+    Audit(AuditArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Output format: human (grouped by crate), json, sarif (SARIF 2.1.0 for code
+    /// scanning) or github (workflow commands that annotate a pull request).
+    #[arg(long, value_enum, default_value_t = AuditFormat::Human)]
+    pub format: AuditFormat,
+    /// `--deny warnings` turns every warning into an error.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub deny: Vec<DenyWhat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    Human,
+    Json,
+    Sarif,
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DenyWhat {
+    Warnings,
 }
 
 #[derive(Debug, Args)]
@@ -149,6 +179,10 @@ pub struct GlobalArgs {
     /// The assessment sidecar [default: soup.toml at the workspace root].
     #[arg(long, global = true, value_name = "PATH")]
     pub soup_file: Option<PathBuf>,
+    /// Always run `cargo metadata` instead of reusing the graph cached for unchanged
+    /// inputs.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
     /// Evaluate every date rule as of this day instead of today (YYYY-MM-DD).
     #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub as_of: Option<Date>,

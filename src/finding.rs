@@ -2,6 +2,7 @@
 //! it serves and what it means, so that `[policy]`, the audit and every renderer share
 //! one definition.
 
+use crate::location::Location;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -14,6 +15,15 @@ pub enum Level {
 
 impl Level {
     pub const NAMES: [&'static str; 3] = ["deny", "warn", "allow"];
+
+    /// How reports name the level of a finding: `error` for deny, `warning` for warn.
+    pub fn report_name(self) -> &'static str {
+        match self {
+            Level::Deny => "error",
+            Level::Warn => "warning",
+            Level::Allow => "allowed",
+        }
+    }
 
     pub fn parse(text: &str) -> Option<Self> {
         match text {
@@ -92,11 +102,154 @@ impl Code {
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|code| code.as_str() == text)
     }
+
+    /// What a user does about a finding of this code, for rule help (SARIF, docs).
+    pub fn remedy(self) -> &'static str {
+        match self {
+            Code::MissingAssessment => {
+                "Run `cargo soup sync` to add a placeholder entry, then assess the item; or assess it as part of the entry that reaches it, with `covers`."
+            }
+            Code::IncompleteAssessment => {
+                "Fill in every field the message names; a value starting with TODO counts as missing."
+            }
+            Code::VersionDrift | Code::LicenseChanged | Code::SourceChanged | Code::ReviewOverdue => {
+                "Assess what changed, then record the review with `cargo soup review CRATE@VERSION --by NAME`."
+            }
+            Code::AdvisorySinceReview => {
+                "Review the new advisory, disposition it if it applies, then run `cargo soup review CRATE@VERSION --by NAME`."
+            }
+            Code::ClassBelowInherited => {
+                "Raise `class` to the inherited class, or give the `segregation` that justifies the lower one."
+            }
+            Code::MissingEvidence => {
+                "Fix the `verified-by` path (relative to the workspace root) or the test function name."
+            }
+            Code::Vulnerability | Code::Unsound | Code::Unmaintained | Code::Notice => {
+                "Update to a version the advisory does not affect, or record a disposition in the entry's `advisories`."
+            }
+            Code::Yanked => "Update Cargo.lock to a version that is not yanked.",
+            Code::DispositionExpired => {
+                "Review the disposition again and move its `expires` date, or resolve the advisory."
+            }
+            Code::StaleDisposition => "Remove the disposition: the advisory no longer affects the locked version.",
+            Code::EndOfSupport => {
+                "Plan the replacement of the item, or record why it stays in the surveillance section."
+            }
+            Code::OrphanedEntry => {
+                "Remove the entry with `cargo soup sync --prune`, or check [project] `kinds` and `targets`."
+            }
+            Code::StaleAdvisoryDb => "Run `cargo soup fetch`, or point `--advisory-db` / `--osv-db` at current data.",
+            Code::UnreadableAdvisory => "Update the advisory data; report the file if it stays unreadable.",
+        }
+    }
+}
+
+/// The advisory a finding is about (RustSec, OSV); one advisory known to both sources
+/// is one finding with every id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AdvisoryRef {
+    pub id: String,
+    pub aliases: Vec<String>,
+    /// `vulnerability`, `unsound`, `unmaintained`, `notice`, ...
+    pub kind: String,
+    /// Where it was found: `rustsec`, `osv`.
+    pub sources: Vec<String>,
+    pub url: Option<String>,
+}
+
+/// One problem the audit reports. The message says what is wrong and what to do next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub code: Code,
+    pub level: Level,
+    /// The crate (or entry) it concerns; `None` for findings about the audit itself.
+    pub krate: Option<String>,
+    pub version: Option<String>,
+    pub message: String,
+    pub location: Option<Location>,
+    pub advisory: Option<AdvisoryRef>,
+}
+
+impl Finding {
+    /// A finding at its code's default level; `apply_policy` sets the final one.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            level: code.default_level(),
+            krate: None,
+            version: None,
+            message: message.into(),
+            location: None,
+            advisory: None,
+        }
+    }
+
+    pub fn on(mut self, krate: impl Into<String>, version: Option<String>) -> Self {
+        self.krate = Some(krate.into());
+        self.version = version;
+        self
+    }
+
+    pub fn at(mut self, location: Option<Location>) -> Self {
+        self.location = location;
+        self
+    }
+}
+
+/// Levels from `[policy]` (and `--deny warnings`); `allow` drops a finding. The result is
+/// ordered by crate, version and code, so every format lists findings the same way.
+pub fn apply_policy(
+    findings: Vec<Finding>,
+    policy: &std::collections::BTreeMap<Code, Level>,
+    deny_warnings: bool,
+) -> Vec<Finding> {
+    let mut kept: Vec<Finding> = findings
+        .into_iter()
+        .filter_map(|mut finding| {
+            finding.level = policy
+                .get(&finding.code)
+                .copied()
+                .unwrap_or(finding.code.default_level());
+            if deny_warnings && finding.level == Level::Warn {
+                finding.level = Level::Deny;
+            }
+            (finding.level != Level::Allow).then_some(finding)
+        })
+        .collect();
+    kept.sort_by(|a, b| (&a.krate, &a.version, a.code, &a.message).cmp(&(&b.krate, &b.version, b.code, &b.message)));
+    kept.dedup();
+    kept
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn policy_sets_levels_drops_allowed_and_deny_warnings_promotes() {
+        let findings = vec![
+            Finding::new(Code::OrphanedEntry, "b").on("b", None),
+            Finding::new(Code::MissingAssessment, "a").on("a", Some("1.0.0".into())),
+            Finding::new(Code::Unmaintained, "c").on("c", None),
+        ];
+        let policy = [
+            (Code::Unmaintained, Level::Allow),
+            (Code::MissingAssessment, Level::Warn),
+        ]
+        .into_iter()
+        .collect();
+        let kept = apply_policy(findings.clone(), &policy, false);
+        let levels: Vec<(Code, Level)> = kept.iter().map(|finding| (finding.code, finding.level)).collect();
+        assert_eq!(
+            levels,
+            [
+                (Code::MissingAssessment, Level::Warn),
+                (Code::OrphanedEntry, Level::Warn)
+            ]
+        );
+        let kept = apply_policy(findings, &policy, true);
+        assert!(kept.iter().all(|finding| finding.level == Level::Deny));
+    }
 
     #[test]
     fn names_round_trip_and_match_serde() {

@@ -160,7 +160,7 @@ fn assessment_status(entry: &Entry, package: &Package, class: Class, soup: &Soup
         .is_some_and(|assessed| rules::version_drifted(assessed, &package.version, soup.project.stale_on));
     if drifted || rules::license_changed(entry, package) || rules::source_changed(entry, package) {
         Status::Stale
-    } else if !rules::missing_fields(entry, class, &soup.project).is_empty() {
+    } else if !rules::missing_fields(entry, rules::required_class(class, entry), &soup.project).is_empty() {
         Status::Incomplete
     } else {
         Status::Assessed

@@ -2,10 +2,12 @@
 //! IEC 62304. The binary is a thin shell over `run`.
 
 pub mod atomic_file;
+pub mod audit;
 pub mod cli;
 pub mod commands;
 pub mod date;
 pub mod diagnostic;
+pub mod evidence;
 pub mod finding;
 pub mod graph;
 pub mod inventory;

@@ -1,9 +1,27 @@
-//! Assessment rules: pure functions from an item, its entry and the project settings
-//! to what is wrong with the assessment. `list` derives an item's status from them;
-//! the audit turns them into findings.
+//! Assessment rules: pure functions from an item, its entry, the project settings and
+//! the audit date to what is wrong with the assessment. `list` derives an item's status
+//! from them; the audit turns them into findings. No I/O happens here: the evidence
+//! files arrive already read.
 
+use crate::date::Date;
+use crate::evidence::Evidence;
+use crate::finding::{Code, Finding};
 use crate::graph::Package;
-use crate::sidecar::{Class, Entry, Project, Require, RequirementKind, StaleOn, VersionLine};
+use crate::inventory::{Inventory, SoupItem};
+use crate::license::LicenseForm;
+use crate::location::Location;
+use crate::sidecar::{Class, Entry, Project, Require, RequirementKind, SoupFile, StaleOn, VersionLine};
+use std::collections::BTreeSet;
+
+/// The class whose fields an entry must hold: the inherited class, the declared one
+/// when it is higher, or a lower declared one that a `segregation` rationale justifies.
+pub fn required_class(inherited: Class, entry: &Entry) -> Class {
+    match entry.class {
+        Some(declared) if declared < inherited && entry.segregation.is_some() => declared,
+        Some(declared) => declared.max(inherited),
+        None => inherited,
+    }
+}
 
 /// Every field the item's class requires that the entry lacks or still holds as a
 /// placeholder, named as in soup.toml.
@@ -60,6 +78,12 @@ pub fn missing_fields(entry: &Entry, class: Class, project: &Project) -> Vec<Str
             "approvals",
         );
     }
+    // A placeholder `init` wrote is a judgement not yet made, required or not.
+    for placeholder in &entry.placeholders {
+        if !missing.contains(placeholder) {
+            missing.push(placeholder.clone());
+        }
+    }
     missing
 }
 
@@ -80,13 +104,34 @@ pub fn version_drifted(assessed: &semver::Version, locked: &semver::Version, sta
     }
 }
 
-/// The locked licence differs from the assessed one (compared as SPDX expressions).
+/// The locked licence differs from the assessed one. Only a valid SPDX expression in
+/// the manifest can be compared: where the crate has only a licence file or an invalid
+/// expression, the assessor's reading stands. `MIT OR Apache-2.0` and
+/// `Apache-2.0 OR MIT` are the same licence.
 pub fn license_changed(entry: &Entry, package: &Package) -> bool {
     match (&entry.license, &package.license) {
-        (Some(assessed), Some(locked)) => assessed.expression != locked.expression,
-        (Some(_), None) => true,
-        (None, _) => false,
+        (Some(assessed), Some(locked)) if locked.form != LicenseForm::Invalid => {
+            normal_form(&assessed.expression) != normal_form(&locked.expression)
+        }
+        _ => false,
     }
+}
+
+/// An expression whose only operator is one `OR` or one `AND` chain, with its terms
+/// sorted; anything else as written.
+fn normal_form(expression: &str) -> String {
+    for operator in [" OR ", " AND "] {
+        let terms: Vec<&str> = expression.split(operator).collect();
+        let flat = terms
+            .iter()
+            .all(|term| !term.contains(['(', ')']) && !term.contains(" OR ") && !term.contains(" AND "));
+        if terms.len() > 1 && flat {
+            let mut terms = terms;
+            terms.sort_unstable();
+            return terms.join(operator);
+        }
+    }
+    expression.to_string()
 }
 
 /// The assessed checksum differs from the locked one.
@@ -96,6 +141,228 @@ pub fn source_changed(entry: &Entry, package: &Package) -> bool {
         (Some(_), None) => true,
         (None, _) => false,
     }
+}
+
+/// What the audit reads besides the inventory: the file, its date and its evidence.
+pub struct AuditInput<'a> {
+    pub soup: &'a SoupFile,
+    pub as_of: Date,
+    pub evidence: &'a Evidence,
+    /// How findings name Cargo.lock (relative to where the user is).
+    pub lock_file: &'a str,
+}
+
+/// Every assessment finding of the inventory, before `[policy]` levels apply.
+pub fn assessment_findings(inventory: &Inventory, input: &AuditInput) -> Vec<Finding> {
+    let project = &input.soup.project;
+    let mut findings = Vec::new();
+    for item in &inventory.items {
+        let Some(entry) = item.entry else {
+            findings.extend(missing_assessment(item, input.lock_file));
+            continue;
+        };
+        findings.extend(version_drift(item, entry, project.stale_on));
+        findings.extend(license_change(item, entry));
+        findings.extend(source_change(item, entry));
+        findings.extend(class_below_inherited(item, entry));
+    }
+    // Entry-level rules once per entry, for the most demanding item it assesses.
+    let mut seen: Vec<*const Entry> = Vec::new();
+    for item in &inventory.items {
+        let Some(entry) = item.entry else { continue };
+        if seen.contains(&std::ptr::from_ref(entry)) {
+            continue;
+        }
+        seen.push(std::ptr::from_ref(entry));
+        let assessed: Vec<&SoupItem> = inventory
+            .items
+            .iter()
+            .filter(|other| other.entry.is_some_and(|own| std::ptr::eq(own, entry)))
+            .collect();
+        let class = assessed
+            .iter()
+            .map(|item| required_class(item.class, entry))
+            .max()
+            .unwrap_or(item.class);
+        findings.extend(incomplete_assessment(item, entry, class, project));
+        findings.extend(review_overdue(item, entry, project, input.as_of));
+        findings.extend(missing_evidence(item, entry, input.evidence));
+    }
+    for entry in inventory.orphans(input.soup) {
+        findings.push(orphaned_entry(entry));
+    }
+    findings
+}
+
+fn on_item(finding: Finding, item: &SoupItem) -> Finding {
+    finding.on(&item.package.name, Some(item.package.version.to_string()))
+}
+
+/// The command that records a review of this item.
+fn review_command(item: &SoupItem) -> String {
+    format!(
+        "`cargo soup review {}@{} --by NAME`",
+        item.package.name, item.package.version
+    )
+}
+
+pub fn missing_assessment(item: &SoupItem, lock_file: &str) -> Option<Finding> {
+    if item.covered_by.is_some() {
+        return None;
+    }
+    let package = item.package;
+    let location = package.lock_line.map(|line| Location {
+        file: lock_file.to_string(),
+        line,
+        column: 1,
+    });
+    let message = format!(
+        "{} {} (reached from {}) has no soup.toml entry and no entry covers it; run `cargo soup sync` \
+         to add a placeholder entry and assess it, or add it to the `covers` of the entry that assesses it",
+        package.name,
+        package.version,
+        item.reached_from.join(", ")
+    );
+    Some(on_item(Finding::new(Code::MissingAssessment, message), item).at(location))
+}
+
+pub fn incomplete_assessment(item: &SoupItem, entry: &Entry, class: Class, project: &Project) -> Option<Finding> {
+    let missing = missing_fields(entry, class, project);
+    if missing.is_empty() {
+        return None;
+    }
+    let message = format!(
+        "[{}] lacks what class {class} requires: {}; fill {} in (\"TODO\" counts as missing)",
+        entry.table_name(),
+        missing.join(", "),
+        if missing.len() == 1 { "it" } else { "them" }
+    );
+    Some(on_item(Finding::new(Code::IncompleteAssessment, message), item).at(Some(entry.location.clone())))
+}
+
+pub fn version_drift(item: &SoupItem, entry: &Entry, stale_on: StaleOn) -> Option<Finding> {
+    let assessed = entry.version.as_ref()?;
+    let locked = &item.package.version;
+    if !version_drifted(assessed, locked, stale_on) {
+        return None;
+    }
+    let message = format!(
+        "{} is locked at {locked} but {assessed} was assessed (stale-on = \"{}\"); assess what changed, \
+         then run {}",
+        item.package.name,
+        stale_on.as_str(),
+        review_command(item)
+    );
+    Some(on_item(Finding::new(Code::VersionDrift, message), item).at(Some(entry.location_of("version"))))
+}
+
+pub fn license_change(item: &SoupItem, entry: &Entry) -> Option<Finding> {
+    if !license_changed(entry, item.package) {
+        return None;
+    }
+    let assessed = entry.license.as_ref()?;
+    let locked = item.package.license.as_ref()?;
+    let message = format!(
+        "{} {} is licensed `{}` but `{}` was assessed; check the new licence, then run {}",
+        item.package.name,
+        item.package.version,
+        locked.expression,
+        assessed.expression,
+        review_command(item)
+    );
+    Some(on_item(Finding::new(Code::LicenseChanged, message), item).at(Some(entry.location_of("license"))))
+}
+
+pub fn source_change(item: &SoupItem, entry: &Entry) -> Option<Finding> {
+    if !source_changed(entry, item.package) {
+        return None;
+    }
+    let assessed = entry.checksum.as_deref()?;
+    let locked = match &item.package.checksum {
+        Some(checksum) => format!("checksum {checksum}"),
+        None => format!("no checksum (source {})", item.package.source.display()),
+    };
+    let message = format!(
+        "{} {} is locked with {locked} but checksum {assessed} was assessed: the code is not what was \
+         reviewed; check where it comes from, then run {}",
+        item.package.name,
+        item.package.version,
+        review_command(item)
+    );
+    Some(on_item(Finding::new(Code::SourceChanged, message), item).at(Some(entry.location_of("checksum"))))
+}
+
+/// The item's own surveillance interval, else the project's review interval.
+pub fn review_overdue(item: &SoupItem, entry: &Entry, project: &Project, as_of: Date) -> Option<Finding> {
+    let reviewed = entry.anomalies.reviewed?;
+    let interval = entry.surveillance.interval.unwrap_or(project.review_interval);
+    let due = reviewed.plus(interval);
+    if as_of <= due {
+        return None;
+    }
+    let message = format!(
+        "the anomaly review of [{}] is from {reviewed}, more than {interval} before {as_of} (due {due}); \
+         review its known anomalies and advisories again, then run {}",
+        entry.table_name(),
+        review_command(item)
+    );
+    Some(on_item(Finding::new(Code::ReviewOverdue, message), item).at(Some(entry.location_of("anomalies.reviewed"))))
+}
+
+pub fn class_below_inherited(item: &SoupItem, entry: &Entry) -> Option<Finding> {
+    let declared = entry.class?;
+    if declared >= item.class || entry.segregation.is_some() {
+        return None;
+    }
+    let message = format!(
+        "[{}] declares class {declared} but {} is reached from {}, which makes it class {}; raise \
+         `class` to {}, or give the `segregation` that justifies the lower class",
+        entry.table_name(),
+        item.package.name,
+        item.reached_from.join(", "),
+        item.class,
+        item.class
+    );
+    Some(on_item(Finding::new(Code::ClassBelowInherited, message), item).at(Some(entry.location_of("class"))))
+}
+
+pub fn missing_evidence(item: &SoupItem, entry: &Entry, evidence: &Evidence) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (at, requirement) in entry.requirements.iter().enumerate() {
+        let name = requirement.id.clone().unwrap_or_else(|| format!("requirements[{at}]"));
+        let mut reported = BTreeSet::new();
+        for reference in &requirement.verified_by {
+            let Some(problem) = evidence.problem(reference) else {
+                continue;
+            };
+            if !reported.insert(reference) {
+                continue;
+            }
+            let message = format!(
+                "requirement {name} of [{}] is verified by `{reference}`, but {problem}; fix the path \
+                 (relative to the workspace root) or the test name",
+                entry.table_name()
+            );
+            let location = requirement
+                .verified_by_location
+                .clone()
+                .unwrap_or_else(|| requirement.location.clone());
+            findings.push(on_item(Finding::new(Code::MissingEvidence, message), item).at(Some(location)));
+        }
+    }
+    findings
+}
+
+pub fn orphaned_entry(entry: &Entry) -> Finding {
+    let message = format!(
+        "[{}] assesses {}, which is not a SOUP item in scope any more; remove the entry with \
+         `cargo soup sync --prune`, or check [project] `kinds` and `targets`",
+        entry.table_name(),
+        entry.key
+    );
+    Finding::new(Code::OrphanedEntry, message)
+        .on(&entry.key.name, entry.version.as_ref().map(ToString::to_string))
+        .at(Some(entry.location.clone()))
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! One module per command: each reads the workspace, calls the pure parts and renders.
 
+pub mod audit;
 pub mod init;
 pub mod list;
 pub mod review;
@@ -17,6 +18,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Init(args) => init::run(&cli.global, args),
         Command::Sync(args) => sync::run(&cli.global, args),
         Command::Review(args) => review::run(&cli.global, args),
+        Command::Audit(args) => audit::run(&cli.global, args),
     }
 }
 

@@ -6,7 +6,7 @@ use crate::date::Date;
 use crate::inventory::{Inventory, SoupItem};
 use crate::license::LicenseForm;
 use crate::sidecar::edit::{Editor, Review};
-use crate::sidecar::{Entry, PLACEHOLDER, template};
+use crate::sidecar::{Entry, PLACEHOLDER};
 use crate::workspace::{SoupUse, Workspace, display_path};
 use anyhow::{Result, bail};
 use std::io::{BufRead, IsTerminal, Write};
@@ -92,10 +92,10 @@ pub fn run(global: &GlobalArgs, args: &ReviewArgs) -> Result<i32> {
     atomic_file::replace(&workspace.soup_path, &workspace.soup_text, &after)?;
     if !global.quiet {
         eprintln!(
-            "recorded the review of {} {} in [soup.{}] of {file}",
+            "recorded the review of {} {} in [{}] of {file}",
             package.name,
             package.version,
-            template::toml_key(&entry.table_key)
+            entry.table_name()
         );
     }
     Ok(0)
@@ -104,12 +104,7 @@ pub fn run(global: &GlobalArgs, args: &ReviewArgs) -> Result<i32> {
 /// What changed since the last review, as the reviewer should see it before signing.
 fn changes(entry: &Entry, item: &SoupItem, review: &Review) -> String {
     let package = item.package;
-    let mut text = format!(
-        "{} {} ([soup.{}]):\n",
-        package.name,
-        package.version,
-        template::toml_key(&entry.table_key)
-    );
+    let mut text = format!("{} {} ([{}]):\n", package.name, package.version, entry.table_name());
     let mut line = |field: &str, before: Option<String>, after: Option<String>| {
         let shown = |value: &Option<String>| value.clone().unwrap_or_else(|| "(none)".into());
         if before == after {

@@ -3,7 +3,7 @@
 use crate::atomic_file;
 use crate::cli::{GlobalArgs, SyncArgs};
 use crate::render;
-use crate::sidecar::{maintain, template};
+use crate::sidecar::maintain;
 use crate::workspace::{SoupUse, Workspace, display_path};
 use anyhow::Result;
 use std::io::Write;
@@ -31,8 +31,8 @@ pub fn run(global: &GlobalArgs, args: &SyncArgs) -> Result<i32> {
     for entry in &sync.orphans {
         let sign = if args.prune { '-' } else { '?' };
         log.push_str(&format!(
-            "  {sign} [soup.{}] at {file}:{}: {} is no longer in scope\n",
-            template::toml_key(&entry.table_key),
+            "  {sign} [{}] at {file}:{}: {} is no longer in scope\n",
+            entry.table_name(),
             entry.location.line,
             entry.key
         ));

@@ -223,6 +223,7 @@ pub struct Requirement {
     pub kind: Option<RequirementKind>,
     pub text: Option<String>,
     pub verified_by: Vec<String>,
+    pub verified_by_location: Option<Location>,
     pub location: Location,
 }
 
@@ -282,6 +283,27 @@ pub struct Entry {
     pub approvals: Vec<Approval>,
     /// Fields (dotted, as in the file) that still hold a `TODO` placeholder.
     pub placeholders: BTreeSet<String>,
+    /// Where each field is (`version`, `anomalies.reviewed`), for findings.
+    pub field_locations: BTreeMap<String, Location>,
+}
+
+impl Entry {
+    /// The table as written in a header, `soup.serde_json` or `soup."bitflags@1"`.
+    pub fn table_name(&self) -> String {
+        if self.table_key.is_empty() {
+            "toolchain".to_string()
+        } else {
+            format!("soup.{}", template::toml_key(&self.table_key))
+        }
+    }
+
+    /// The field's line, else the entry's header.
+    pub fn location_of(&self, field: &str) -> Location {
+        self.field_locations
+            .get(field)
+            .cloned()
+            .unwrap_or_else(|| self.location.clone())
+    }
 }
 
 #[derive(Debug, Clone, Default)]

@@ -135,6 +135,7 @@ pub fn parse_with_problems(file: &str, text: &str) -> Result<(SoupFile, Vec<Diag
         placeholders: BTreeSet::new(),
         requirement_ids: BTreeMap::new(),
         entry_prefix: String::new(),
+        field_locations: BTreeMap::new(),
     };
     let soup_file = walker.file(document.get_ref());
     walker.diagnostics.sort_by(|a, b| a.location.cmp(&b.location));
@@ -157,6 +158,8 @@ struct Walker<'s, 't> {
     requirement_ids: BTreeMap<String, usize>,
     /// `soup.KEY.` (or `toolchain.`) of the entry being read.
     entry_prefix: String,
+    /// Where the fields of the entry being read are, by dotted path.
+    field_locations: BTreeMap<String, Location>,
 }
 
 fn is_placeholder(text: &str) -> bool {
@@ -196,6 +199,7 @@ impl<'d> Walker<'_, '_> {
             let span = Some(key.span());
             let key: &str = key.get_ref();
             if known.contains(&key) {
+                self.remember_field(table, key, &span);
                 continue;
             }
             let help = match nearest(key, known) {
@@ -209,6 +213,22 @@ impl<'d> Walker<'_, '_> {
             };
             self.error(span, format!("unknown key `{key}` {place}"), Some(help));
         }
+    }
+
+    /// Where each field of the entry being read is, so findings can point at the line.
+    fn remember_field(&mut self, table: &Table<'d>, key: &str, span: &Option<Range<usize>>) {
+        let Some(prefix) = self.entry_prefix.strip_suffix('.') else {
+            return;
+        };
+        let path = if table.name == prefix {
+            key.to_string()
+        } else if let Some(sub) = table.name.strip_prefix(&self.entry_prefix) {
+            format!("{sub}.{key}")
+        } else {
+            return;
+        };
+        let location = self.location(span);
+        self.field_locations.entry(path).or_insert(location);
     }
 
     fn type_error(&mut self, item: &Item<'d>, table: &Table<'d>, key: &str, expected: &str, example: &str) {
@@ -609,9 +629,10 @@ impl<'d> Walker<'_, '_> {
     }
 
     fn entry(&mut self, table: &Table<'d>, key: EntryKey, key_span: Option<Range<usize>>) -> Entry {
-        self.check_keys(table, ENTRY_KEYS);
         self.placeholders.clear();
+        self.field_locations.clear();
         self.entry_prefix = format!("{}.", table.name);
+        self.check_keys(table, ENTRY_KEYS);
         let version = table.items.get("version").and_then(|item| {
             let text = self.string(table, "version")?;
             match semver::Version::parse(&text) {
@@ -673,6 +694,7 @@ impl<'d> Walker<'_, '_> {
             advisories: Vec::new(),
             approvals: Vec::new(),
             placeholders: BTreeSet::new(),
+            field_locations: BTreeMap::new(),
         };
         for requirement in self.table_array(table, "requirements") {
             entry.requirements.push(self.requirement(&requirement));
@@ -706,6 +728,8 @@ impl<'d> Walker<'_, '_> {
             });
         }
         entry.placeholders = std::mem::take(&mut self.placeholders);
+        entry.field_locations = std::mem::take(&mut self.field_locations);
+        self.entry_prefix.clear();
         entry
     }
 
@@ -730,6 +754,7 @@ impl<'d> Walker<'_, '_> {
             }),
             text: self.string(table, "text"),
             verified_by: self.strings(table, "verified-by").unwrap_or_default(),
+            verified_by_location: table.items.get("verified-by").map(|item| self.location(&item.at())),
             location,
         }
     }
