@@ -120,10 +120,10 @@ fn declares(code: &str, keyword: &str, name: &str) -> bool {
         if before_ok && spaced {
             let name = name.strip_prefix("r#").unwrap_or(name);
             let candidate = trimmed.strip_prefix("r#").unwrap_or(trimmed);
-            if let Some(rest) = candidate.strip_prefix(name) {
-                if rest.chars().next().is_none_or(|c| !is_ident(c)) {
-                    return true;
-                }
+            if let Some(rest) = candidate.strip_prefix(name)
+                && rest.chars().next().is_none_or(|c| !is_ident(c))
+            {
+                return true;
             }
         }
         search = &search[at + keyword.len()..];
