@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// Creates `path` with `contents`; fails, writing nothing, when it already exists.
 pub fn create_new(path: &Path, contents: &str) -> Result<()> {
-    let temp = write_temp(path, contents)?;
+    let temp = write_temp(path, contents, Durability::Synced)?;
     // A hard link fails when the target exists, so two racing `init`s cannot clobber
     // each other; file systems without hard links fall back to a checked rename.
     let linked = fs::hard_link(&temp.path, path);
@@ -32,7 +32,7 @@ pub fn create_new(path: &Path, contents: &str) -> Result<()> {
 /// Replaces `path` with `contents`, but only while it still holds `expected`: a file
 /// someone changed since it was read is left alone.
 pub fn replace(path: &Path, expected: &str, contents: &str) -> Result<()> {
-    let temp = write_temp(path, contents)?;
+    let temp = write_temp(path, contents, Durability::Synced)?;
     if let Ok(metadata) = fs::metadata(path) {
         // Keep the file's mode (a read-only soup.toml stays read-only for others).
         let _ = fs::set_permissions(&temp.path, metadata.permissions());
@@ -47,6 +47,19 @@ pub fn replace(path: &Path, expected: &str, contents: &str) -> Result<()> {
         );
     }
     temp.rename_to(path)
+}
+
+/// Replaces `path` with `contents`, whatever it holds now, without waiting for the
+/// disk: for caches that can be rebuilt, never for files a person edits.
+pub fn write(path: &Path, contents: &str) -> Result<()> {
+    write_temp(path, contents, Durability::Cache)?.rename_to(path)
+}
+
+/// Whether a write waits until the data is on disk.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Durability {
+    Synced,
+    Cache,
 }
 
 struct TempFile {
@@ -69,7 +82,7 @@ impl TempFile {
     }
 }
 
-fn write_temp(path: &Path, contents: &str) -> Result<TempFile> {
+fn write_temp(path: &Path, contents: &str, durability: Durability) -> Result<TempFile> {
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
@@ -89,16 +102,19 @@ fn write_temp(path: &Path, contents: &str) -> Result<TempFile> {
         }
     };
     let temp = TempFile { path: temp_path };
-    if let Err(err) = write_all(&mut file, contents) {
+    if let Err(err) = write_all(&mut file, contents, durability) {
         temp.remove();
         return Err(err).with_context(|| format!("could not write {}; it is unchanged", path.display()));
     }
     Ok(temp)
 }
 
-fn write_all(file: &mut File, contents: &str) -> std::io::Result<()> {
+fn write_all(file: &mut File, contents: &str, durability: Durability) -> std::io::Result<()> {
     file.write_all(contents.as_bytes())?;
-    file.sync_all()
+    match durability {
+        Durability::Synced => file.sync_all(),
+        Durability::Cache => Ok(()),
+    }
 }
 
 #[cfg(test)]

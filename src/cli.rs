@@ -183,6 +183,9 @@ pub struct GlobalArgs {
     /// inputs.
     #[arg(long, global = true)]
     pub no_cache: bool,
+    /// Where cargo soup keeps its caches [default: $CARGO_HOME/cargo-soup].
+    #[arg(long, global = true, env = "CARGO_SOUP_CACHE", value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
     /// Evaluate every date rule as of this day instead of today (YYYY-MM-DD).
     #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub as_of: Option<Date>,

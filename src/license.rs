@@ -1,9 +1,9 @@
 //! Licence expressions: SPDX validation and the legacy crates.io forms.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How a manifest's licence text relates to the SPDX expression we report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LicenseForm {
     /// Already a valid SPDX expression, reported as written.
@@ -15,7 +15,7 @@ pub enum LicenseForm {
     Invalid,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct License {
     /// The SPDX expression, or the raw text when it is invalid.
     pub expression: String,

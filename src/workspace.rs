@@ -3,6 +3,7 @@
 
 use crate::cli::GlobalArgs;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::graph::cache::{self, Provenance};
 use crate::graph::platform::TargetCfg;
 use crate::graph::scope::Scope;
 use crate::graph::{Graph, MetadataOptions};
@@ -19,6 +20,8 @@ pub struct Workspace {
     /// The file as read, for commands that edit it.
     pub soup_text: String,
     pub scope: Scope,
+    /// Whether the graph came from the cache, for `-v`.
+    pub provenance: Provenance,
 }
 
 /// What a command needs of soup.toml.
@@ -49,7 +52,7 @@ impl Workspace {
             (Some(path), _) => Some(read_soup(path, &path.display().to_string())?),
             (None, _) => None,
         };
-        let graph = Graph::load(&MetadataOptions {
+        let options = MetadataOptions {
             manifest_path: args.manifest_path.clone(),
             features: args.features.clone(),
             all_features: args.all_features,
@@ -57,10 +60,12 @@ impl Workspace {
             locked: args.locked,
             offline: args.offline,
             frozen: args.frozen,
-        });
+        };
+        let cache_dir = if args.no_cache { None } else { cache_dir(args) };
+        let graph = cache::load(&options, cache_dir.as_deref());
         // A broken soup.toml is the more useful message when cargo fails too.
-        let graph = match graph {
-            Ok(graph) => graph,
+        let (graph, provenance) = match graph {
+            Ok(loaded) => loaded,
             Err(err) => match explicit_soup {
                 Some(loaded) if !loaded.problems.is_empty() => return Err(loaded.into_error().into()),
                 _ => return Err(err),
@@ -133,6 +138,7 @@ impl Workspace {
             soup_exists,
             soup_text,
             scope,
+            provenance,
         })
     }
 }
@@ -154,8 +160,12 @@ impl Workspace {
         } else {
             format!("none at {}", self.soup_path.display())
         };
+        let graph = match &self.provenance {
+            Provenance::Cache => "cached (no input changed since the last cargo metadata)".to_string(),
+            Provenance::Metadata { reason } => format!("cargo metadata ({reason})"),
+        };
         format!(
-            "workspace: {}\nscope: kinds {}; targets {targets}\nsoup.toml: {soup}\n",
+            "workspace: {}\ngraph: {graph}\nscope: kinds {}; targets {targets}\nsoup.toml: {soup}\n",
             self.graph.workspace_root.display(),
             kinds.join(", ")
         )
@@ -196,6 +206,13 @@ fn read_soup(path: &Path, display_name: &str) -> Result<LoadedSoup> {
         name: display_name.to_string(),
         problems,
     })
+}
+
+/// `--cache-dir`, `CARGO_SOUP_CACHE`, else `cargo-soup` in Cargo's home.
+fn cache_dir(args: &GlobalArgs) -> Option<PathBuf> {
+    args.cache_dir
+        .clone()
+        .or_else(|| cache::cargo_home().map(|home| home.join("cargo-soup")))
 }
 
 fn refuse_existing(path: &Path) -> Result<()> {

@@ -1,6 +1,7 @@
 //! The resolved dependency graph: one `cargo metadata` call, reduced to what a SOUP
 //! list needs, plus the checksums from `Cargo.lock`.
 
+pub mod cache;
 mod lockfile;
 pub mod platform;
 pub mod scope;
@@ -9,7 +10,7 @@ use crate::license::License;
 use anyhow::{Result, bail};
 use cargo_metadata::cargo_platform::Platform;
 use cargo_metadata::{CargoOpt, DependencyKind, MetadataCommand};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -18,7 +19,7 @@ pub use lockfile::Lockfile;
 /// How a dependency edge is declared, in the order in which it taints a path: a
 /// package reached through a build-dependency is only needed to build, one reached
 /// through a dev-dependency only to test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DepKind {
     Normal,
@@ -51,7 +52,7 @@ impl DepKind {
 }
 
 /// Where a package comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Source {
     /// A registry, with Cargo's source id (`registry+URL` or `sparse+URL`).
     Registry { id: String },
@@ -161,7 +162,7 @@ fn relative_path(path: &Path, base: &Path) -> String {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Package {
     pub name: String,
     pub version: semver::Version,
@@ -183,13 +184,13 @@ pub struct Package {
 }
 
 /// One resolved dependency edge: how the parent declares the child, per platform.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Edge {
     pub to: usize,
     pub kinds: Vec<(DepKind, Option<Platform>)>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Graph {
     pub workspace_root: PathBuf,
     /// The package of the root manifest, unless the workspace is virtual.
@@ -251,8 +252,6 @@ impl Graph {
         Ok(Self::from_metadata(metadata, &lockfile))
     }
 
-    /// The packages a `CRATE[@VERSION]` argument names. `context` starts the error
-    /// message, which says what is locked when nothing matches.
     /// What to call the workspace: its root package, else the folder it is in.
     pub fn name(&self) -> String {
         self.root_package.clone().unwrap_or_else(|| {
@@ -262,6 +261,8 @@ impl Graph {
         })
     }
 
+    /// The packages a `CRATE[@VERSION]` argument names. `context` starts the error
+    /// message, which says what is locked when nothing matches.
     pub fn select(&self, spec: &str, context: &str) -> Result<Vec<usize>> {
         let (name, version) = match spec.split_once('@') {
             Some((name, version)) => (name, Some(version)),

@@ -8,10 +8,14 @@ pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
 }
 
-/// `cargo-soup` with colour off and no inherited NO_COLOR, so output is stable.
+/// `cargo-soup` with colour off, no inherited NO_COLOR, and its caches in the build's
+/// scratch folder rather than the user's Cargo home.
 pub fn soup() -> Command {
     let mut command = assert_cmd::cargo::cargo_bin_cmd!("cargo-soup");
-    command.env_remove("NO_COLOR").env_remove("CARGO_SOUP_ADVISORY_DB");
+    command.env_remove("NO_COLOR").env_remove("CARGO_SOUP_ADVISORY_DB").env(
+        "CARGO_SOUP_CACHE",
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("soup-cache"),
+    );
     command
 }
 

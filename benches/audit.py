@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Benchmark: `cargo soup audit` against `cargo metadata`, first and repeated.
+
+Target (issue 4): on the ~500-package workspace of benches/workspace-500 with a
+soup.toml entry per SOUP item (written by `cargo soup init`), advisory sources off:
+- a repeated audit on unchanged inputs (graph cache warm) takes at most 0.5x the time
+  of one `cargo metadata --format-version 1`;
+- a first audit (empty cache: cargo metadata runs and the cache is written) at most 1.3x.
+
+Wall time: median of RUNS runs after one warm-up. The workspace is copied to a temporary
+folder so the committed one stays without a soup.toml; the cache lives in a temporary
+CARGO_SOUP_CACHE. audit exits 1 (the placeholders are findings), which is expected.
+
+Usage: python3 benches/audit.py [RUNS]   (builds the release binary first)
+"""
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WORKSPACE = os.path.join(ROOT, "benches", "workspace-500")
+BINARY = os.path.join(ROOT, "target", "release", "cargo-soup")
+
+
+def run(command, env, before=None):
+    if before:
+        before()
+    start = time.perf_counter()
+    result = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if result.returncode not in (0, 1):
+        sys.exit(f"{' '.join(command)} failed: {result.stderr.decode()}")
+    return elapsed
+
+
+def measure(cases, env, runs):
+    """Runs the cases interleaved, so load from elsewhere on the machine hits each alike."""
+    for _, command, before in cases:
+        run(command, env, before)
+    times = {name: [] for name, _, _ in cases}
+    for _ in range(runs):
+        for name, command, before in cases:
+            times[name].append(run(command, env, before))
+    medians = {}
+    for name, _, _ in cases:
+        medians[name] = statistics.median(times[name])
+        print(f"{name:40} median {medians[name] * 1000:7.1f} ms  min {min(times[name]) * 1000:7.1f} ms")
+    return medians
+
+
+def main():
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        workspace = os.path.join(scratch, "workspace")
+        shutil.copytree(WORKSPACE, workspace)
+        cache = os.path.join(scratch, "cache")
+        env = dict(os.environ, CARGO_SOUP_CACHE=cache)
+        manifest = os.path.join(workspace, "Cargo.toml")
+        subprocess.run([BINARY, "init", "-q", "--locked", "--manifest-path", manifest], env=env, check=True)
+        entries = len(re.findall(r"^\[soup\.[^.\]]+\]$|^\[soup\.\"[^\"]+\"\]$", open(os.path.join(workspace, "soup.toml")).read(), re.M))
+        print(f"workspace: {open(os.path.join(workspace, 'Cargo.lock')).read().count('[[package]]')} packages, "
+              f"soup.toml with {entries} entries, {runs} runs each")
+        metadata = ["cargo", "metadata", "--format-version", "1", "--locked", "--manifest-path", manifest]
+        audit = [BINARY, "audit", "--locked", "--as-of", "2026-11-25", "--manifest-path", manifest]
+        empty_cache = lambda: shutil.rmtree(cache, ignore_errors=True)
+        medians = measure([
+            ("cargo metadata", metadata, None),
+            ("cargo soup audit, first (empty cache)", audit, empty_cache),
+            ("cargo soup audit, repeated (cache warm)", audit, None),
+        ], env, runs)
+        base = medians["cargo metadata"]
+        first = medians["cargo soup audit, first (empty cache)"]
+        repeated = medians["cargo soup audit, repeated (cache warm)"]
+        print(f"first/metadata {first / base:.2f} (target <= 1.30); "
+              f"repeated/metadata {repeated / base:.2f} (target <= 0.50)")
+
+
+if __name__ == "__main__":
+    main()
