@@ -429,3 +429,31 @@ fn the_review_overdue_date_follows_as_of() {
     assert_eq!(run("2026-08-28"), Some(0));
     assert_eq!(run("2026-08-29"), Some(1));
 }
+
+#[test]
+fn an_audit_that_cannot_run_exits_2_and_says_why() {
+    let dir = common::copy_fixture("scope");
+    let run = |args: &[&str]| {
+        soup()
+            .args(["audit", "--offline", "--manifest-path"])
+            .arg(dir.path().join("Cargo.toml"))
+            .args(args)
+            .assert()
+            .code(2)
+    };
+    run(&[]).stderr(predicates::str::contains("run `cargo soup init`"));
+    std::fs::write(dir.path().join("soup.toml"), "[policy]\nunmaintaned = \"deny\"\n").unwrap();
+    run(&[])
+        .stderr(predicates::str::contains(
+            "unknown finding code `unmaintaned` in [policy]",
+        ))
+        .stderr(predicates::str::contains("did you mean `unmaintained`?"));
+    std::fs::write(dir.path().join("soup.toml"), "schema = 1\n").unwrap();
+    run(&["--format", "xml"]).stderr(predicates::str::contains("invalid value 'xml' for '--format"));
+    run(&["--as-of", "25.11.2026"]).stderr(predicates::str::contains("is not a date"));
+    run(&["--deny", "everything"]).stderr(predicates::str::contains("invalid value 'everything'"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("soup.toml")).unwrap(),
+        "schema = 1\n"
+    );
+}
