@@ -62,7 +62,22 @@ impl Workspace {
             frozen: args.frozen,
         };
         let cache_dir = if args.no_cache { None } else { cache_dir(args) };
-        let graph = cache::load(&options, cache_dir.as_deref());
+        // The default soup.toml is read while cargo metadata runs. Where it is depends
+        // on the workspace root, so the nearest one above the manifest is read early and
+        // used when it is the one at the root.
+        let guessed = match (&args.soup_file, soup_use) {
+            (None, SoupUse::Optional | SoupUse::Required | SoupUse::Maintain) => nearest_soup(args),
+            _ => None,
+        };
+        let (graph, early_soup) = std::thread::scope(|scope| {
+            let graph = scope.spawn(|| cache::load(&options, cache_dir.as_deref()));
+            let early_soup = guessed.map(|path| {
+                let loaded = read_soup(&path, &display_path(&path));
+                (path, loaded)
+            });
+            (graph.join(), early_soup)
+        });
+        let graph = graph.map_err(|_| anyhow::anyhow!("reading the dependency graph failed unexpectedly"))?;
         // A broken soup.toml is the more useful message when cargo fails too.
         let (graph, provenance) = match graph {
             Ok(loaded) => loaded,
@@ -81,7 +96,10 @@ impl Workspace {
                 refuse_existing(&soup_path)?;
                 None
             }
-            None if soup_path.exists() => Some(read_soup(&soup_path, &display_path(&soup_path))?),
+            None if soup_path.exists() => match early_soup {
+                Some((path, loaded)) if same_file(&path, &soup_path) => Some(loaded?),
+                _ => Some(read_soup(&soup_path, &display_path(&soup_path))?),
+            },
             None if soup_use == SoupUse::Optional => None,
             None => bail!(
                 "there is no {}; run `cargo soup init` to write one, or point --soup-file at it",
@@ -206,6 +224,25 @@ fn read_soup(path: &Path, display_name: &str) -> Result<LoadedSoup> {
         name: display_name.to_string(),
         problems,
     })
+}
+
+/// The nearest `soup.toml` at or above the folder of the manifest cargo starts from.
+fn nearest_soup(args: &GlobalArgs) -> Option<PathBuf> {
+    let start = match &args.manifest_path {
+        Some(manifest) => std::fs::canonicalize(manifest).ok()?.parent()?.to_path_buf(),
+        None => std::env::current_dir().ok()?,
+    };
+    start
+        .ancestors()
+        .map(|folder| folder.join("soup.toml"))
+        .find(|path| path.is_file())
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 /// `--cache-dir`, `CARGO_SOUP_CACHE`, else `cargo-soup` in Cargo's home.

@@ -5,6 +5,7 @@ use crate::location::LineIndex;
 use anyhow::{Context, Result};
 use std::collections::HashMap;
 use std::path::Path;
+use toml::de::DeTable;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LockedPackage {
@@ -37,30 +38,40 @@ impl Lockfile {
     }
 
     pub fn parse(text: &str) -> Result<Self> {
-        let document = toml_edit::Document::parse(text)?;
+        // toml's span-keeping reader: several times faster than a format-preserving
+        // document, which a lockfile of hundreds of packages notices.
+        let document = DeTable::parse(text).map_err(|err| anyhow::anyhow!("{}", err.message()))?;
+        let document = document.get_ref();
         let index = LineIndex::new(text);
         let mut packages = HashMap::new();
-        if let Some(entries) = document.get("package").and_then(|item| item.as_array_of_tables()) {
-            for entry in entries.iter() {
-                let field = |key: &str| entry.get(key).and_then(|v| v.as_str()).map(str::to_string);
-                let (Some(name), Some(version)) = (field("name"), field("version")) else {
-                    continue;
-                };
-                let line = entry.span().map_or(0, |span| index.line_col(text, span.start).0);
-                packages.insert(
-                    (name, version, field("source")),
-                    LockedPackage {
-                        checksum: field("checksum"),
-                        line,
-                    },
-                );
-            }
+        let entries = document.get("package").and_then(|item| item.get_ref().as_array());
+        for entry in entries.into_iter().flatten() {
+            let Some(table) = entry.get_ref().as_table() else {
+                continue;
+            };
+            let field = |key: &str| {
+                table
+                    .get(key)
+                    .and_then(|value| value.get_ref().as_str())
+                    .map(str::to_string)
+            };
+            let (Some(name), Some(version)) = (field("name"), field("version")) else {
+                continue;
+            };
+            let line = index.line_col(text, entry.span().start).0;
+            packages.insert(
+                (name, version, field("source")),
+                LockedPackage {
+                    checksum: field("checksum"),
+                    line,
+                },
+            );
         }
         // Version 1 lockfiles keep checksums apart, as
         // `"checksum NAME VERSION (SOURCE)" = "HASH"` under `[metadata]`.
-        if let Some(metadata) = document.get("metadata").and_then(|item| item.as_table()) {
+        if let Some(metadata) = document.get("metadata").and_then(|item| item.get_ref().as_table()) {
             for (key, value) in metadata.iter() {
-                let Some(rest) = key.strip_prefix("checksum ") else {
+                let Some(rest) = key.get_ref().strip_prefix("checksum ") else {
                     continue;
                 };
                 let mut parts = rest.splitn(3, ' ');
@@ -69,7 +80,7 @@ impl Lockfile {
                 };
                 let source = source.trim_start_matches('(').trim_end_matches(')').to_string();
                 if let Some(package) = packages.get_mut(&(name.to_string(), version.to_string(), Some(source))) {
-                    package.checksum = value.as_str().map(str::to_string);
+                    package.checksum = value.get_ref().as_str().map(str::to_string);
                 }
             }
         }
