@@ -1,18 +1,47 @@
 //! The audit as data: the findings of an inventory at a date, with the counts every
 //! format reports and the exit code they imply.
 
+use crate::advisories::SourceData;
 use crate::date::Date;
 use crate::finding::{self, Finding, Level};
 use crate::inventory::{Inventory, Status};
+use crate::rules::advisories::AdvisoryInput;
 use crate::rules::{self, AuditInput};
 use serde::Serialize;
 
-/// An advisory source the audit read (filled once advisory sources exist).
+/// An advisory source the audit read, or that was switched off.
 #[derive(Debug, Clone, Serialize)]
 pub struct AdvisoryData {
     pub source: String,
+    /// The date of the newest advisory in the data.
     pub updated: Option<String>,
+    /// Advisories in the data.
     pub advisories: usize,
+    pub location: Option<String>,
+    /// Switched off (`--no-rustsec`): nothing was checked against it.
+    pub skipped: bool,
+}
+
+impl AdvisoryData {
+    pub fn read(data: &SourceData) -> Self {
+        Self {
+            source: data.source.to_string(),
+            updated: data.updated.map(|date| date.to_string()),
+            advisories: data.total,
+            location: Some(data.location.clone()),
+            skipped: false,
+        }
+    }
+
+    pub fn skipped(source: &str) -> Self {
+        Self {
+            source: source.to_string(),
+            updated: None,
+            advisories: 0,
+            location: None,
+            skipped: true,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -26,21 +55,32 @@ pub struct AuditReport {
 }
 
 impl AuditReport {
-    pub fn new(inventory: &Inventory, input: &AuditInput, deny_warnings: bool) -> Self {
-        let findings = rules::assessment_findings(inventory, input);
+    /// The audit of an inventory: assessment findings, advisory findings (with the
+    /// notes `-v` prints), levels from `[policy]`.
+    pub fn new(
+        inventory: &Inventory,
+        input: &AuditInput,
+        advisories: &AdvisoryInput,
+        advisory_data: Vec<AdvisoryData>,
+        deny_warnings: bool,
+    ) -> (Self, Vec<String>) {
+        let mut findings = rules::assessment_findings(inventory, input);
+        let outcome = rules::advisories::advisory_findings(inventory, advisories);
+        findings.extend(outcome.findings);
         let findings = finding::apply_policy(findings, &input.soup.policy, deny_warnings);
         let assessed = inventory
             .items
             .iter()
             .filter(|item| matches!(item.status, Status::Assessed | Status::Covered))
             .count();
-        Self {
+        let report = Self {
             as_of: input.as_of,
             items: inventory.items.len(),
             assessed,
-            advisory_data: Vec::new(),
+            advisory_data,
             findings,
-        }
+        };
+        (report, outcome.notes)
     }
 
     pub fn count(&self, level: Level) -> usize {

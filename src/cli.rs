@@ -63,6 +63,20 @@ pub struct AuditArgs {
     /// `--deny warnings` turns every warning into an error.
     #[arg(long, value_enum, value_name = "WHAT")]
     pub deny: Vec<DenyWhat>,
+    #[command(flatten)]
+    pub advisories: AdvisoryArgs,
+}
+
+/// Where advisory data comes from, for every command that reads it.
+#[derive(Debug, Args)]
+pub struct AdvisoryArgs {
+    /// A RustSec advisory-db folder (a checkout of github.com/rustsec/advisory-db)
+    /// [default: the one `cargo soup fetch` keeps in the cache folder].
+    #[arg(long, env = "CARGO_SOUP_ADVISORY_DB", value_name = "DIR")]
+    pub advisory_db: Option<PathBuf>,
+    /// Do not check RustSec advisories (the output says so).
+    #[arg(long)]
+    pub no_rustsec: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -155,6 +155,13 @@ pub struct AdvisoryRef {
     /// Where it was found: `rustsec`, `osv`.
     pub sources: Vec<String>,
     pub url: Option<String>,
+    pub title: String,
+    /// The CVSS vector and its qualitative severity, when the advisory has them.
+    pub cvss: Option<String>,
+    pub severity: Option<String>,
+    /// Requirements a fixed version meets (`>=0.6.14, <1.0.0`); empty when none is.
+    pub patched: Vec<String>,
+    pub date: String,
 }
 
 /// One problem the audit reports. The message says what is wrong and what to do next.

@@ -1,6 +1,7 @@
 //! `cargo soup`: the SOUP list, assessments and audit of a Rust workspace for
 //! IEC 62304. The binary is a thin shell over `run`.
 
+pub mod advisories;
 pub mod atomic_file;
 pub mod audit;
 pub mod cli;

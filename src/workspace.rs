@@ -246,7 +246,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 }
 
 /// `--cache-dir`, `CARGO_SOUP_CACHE`, else `cargo-soup` in Cargo's home.
-fn cache_dir(args: &GlobalArgs) -> Option<PathBuf> {
+pub fn cache_dir(args: &GlobalArgs) -> Option<PathBuf> {
     args.cache_dir
         .clone()
         .or_else(|| cache::cargo_home().map(|home| home.join("cargo-soup")))

@@ -170,6 +170,7 @@ fn audit(scenario: &str, format: &str, extra: &[&str]) -> (Option<i32>, String) 
         .args([
             "audit",
             "--offline",
+            "--no-rustsec",
             "--as-of",
             "2026-11-25",
             "--color",
@@ -191,7 +192,8 @@ fn from_json(text: &str, expected: &[Expected]) -> Seen {
     let document: serde_json::Value = serde_json::from_str(text).unwrap();
     assert_eq!(document["schema_version"], 1);
     assert_eq!(document["as_of"], "2026-11-25");
-    assert_eq!(document["advisory_data"], serde_json::json!([]));
+    assert_eq!(document["advisory_data"][0]["source"], "rustsec");
+    assert_eq!(document["advisory_data"][0]["skipped"], true);
     let findings = document["findings"].as_array().unwrap();
     assert_eq!(document["summary"]["items"], 10);
     let errors = expected.iter().filter(|finding| finding.level == "error").count();
@@ -367,6 +369,7 @@ fn deny_warnings_fails_on_a_warning_and_policy_can_allow_it() {
         .args([
             "audit",
             "--offline",
+            "--no-rustsec",
             "--as-of",
             "2026-11-25",
             "--format",
@@ -386,6 +389,7 @@ fn deny_warnings_fails_on_a_warning_and_policy_can_allow_it() {
         .args([
             "audit",
             "--offline",
+            "--no-rustsec",
             "--as-of",
             "2026-11-25",
             "--format",
@@ -417,7 +421,15 @@ fn the_review_overdue_date_follows_as_of() {
     let run = |as_of: &str| {
         soup()
             .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(["audit", "--offline", "--format", "json", "--as-of", as_of])
+            .args([
+                "audit",
+                "--offline",
+                "--no-rustsec",
+                "--format",
+                "json",
+                "--as-of",
+                as_of,
+            ])
             .args(["--manifest-path", "fixtures/scope/Cargo.toml", "--soup-file"])
             .arg(scenario_file("review-overdue"))
             .output()
@@ -435,7 +447,7 @@ fn an_audit_that_cannot_run_exits_2_and_says_why() {
     let dir = common::copy_fixture("scope");
     let run = |args: &[&str]| {
         soup()
-            .args(["audit", "--offline", "--manifest-path"])
+            .args(["audit", "--offline", "--no-rustsec", "--manifest-path"])
             .arg(dir.path().join("Cargo.toml"))
             .args(args)
             .assert()

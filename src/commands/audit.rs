@@ -1,17 +1,23 @@
 //! `cargo soup audit`.
 
-use crate::audit::AuditReport;
-use crate::cli::{AuditArgs, AuditFormat, DenyWhat, GlobalArgs};
+use crate::advisories::SourceData;
+use crate::advisories::rustsec::RustSecDb;
+use crate::audit::{AdvisoryData, AuditReport};
+use crate::cli::{AdvisoryArgs, AuditArgs, AuditFormat, DenyWhat, GlobalArgs};
 use crate::date::Date;
 use crate::evidence::Evidence;
 use crate::inventory::Inventory;
 use crate::render::findings;
 use crate::rules::AuditInput;
+use crate::rules::advisories::AdvisoryInput;
 use crate::workspace::{SoupUse, Workspace, display_path};
-use anyhow::Result;
+use anyhow::{Result, bail};
 use std::io::Write;
+use std::path::PathBuf;
 
 pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<i32> {
+    // Checked first: without advisory data there is no audit to wait for.
+    let rustsec = rustsec_db(global, &args.advisories)?;
     let workspace = Workspace::load(global, SoupUse::Required)?;
     if global.verbose > 0 {
         eprint!("{}", workspace.describe());
@@ -19,14 +25,59 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<i32> {
     let inventory = Inventory::build(&workspace.graph, &workspace.scope, &workspace.soup);
     let evidence = Evidence::collect(&workspace.graph.workspace_root, &workspace.soup);
     let lock_file = display_path(&workspace.graph.workspace_root.join("Cargo.lock"));
+    let as_of = global.as_of.unwrap_or_else(Date::today);
     let input = AuditInput {
         soup: &workspace.soup,
-        as_of: global.as_of.unwrap_or_else(Date::today),
+        as_of,
         evidence: &evidence,
         lock_file: &lock_file,
     };
+    let mut sources: Vec<SourceData> = Vec::new();
+    let mut advisory_data = Vec::new();
+    match rustsec {
+        Some(db) => {
+            let names = inventory.items.iter().map(|item| item.package.name.as_str());
+            let data = db.load(names);
+            advisory_data.push(AdvisoryData::read(&data));
+            sources.push(data);
+        }
+        None => advisory_data.push(AdvisoryData::skipped("rustsec")),
+    }
+    let targets: Option<Vec<(String, String)>> = workspace.scope.targets.as_ref().map(|targets| {
+        targets
+            .iter()
+            .map(|target| {
+                let os = target.value("target_os").unwrap_or("none").to_string();
+                let arch = target.value("target_arch").unwrap_or_default().to_string();
+                (os, arch)
+            })
+            .collect()
+    });
+    let advisories = AdvisoryInput {
+        soup: &workspace.soup,
+        as_of,
+        sources: &sources,
+        targets: targets.as_deref(),
+        lock_file: &lock_file,
+    };
     let deny_warnings = args.deny.contains(&DenyWhat::Warnings);
-    let report = AuditReport::new(&inventory, &input, deny_warnings);
+    let (report, notes) = AuditReport::new(&inventory, &input, &advisories, advisory_data, deny_warnings);
+    if global.verbose > 0 {
+        for data in &sources {
+            eprintln!(
+                "advisories: {} from {} ({} advisories, newest {}; {} read for this graph)",
+                data.source,
+                data.location,
+                data.total,
+                data.updated
+                    .map_or_else(|| "unknown".to_string(), |date| date.to_string()),
+                data.advisories.len()
+            );
+        }
+        for note in &notes {
+            eprintln!("note: {note}");
+        }
+    }
     let text = match args.format {
         AuditFormat::Human => findings::human(&report, super::use_color(global.color)),
         AuditFormat::Json => findings::json(&report)?,
@@ -35,4 +86,29 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<i32> {
     };
     std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(report.exit_code())
+}
+
+/// The RustSec database to read: `--advisory-db` / `CARGO_SOUP_ADVISORY_DB`, else the
+/// cache that `cargo soup fetch` fills; `None` with `--no-rustsec`.
+fn rustsec_db(global: &GlobalArgs, args: &AdvisoryArgs) -> Result<Option<RustSecDb>> {
+    if args.no_rustsec {
+        return Ok(None);
+    }
+    if let Some(dir) = &args.advisory_db {
+        return RustSecDb::open(dir).map(Some);
+    }
+    let cached: Option<PathBuf> = crate::workspace::cache_dir(global).map(|dir| dir.join("advisory-db"));
+    if let Some(dir) = cached.filter(|dir| dir.join("crates").is_dir()) {
+        return RustSecDb::open(&dir).map(Some);
+    }
+    bail!(
+        "no RustSec advisory data{}: pass --advisory-db DIR (a checkout of \
+         https://github.com/rustsec/advisory-db) or set CARGO_SOUP_ADVISORY_DB, or audit without it with \
+         --no-rustsec (the output then says RustSec was skipped)",
+        if global.offline {
+            " and --offline forbids downloading it"
+        } else {
+            ""
+        }
+    )
 }

@@ -70,6 +70,11 @@ pub enum Source {
 const CRATES_IO: &str = "registry+https://github.com/rust-lang/crates.io-index";
 const CRATES_IO_SPARSE: &str = "sparse+https://index.crates.io/";
 
+/// Whether a registry source id is crates.io, over git or the sparse protocol.
+pub fn is_crates_io(id: &str) -> bool {
+    id == CRATES_IO || id == CRATES_IO_SPARSE
+}
+
 impl Source {
     fn from_cargo(repr: Option<&str>, manifest_path: &Path, workspace_root: &Path) -> Self {
         match repr {
@@ -112,7 +117,7 @@ impl Source {
     /// The short form for tables and documents.
     pub fn display(&self) -> String {
         match self {
-            Source::Registry { id } if id == CRATES_IO || id == CRATES_IO_SPARSE => "crates.io".into(),
+            Source::Registry { id } if is_crates_io(id) => "crates.io".into(),
             Source::Registry { id } => id
                 .trim_start_matches("registry+")
                 .trim_start_matches("sparse+")

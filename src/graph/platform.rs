@@ -32,6 +32,14 @@ impl TargetCfg {
     pub fn is_active(&self, platform: &Platform) -> bool {
         platform.matches(&self.triple, &self.cfgs)
     }
+
+    /// A `key="value"` cfg of the target: `target_os`, `target_arch`.
+    pub fn value(&self, key: &str) -> Option<&str> {
+        self.cfgs.iter().find_map(|cfg| match cfg {
+            Cfg::KeyPair(name, value) if name.name == key => Some(value.as_str()),
+            _ => None,
+        })
+    }
 }
 
 fn ident(name: &str) -> Ident {

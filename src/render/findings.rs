@@ -58,6 +58,14 @@ pub fn human(report: &AuditReport, color: bool) -> String {
     text
 }
 
+fn source_name(source: &str) -> &str {
+    match source {
+        "rustsec" => "RustSec",
+        "osv" => "OSV",
+        other => other,
+    }
+}
+
 /// The one line every human-facing format ends with.
 pub fn summary(report: &AuditReport, color: bool) -> String {
     let errors = report.count(Level::Deny);
@@ -68,11 +76,19 @@ pub fn summary(report: &AuditReport, color: bool) -> String {
         (_, false) => "audit failed".to_string(),
         (_, true) => "\u{1b}[1;31maudit failed\u{1b}[0m".to_string(),
     };
-    let advisories = if report.advisory_data.is_empty() {
-        "advisories not checked (no advisory source in this version)".to_string()
+    let sources: Vec<String> = report
+        .advisory_data
+        .iter()
+        .map(|data| match (&data.updated, data.skipped) {
+            (_, true) => format!("{} skipped", source_name(&data.source)),
+            (Some(updated), false) => format!("{} of {updated}", source_name(&data.source)),
+            (None, false) => source_name(&data.source).to_string(),
+        })
+        .collect();
+    let advisories = if sources.is_empty() {
+        "no advisory source".to_string()
     } else {
-        let sources: Vec<&str> = report.advisory_data.iter().map(|data| data.source.as_str()).collect();
-        format!("advisories from {}", sources.join(", "))
+        format!("advisories: {}", sources.join(", "))
     };
     format!(
         "{verdict} as of {}: {} SOUP items, {} assessed; {errors} error{}, {warnings} warning{}; {advisories}\n",

@@ -13,6 +13,8 @@ use crate::location::Location;
 use crate::sidecar::{Class, Entry, Project, Require, RequirementKind, SoupFile, StaleOn, VersionLine};
 use std::collections::BTreeSet;
 
+pub mod advisories;
+
 /// The class whose fields an entry must hold: the inherited class, the declared one
 /// when it is higher, or a lower declared one that a `segregation` rationale justifies.
 pub fn required_class(inherited: Class, entry: &Entry) -> Class {

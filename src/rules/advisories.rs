@@ -1,0 +1,344 @@
+//! Advisory rules: which advisories hit which SOUP items on the device, what the
+//! dispositions in soup.toml say about them, and whether the data is fresh. Pure:
+//! the advisories arrive already read.
+
+use crate::advisories::{Advisory, AdvisoryKind, SourceData};
+use crate::date::Date;
+use crate::finding::{AdvisoryRef, Code, Finding};
+use crate::graph::Source;
+use crate::inventory::{Inventory, SoupItem};
+use crate::location::Location;
+use crate::sidecar::{Disposition, Entry, Project, SoupFile, VersionLine};
+
+/// What the advisory rules read besides the inventory.
+pub struct AdvisoryInput<'a> {
+    pub soup: &'a SoupFile,
+    pub as_of: Date,
+    pub sources: &'a [SourceData],
+    /// `(target_os, target_arch)` of each target the device ships for; `None`: every
+    /// platform.
+    pub targets: Option<&'a [(String, String)]>,
+    pub lock_file: &'a str,
+}
+
+/// Findings, and notes for `-v` on advisories left out because of the device scope.
+#[derive(Debug, Default)]
+pub struct AdvisoryOutcome {
+    pub findings: Vec<Finding>,
+    pub notes: Vec<String>,
+}
+
+/// Advisories apply to crates.io packages, as RustSec and OSV's crates.io ecosystem
+/// write them; git and path sources are not the published crate.
+fn is_crates_io(item: &SoupItem) -> bool {
+    matches!(&item.package.source, Source::Registry { id } if crate::graph::is_crates_io(id))
+}
+
+pub fn advisory_findings(inventory: &Inventory, input: &AdvisoryInput) -> AdvisoryOutcome {
+    let mut outcome = AdvisoryOutcome::default();
+    let advisories: Vec<&Advisory> = input.sources.iter().flat_map(|source| &source.advisories).collect();
+    for item in inventory.items.iter().filter(|item| is_crates_io(item)) {
+        let entry = assessing_entry(item, input.soup);
+        for advisory in advisories.iter().filter(|advisory| hits(advisory, item)) {
+            if !advisory.can_affect_targets(input.targets) {
+                outcome.notes.push(format!(
+                    "{} on {} {} affects only {}: not a finding for the device's targets",
+                    advisory.id,
+                    item.package.name,
+                    item.package.version,
+                    platforms(advisory)
+                ));
+                continue;
+            }
+            let disposition = entry.and_then(|entry| disposition_for(entry, advisory));
+            match disposition {
+                Some(disposition) if disposition.expires.is_some_and(|expires| expires < input.as_of) => {
+                    outcome
+                        .findings
+                        .push(disposition_expired(item, entry, disposition, advisory));
+                    outcome.findings.push(advisory_finding(item, entry, advisory, input));
+                }
+                Some(_) => {}
+                None => outcome.findings.push(advisory_finding(item, entry, advisory, input)),
+            }
+            if let Some(finding) = advisory_since_review(item, entry, disposition, advisory) {
+                outcome.findings.push(finding);
+            }
+        }
+    }
+    for entry in &input.soup.entries {
+        outcome
+            .findings
+            .extend(stale_dispositions(entry, inventory, &advisories));
+    }
+    for source in input.sources {
+        outcome
+            .findings
+            .extend(stale_advisory_db(source, &input.soup.project, input.as_of));
+        outcome.findings.extend(source.unreadable.iter().map(|unreadable| {
+            let file = unreadable.file.clone();
+            let krate = unreadable
+                .path
+                .parent()
+                .and_then(|folder| folder.file_name())
+                .map(|name| name.to_string_lossy().into_owned());
+            let message = format!(
+                "{file} could not be read ({}); the other advisories were checked. Update the advisory data, \
+                 and report the file to its source if it stays unreadable",
+                unreadable.reason
+            );
+            let finding = Finding::new(Code::UnreadableAdvisory, message).at(Some(Location {
+                file,
+                line: 1,
+                column: 1,
+            }));
+            match krate {
+                Some(krate) => finding.on(krate, None),
+                None => finding,
+            }
+        }));
+    }
+    outcome
+}
+
+/// The advisory is about this crate and affects its locked version.
+fn hits(advisory: &Advisory, item: &SoupItem) -> bool {
+    advisory.package == item.package.name && advisory.affects.version(&item.package.version)
+}
+
+/// The item's own entry, else the entry that covers it: where its dispositions live.
+fn assessing_entry<'s>(item: &SoupItem<'s>, soup: &'s SoupFile) -> Option<&'s Entry> {
+    item.entry.or_else(|| {
+        let parent = item.covered_by.as_deref()?;
+        soup.entries.iter().find(|entry| entry.key.to_string() == parent)
+    })
+}
+
+fn disposition_for<'e>(entry: &'e Entry, advisory: &Advisory) -> Option<&'e Disposition> {
+    entry
+        .advisories
+        .iter()
+        .find(|disposition| advisory.is_named(&disposition.id))
+}
+
+fn platforms(advisory: &Advisory) -> String {
+    let mut limits = Vec::new();
+    if !advisory.os.is_empty() {
+        limits.push(format!("os {}", advisory.os.join(", ")));
+    }
+    if !advisory.arch.is_empty() {
+        limits.push(format!("arch {}", advisory.arch.join(", ")));
+    }
+    limits.join("; ")
+}
+
+fn code_for(kind: AdvisoryKind) -> Code {
+    match kind {
+        AdvisoryKind::Vulnerability => Code::Vulnerability,
+        AdvisoryKind::Unsound => Code::Unsound,
+        AdvisoryKind::Unmaintained => Code::Unmaintained,
+        AdvisoryKind::Notice => Code::Notice,
+    }
+}
+
+pub fn advisory_ref(advisory: &Advisory) -> AdvisoryRef {
+    AdvisoryRef {
+        id: advisory.id.clone(),
+        aliases: advisory.aliases.clone(),
+        kind: advisory.kind.as_str().to_string(),
+        sources: vec![advisory.source.to_string()],
+        url: advisory.url.clone(),
+        title: advisory.title.clone(),
+        cvss: advisory.cvss.clone(),
+        severity: advisory.severity.clone(),
+        patched: advisory.affects.patched(),
+        date: advisory.date.to_string(),
+    }
+}
+
+/// Where a finding about the item points: its entry (own or covering), else its
+/// package in Cargo.lock.
+fn item_location(item: &SoupItem, entry: Option<&Entry>, lock_file: &str) -> Option<Location> {
+    entry.map(|entry| entry.location.clone()).or_else(|| {
+        item.package.lock_line.map(|line| Location {
+            file: lock_file.to_string(),
+            line,
+            column: 1,
+        })
+    })
+}
+
+/// How to get rid of it: the patched versions, and whether `cargo update` reaches one.
+fn remedy(item: &SoupItem, advisory: &Advisory) -> String {
+    let patched = advisory.affects.patched();
+    if patched.is_empty() {
+        return "no fixed version exists: replace the crate".to_string();
+    }
+    let line = VersionLine::of(&item.package.version);
+    let compatible = patched.iter().find(|requirement| {
+        requirement
+            .trim_start_matches(['>', '=', '^', '~', ' '])
+            .split([',', ' '])
+            .next()
+            .and_then(|version| semver::Version::parse(version).ok())
+            .is_some_and(|version| VersionLine::of(&version) == line && version > item.package.version)
+    });
+    match compatible {
+        Some(requirement) => format!(
+            "fixed in {requirement}, a compatible update: run `cargo update -p {}@{}`",
+            item.package.name, item.package.version
+        ),
+        None => format!("fixed in {}: upgrade (a breaking change)", patched.join(" or ")),
+    }
+}
+
+fn advisory_finding(item: &SoupItem, entry: Option<&Entry>, advisory: &Advisory, input: &AdvisoryInput) -> Finding {
+    let package = item.package;
+    let names = std::iter::once(advisory.id.as_str())
+        .chain(advisory.aliases.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let severity = advisory
+        .severity
+        .as_ref()
+        .map(|severity| format!(", severity {severity}"))
+        .unwrap_or_default();
+    let disposition_at = entry.map_or_else(
+        || "a soup.toml entry (run `cargo soup sync`)".to_string(),
+        |entry| format!("[{}]", entry.table_name()),
+    );
+    let title = advisory.title.trim_end_matches('.');
+    let message = match advisory.kind {
+        AdvisoryKind::Unmaintained => format!(
+            "{} is unmaintained ({names}): {title}; plan a replacement, or record a disposition under \
+             `advisories` of {disposition_at}",
+            package.name
+        ),
+        _ => format!(
+            "{} {} is affected by {names}{severity}: {title}; {}, or record a disposition under `advisories` \
+             of {disposition_at}",
+            package.name,
+            package.version,
+            remedy(item, advisory)
+        ),
+    };
+    let mut finding = Finding::new(code_for(advisory.kind), message)
+        .on(&package.name, Some(package.version.to_string()))
+        .at(item_location(item, entry, input.lock_file));
+    finding.advisory = Some(advisory_ref(advisory));
+    finding
+}
+
+fn disposition_expired(
+    item: &SoupItem,
+    entry: Option<&Entry>,
+    disposition: &Disposition,
+    advisory: &Advisory,
+) -> Finding {
+    let expires = disposition.expires.map(|date| date.to_string()).unwrap_or_default();
+    let message = format!(
+        "the disposition of {} in [{}] expired on {expires}; review the advisory again and move `expires`, or \
+         resolve it",
+        disposition.id,
+        entry.map_or_else(String::new, Entry::table_name)
+    );
+    let mut finding = Finding::new(Code::DispositionExpired, message)
+        .on(&item.package.name, Some(item.package.version.to_string()))
+        .at(Some(disposition.location.clone()));
+    finding.advisory = Some(advisory_ref(advisory));
+    finding
+}
+
+/// An advisory that changed after the last anomaly review, unless a disposition of it
+/// was reviewed since.
+fn advisory_since_review(
+    item: &SoupItem,
+    entry: Option<&Entry>,
+    disposition: Option<&Disposition>,
+    advisory: &Advisory,
+) -> Option<Finding> {
+    let entry = entry?;
+    let reviewed = entry.anomalies.reviewed?;
+    let changed = advisory.changed();
+    let considered = disposition
+        .and_then(|disposition| disposition.reviewed)
+        .is_some_and(|date| date >= changed);
+    if changed <= reviewed || considered {
+        return None;
+    }
+    let message = format!(
+        "{} ({}) about {} was published or changed on {changed}, after the anomaly review of [{}] on {reviewed}; \
+         review it, then run `cargo soup review {}@{} --by NAME`",
+        advisory.id,
+        advisory.title,
+        item.package.name,
+        entry.table_name(),
+        item.package.name,
+        item.package.version
+    );
+    let mut finding = Finding::new(Code::AdvisorySinceReview, message)
+        .on(&item.package.name, Some(item.package.version.to_string()))
+        .at(Some(entry.location_of("anomalies.reviewed")));
+    finding.advisory = Some(advisory_ref(advisory));
+    Some(finding)
+}
+
+/// Dispositions of advisories that the data knows but that affect none of the
+/// versions the entry assesses (its own items and the crates it covers).
+fn stale_dispositions(entry: &Entry, inventory: &Inventory, advisories: &[&Advisory]) -> Vec<Finding> {
+    let key = entry.key.to_string();
+    let assessed: Vec<&SoupItem> = inventory
+        .items
+        .iter()
+        .filter(|item| {
+            item.entry.is_some_and(|own| std::ptr::eq(own, entry)) || item.covered_by.as_deref() == Some(key.as_str())
+        })
+        .collect();
+    let mut findings = Vec::new();
+    for disposition in &entry.advisories {
+        let named: Vec<&&Advisory> = advisories
+            .iter()
+            .filter(|advisory| advisory.is_named(&disposition.id))
+            .filter(|advisory| assessed.iter().any(|item| item.package.name == advisory.package))
+            .collect();
+        let Some(advisory) = named.first() else { continue };
+        if named
+            .iter()
+            .any(|advisory| assessed.iter().any(|item| hits(advisory, item)))
+        {
+            continue;
+        }
+        let versions: Vec<String> = assessed
+            .iter()
+            .filter(|item| item.package.name == advisory.package)
+            .map(|item| item.package.version.to_string())
+            .collect();
+        let message = format!(
+            "[{}] dispositions {}, which does not affect {} {} any more; remove the disposition",
+            entry.table_name(),
+            disposition.id,
+            advisory.package,
+            versions.join(", ")
+        );
+        let mut finding = Finding::new(Code::StaleDisposition, message)
+            .on(&entry.key.name, versions.first().cloned())
+            .at(Some(disposition.location.clone()));
+        finding.advisory = Some(advisory_ref(advisory));
+        findings.push(finding);
+    }
+    findings
+}
+
+pub fn stale_advisory_db(source: &SourceData, project: &Project, as_of: Date) -> Option<Finding> {
+    let updated = source.updated?;
+    let limit = updated.plus(project.advisory_max_age);
+    if as_of <= limit {
+        return None;
+    }
+    let message = format!(
+        "the {} data in {} is from {updated}, older than advisory-max-age ({}) on {as_of}; update it \
+         (`git pull` in the advisory-db checkout, or `cargo soup fetch`)",
+        source.source, source.location, project.advisory_max_age
+    );
+    Some(Finding::new(Code::StaleAdvisoryDb, message))
+}
