@@ -11,6 +11,7 @@ pub struct Location {
 }
 
 /// Maps byte offsets of one text to lines and columns without rescanning it each time.
+#[derive(Debug)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
 }
@@ -39,6 +40,33 @@ impl LineIndex {
         let start = self.line_starts.get(line - 1).copied().unwrap_or(text.len());
         let end = self.line_starts.get(line).copied().unwrap_or(text.len());
         text.get(start..end).unwrap_or("").trim_end_matches(['\n', '\r'])
+    }
+}
+
+/// A file's text kept for finding locations later, once, shared by what points into it.
+#[derive(Debug)]
+pub struct SourceMap {
+    pub file: String,
+    text: String,
+    index: LineIndex,
+}
+
+impl SourceMap {
+    pub fn new(file: &str, text: &str) -> Self {
+        Self {
+            file: file.to_string(),
+            text: text.to_string(),
+            index: LineIndex::new(text),
+        }
+    }
+
+    pub fn location(&self, offset: usize) -> Location {
+        let (line, column) = self.index.line_col(&self.text, offset);
+        Location {
+            file: self.file.clone(),
+            line,
+            column,
+        }
     }
 }
 

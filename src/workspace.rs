@@ -42,6 +42,17 @@ pub enum SoupUse {
 
 impl Workspace {
     pub fn load(args: &GlobalArgs, soup_use: SoupUse) -> Result<Self> {
+        Self::load_with(args, soup_use, |_| ()).map(|(workspace, ())| workspace)
+    }
+
+    /// Like `load`, and runs `beside` on the graph as soon as it is there, while
+    /// soup.toml is still being read: work that needs only the graph (reading the
+    /// advisories of its crates) costs no time of its own.
+    pub fn load_with<T: Send>(
+        args: &GlobalArgs,
+        soup_use: SoupUse,
+        beside: impl FnOnce(&Graph) -> T + Send,
+    ) -> Result<(Self, T)> {
         // Read before cargo runs, so a syntax error is reported without waiting for the
         // graph.
         let explicit_soup = match (&args.soup_file, soup_use) {
@@ -70,7 +81,12 @@ impl Workspace {
             _ => None,
         };
         let (graph, early_soup) = std::thread::scope(|scope| {
-            let graph = scope.spawn(|| cache::load(&options, cache_dir.as_deref()));
+            let graph = scope.spawn(|| {
+                cache::load(&options, cache_dir.as_deref()).map(|(graph, provenance)| {
+                    let extra = beside(&graph);
+                    (graph, provenance, extra)
+                })
+            });
             let early_soup = guessed.map(|path| {
                 let loaded = read_soup(&path, &display_path(&path));
                 (path, loaded)
@@ -79,7 +95,7 @@ impl Workspace {
         });
         let graph = graph.map_err(|_| anyhow::anyhow!("reading the dependency graph failed unexpectedly"))?;
         // A broken soup.toml is the more useful message when cargo fails too.
-        let (graph, provenance) = match graph {
+        let (graph, provenance, extra) = match graph {
             Ok(loaded) => loaded,
             Err(err) => match explicit_soup {
                 Some(loaded) if !loaded.problems.is_empty() => return Err(loaded.into_error().into()),
@@ -149,7 +165,7 @@ impl Workspace {
             targets,
             host,
         };
-        Ok(Self {
+        let workspace = Self {
             graph,
             soup,
             soup_path,
@@ -157,7 +173,8 @@ impl Workspace {
             soup_text,
             scope,
             provenance,
-        })
+        };
+        Ok((workspace, extra))
     }
 }
 

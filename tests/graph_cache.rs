@@ -140,22 +140,65 @@ fn another_cargo_version_runs_cargo_metadata_again() {
     let workspace = copy_fixture("scope");
     let cache = tempfile::tempdir().unwrap();
     let bin = tempfile::tempdir().unwrap();
-    let version = bin.path().join("version");
-    let wrapper = bin.path().join("cargo-wrapper");
-    // Reports whatever `version` holds and hands everything else to the real cargo.
-    fs::write(
-        &wrapper,
-        format!(
-            "#!/bin/sh\nif [ \"$1\" = \"-V\" ]; then cat '{}'; exit 0; fi\nexec cargo \"$@\"\n",
-            version.display()
-        ),
+    let real_cargo = String::from_utf8(
+        std::process::Command::new("rustup")
+            .args(["which", "cargo"])
+            .output()
+            .map(|output| output.stdout)
+            .unwrap_or_default(),
     )
     .unwrap();
-    fs::set_permissions(&wrapper, fs::Permissions::from_mode(0o755)).unwrap();
+    let real_cargo = if real_cargo.trim().is_empty() {
+        "cargo"
+    } else {
+        real_cargo.trim()
+    };
+    // A `cargo` that reports the version it is given and hands everything else to the
+    // real one.
+    let write_cargo = |path: &Path, version: &str| {
+        fs::write(
+            path,
+            format!(
+                "#!/bin/sh\nif [ \"$1\" = \"-V\" ]; then echo '{version}'; exit 0; fi\nexec '{real_cargo}' \"$@\"\n"
+            ),
+        )
+        .unwrap();
+        fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
+    };
+
+    // Run as `cargo soup`: Cargo names its binary in CARGO; a new binary is a new cargo.
+    let wrapper = bin.path().join("cargo-wrapper");
+    write_cargo(&wrapper, "cargo 1.95.0 (test)");
     let cargo = wrapper.to_str().unwrap();
-    fs::write(&version, "cargo 1.95.0 (test)\n").unwrap();
     assert!(!list(workspace.path(), cache.path(), &[], &[("CARGO", cargo)]).0);
     assert!(list(workspace.path(), cache.path(), &[], &[("CARGO", cargo)]).0);
-    fs::write(&version, "cargo 1.96.0 (test)\n").unwrap();
+    write_cargo(&wrapper, "cargo 1.96.0 (a newer test)");
     assert!(!list(workspace.path(), cache.path(), &[], &[("CARGO", cargo)]).0);
+
+    // Run directly, without CARGO: `cargo -V` on PATH says which cargo it is.
+    let path_bin = tempfile::tempdir().unwrap();
+    write_cargo(&path_bin.path().join("cargo"), "cargo 1.95.0 (test)");
+    let path = format!(
+        "{}:{}",
+        path_bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let direct = |expect_cached: bool| {
+        let mut command = soup();
+        command
+            .env_remove("CARGO")
+            .env("PATH", &path)
+            .args(["list", "-v", "--offline", "--format", "json", "--manifest-path"])
+            .arg(workspace.path().join("Cargo.toml"))
+            .arg("--cache-dir")
+            .arg(cache.path());
+        let output = command.output().unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(output.status.success(), "{stderr}");
+        assert_eq!(stderr.contains("graph: cached"), expect_cached, "{stderr}");
+    };
+    direct(false);
+    direct(true);
+    write_cargo(&path_bin.path().join("cargo"), "cargo 1.97.0 (test)");
+    direct(false);
 }

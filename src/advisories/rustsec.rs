@@ -10,6 +10,13 @@ use anyhow::{Result, bail};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+/// The size and age of a database.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Survey {
+    pub updated: Option<Date>,
+    pub total: usize,
+}
+
 /// A folder in the advisory-db layout.
 pub struct RustSecDb {
     root: PathBuf,
@@ -30,9 +37,8 @@ impl RustSecDb {
     }
 
     /// The advisories about `crates` (withdrawn ones left out), and the files that could
-    /// not be read.
+    /// not be read. How old and large the database is, `survey` tells.
     pub fn load<'n>(&self, crates: impl IntoIterator<Item = &'n str>) -> SourceData {
-        let (updated, total) = self.survey();
         let mut advisories = Vec::new();
         let mut unreadable = Vec::new();
         let names: BTreeSet<&str> = crates.into_iter().collect();
@@ -67,8 +73,8 @@ impl RustSecDb {
         SourceData {
             source: "rustsec",
             location: display_path(&self.root),
-            updated,
-            total,
+            updated: None,
+            total: 0,
             advisories,
             unreadable,
         }
@@ -76,8 +82,8 @@ impl RustSecDb {
 
     /// How many advisories the database holds, and the publication date of the newest:
     /// the one with the highest id, as RustSec assigns ids in order, so reading one
-    /// file is enough.
-    fn survey(&self) -> (Option<Date>, usize) {
+    /// file is enough. It lists the whole database, so it runs beside the graph.
+    pub fn survey(&self) -> Survey {
         let mut total = 0;
         let mut newest: Option<(String, PathBuf)> = None;
         for collection in ["crates", "rust"] {
@@ -106,7 +112,7 @@ impl RustSecDb {
                 let date = &advisory.metadata.date;
                 Date::new(i32::try_from(date.year()).ok()?, date.month() as u8, date.day() as u8)
             });
-        (updated, total)
+        Survey { updated, total }
     }
 }
 
@@ -171,7 +177,8 @@ mod tests {
 
     #[test]
     fn reads_only_the_named_crates_and_matches_as_rustsec_does() {
-        let data = db().load(["time", "no-such-crate"]);
+        let db = db();
+        let data = db.load(["time", "no-such-crate"]);
         let time = data
             .advisories
             .iter()
@@ -185,7 +192,9 @@ mod tests {
         assert!(!time.affects.version(&"0.2.0".parse().unwrap()), "listed as unaffected");
         assert_eq!(time.affects.patched(), [">=0.2.23"]);
         assert!(time.os.contains(&"linux".to_string()));
-        assert!(data.updated.is_some());
+        let survey = db.survey();
+        assert_eq!(survey.total, 11);
+        assert_eq!(survey.updated, Date::new(2026, 2, 5));
     }
 
     #[test]

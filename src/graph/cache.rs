@@ -87,7 +87,10 @@ pub fn load(options: &MetadataOptions, dir: Option<&Path>) -> Result<(Graph, Pro
     Ok((cached.graph, Provenance::Metadata { reason }))
 }
 
-/// `cargo -V`, run in the background and read once it is needed.
+/// Which cargo answers: `cargo -V`, run in the background and read once it is needed.
+/// Run as `cargo soup`, Cargo names its own binary in `CARGO`; its path, size and
+/// modification time then identify it without starting a process, which is most of
+/// what a cached run would otherwise wait for.
 enum CargoVersion {
     Running(Option<std::process::Child>),
     Done(Option<Vec<u8>>),
@@ -95,6 +98,9 @@ enum CargoVersion {
 
 impl CargoVersion {
     fn start() -> Self {
+        if let Some(identity) = cargo_binary_identity() {
+            return Self::Done(Some(identity));
+        }
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let child = std::process::Command::new(cargo)
             .arg("-V")
@@ -133,6 +139,18 @@ fn start_manifest(options: &MetadataOptions) -> Option<PathBuf> {
                 .find(|manifest| manifest.is_file())
         }
     }
+}
+
+/// The `CARGO` binary as path, size and modification time, when it is a file (not a
+/// rustup proxy, which stays the same file whatever toolchain it starts).
+fn cargo_binary_identity() -> Option<Vec<u8>> {
+    let cargo = std::fs::canonicalize(std::env::var_os("CARGO")?).ok()?;
+    if cargo.file_name()?.to_string_lossy().starts_with("rustup") {
+        return None;
+    }
+    let metadata = std::fs::metadata(&cargo).ok().filter(std::fs::Metadata::is_file)?;
+    let modified = metadata.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    Some(format!("{}:{}:{}", cargo.display(), metadata.len(), modified.as_nanos()).into_bytes())
 }
 
 /// Everything besides files that changes what `cargo metadata` answers.

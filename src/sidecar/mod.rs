@@ -283,8 +283,12 @@ pub struct Entry {
     pub approvals: Vec<Approval>,
     /// Fields (dotted, as in the file) that still hold a `TODO` placeholder.
     pub placeholders: BTreeSet<String>,
-    /// Where each field is (`version`, `anomalies.reviewed`), for findings.
-    pub field_locations: BTreeMap<String, Location>,
+    /// Where each field is, as (sub-table, key, byte offset): `(None, "version", ..)`,
+    /// `(Some("anomalies"), "reviewed", ..)`. Offsets, not locations: most are never
+    /// asked for, and a 1,000-entry file holds tens of thousands.
+    pub fields: Vec<(Option<&'static str>, &'static str, usize)>,
+    /// The file the offsets point into.
+    pub source: Option<std::sync::Arc<crate::location::SourceMap>>,
 }
 
 impl Entry {
@@ -297,12 +301,20 @@ impl Entry {
         }
     }
 
-    /// The field's line, else the entry's header.
+    /// The field's line (`version`, `anomalies.reviewed`), else the entry's header.
     pub fn location_of(&self, field: &str) -> Location {
-        self.field_locations
-            .get(field)
-            .cloned()
-            .unwrap_or_else(|| self.location.clone())
+        let (table, key) = match field.split_once('.') {
+            Some((table, key)) => (Some(table), key),
+            None => (None, field),
+        };
+        self.fields
+            .iter()
+            .find(|(at_table, at_key, _)| *at_table == table && *at_key == key)
+            .zip(self.source.as_ref())
+            .map_or_else(
+                || self.location.clone(),
+                |((_, _, offset), source)| source.location(*offset),
+            )
     }
 }
 

@@ -135,7 +135,8 @@ pub fn parse_with_problems(file: &str, text: &str) -> Result<(SoupFile, Vec<Diag
         placeholders: BTreeSet::new(),
         requirement_ids: BTreeMap::new(),
         entry_prefix: String::new(),
-        field_locations: BTreeMap::new(),
+        fields: Vec::new(),
+        source_map: std::sync::Arc::new(crate::location::SourceMap::new(file, text)),
     };
     let soup_file = walker.file(document.get_ref());
     walker.diagnostics.sort_by(|a, b| a.location.cmp(&b.location));
@@ -158,8 +159,10 @@ struct Walker<'s, 't> {
     requirement_ids: BTreeMap<String, usize>,
     /// `soup.KEY.` (or `toolchain.`) of the entry being read.
     entry_prefix: String,
-    /// Where the fields of the entry being read are, by dotted path.
-    field_locations: BTreeMap<String, Location>,
+    /// Where the fields of the entry being read are.
+    fields: Vec<(Option<&'static str>, &'static str, usize)>,
+    /// The text again, owned, for entries to locate their fields later.
+    source_map: std::sync::Arc<crate::location::SourceMap>,
 }
 
 fn is_placeholder(text: &str) -> bool {
@@ -194,12 +197,12 @@ impl<'d> Walker<'_, '_> {
         }
     }
 
-    fn check_keys(&mut self, table: &Table<'d>, known: &[&str]) {
+    fn check_keys(&mut self, table: &Table<'d>, known: &[&'static str]) {
         for (key, _) in table.items.iter() {
             let span = Some(key.span());
             let key: &str = key.get_ref();
-            if known.contains(&key) {
-                self.remember_field(table, key, &span);
+            if let Some(known_key) = known.iter().find(|known_key| **known_key == key) {
+                self.remember_field(table, known_key, &span);
                 continue;
             }
             let help = match nearest(key, known) {
@@ -215,20 +218,24 @@ impl<'d> Walker<'_, '_> {
         }
     }
 
-    /// Where each field of the entry being read is, so findings can point at the line.
-    fn remember_field(&mut self, table: &Table<'d>, key: &str, span: &Option<Range<usize>>) {
+    /// Where each field of the entry being read is, so findings can point at its line.
+    fn remember_field(&mut self, table: &Table<'d>, key: &'static str, span: &Option<Range<usize>>) {
         let Some(prefix) = self.entry_prefix.strip_suffix('.') else {
             return;
         };
-        let path = if table.name == prefix {
-            key.to_string()
-        } else if let Some(sub) = table.name.strip_prefix(&self.entry_prefix) {
-            format!("{sub}.{key}")
+        let sub = if table.name == prefix {
+            None
         } else {
-            return;
+            let Some(sub) = table.name.strip_prefix(&self.entry_prefix) else {
+                return;
+            };
+            let Some(known) = ENTRY_KEYS.iter().find(|known| **known == sub) else {
+                return;
+            };
+            Some(*known)
         };
-        let location = self.location(span);
-        self.field_locations.entry(path).or_insert(location);
+        let offset = span.as_ref().map_or(0, |span| span.start);
+        self.fields.push((sub, key, offset));
     }
 
     fn type_error(&mut self, item: &Item<'d>, table: &Table<'d>, key: &str, expected: &str, example: &str) {
@@ -262,9 +269,12 @@ impl<'d> Walker<'_, '_> {
 
     fn placeholder(&mut self, table: &Table<'d>, key: &str) {
         // Named relative to the entry, as `audit` reports them: `class`, `anomalies.by`.
-        let path = format!("{}.{key}", table.name);
-        let relative = path.strip_prefix(&self.entry_prefix).unwrap_or(&path);
-        self.placeholders.insert(relative.to_string());
+        let relative = match table.name.strip_prefix(&self.entry_prefix) {
+            Some(sub) => format!("{sub}.{key}"),
+            None if self.entry_prefix.strip_suffix('.') == Some(table.name.as_str()) => key.to_string(),
+            None => format!("{}.{key}", table.name),
+        };
+        self.placeholders.insert(relative);
     }
 
     /// A string with a closed set of values, parsed by `parse`.
@@ -419,7 +429,7 @@ impl<'d> Walker<'_, '_> {
         Vec::new()
     }
 
-    fn sub_table(&mut self, table: &Table<'d>, key: &str, known: &[&str]) -> Option<Table<'d>> {
+    fn sub_table(&mut self, table: &Table<'d>, key: &str, known: &[&'static str]) -> Option<Table<'d>> {
         let item = table.items.get(key)?;
         let sub = self.table(item, format!("{}.{key}", table.name))?;
         self.check_keys(&sub, known);
@@ -630,7 +640,7 @@ impl<'d> Walker<'_, '_> {
 
     fn entry(&mut self, table: &Table<'d>, key: EntryKey, key_span: Option<Range<usize>>) -> Entry {
         self.placeholders.clear();
-        self.field_locations.clear();
+        self.fields.clear();
         self.entry_prefix = format!("{}.", table.name);
         self.check_keys(table, ENTRY_KEYS);
         let version = table.items.get("version").and_then(|item| {
@@ -694,7 +704,8 @@ impl<'d> Walker<'_, '_> {
             advisories: Vec::new(),
             approvals: Vec::new(),
             placeholders: BTreeSet::new(),
-            field_locations: BTreeMap::new(),
+            fields: Vec::new(),
+            source: Some(self.source_map.clone()),
         };
         for requirement in self.table_array(table, "requirements") {
             entry.requirements.push(self.requirement(&requirement));
@@ -728,7 +739,7 @@ impl<'d> Walker<'_, '_> {
             });
         }
         entry.placeholders = std::mem::take(&mut self.placeholders);
-        entry.field_locations = std::mem::take(&mut self.field_locations);
+        entry.fields = std::mem::take(&mut self.fields);
         self.entry_prefix.clear();
         entry
     }

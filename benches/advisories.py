@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Benchmark: `cargo soup audit` with RustSec against `cargo audit`, on the same lockfile
+and database (issue 5).
+
+Like for like: offline, neither tool checks yanked crates, so the reference is
+`cargo audit --no-fetch --no-yanked` (cargo-audit loads the whole database every time).
+cargo soup runs on the ~500-package workspace of benches/workspace-500 with a soup.toml
+entry per item (written by `init`), its graph from the cache (a repeated run), as
+`cargo soup` runs it: with CARGO naming the real cargo binary. Both binaries are
+started directly, so each process's own peak memory (VmHWM, sampled from /proc) is
+measured, not a wrapper's. Targets: time <= 1.0x and peak memory <= 1.5x cargo-audit's.
+Also: what RustSec adds to an uncached audit (`--no-cache`, with and without
+`--no-rustsec`); target <= 50 ms.
+
+cargo-audit is installed for the benchmark only:
+    cargo install cargo-audit --locked --root /tmp/cargo-audit
+Usage: python3 benches/advisories.py [RUNS] [--db DIR] [--cargo-audit PATH]
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BINARY = os.path.join(ROOT, "target", "release", "cargo-soup")
+
+
+def hwm_kib(pid):
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return None
+
+
+def run(command, env):
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while process.poll() is None:
+        sample = hwm_kib(process.pid)
+        if sample:
+            peak = max(peak, sample)
+        time.sleep(0.0002)
+    elapsed = time.perf_counter() - start
+    if process.returncode not in (0, 1):
+        sys.exit(f"{' '.join(command)} failed: {process.stderr.read().decode()}")
+    return elapsed, peak
+
+
+def measure(cases, env, runs):
+    """Runs the cases interleaved, so load from elsewhere on the machine hits each alike."""
+    for _, command in cases:
+        run(command, env)
+    results = {name: ([], []) for name, _ in cases}
+    for _ in range(runs):
+        for name, command in cases:
+            elapsed, peak = run(command, env)
+            results[name][0].append(elapsed)
+            results[name][1].append(peak)
+    summary = {}
+    for name, _ in cases:
+        times, peaks = results[name]
+        summary[name] = (statistics.median(times), max(peaks))
+        print(f"{name:46} median {summary[name][0] * 1000:7.1f} ms  min {min(times) * 1000:7.1f} ms  "
+              f"peak RSS {summary[name][1] / 1024:5.1f} MiB")
+    return summary
+
+
+def git_checkout(db, scratch):
+    if os.path.isdir(os.path.join(db, ".git")):
+        return db
+    copy = os.path.join(scratch, "advisory-db-git")
+    shutil.copytree(db, copy)
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "check": True}
+    subprocess.run(["git", "init", "-q"], cwd=copy, **quiet)
+    subprocess.run(["git", "add", "-A"], cwd=copy, **quiet)
+    subprocess.run(["git", "-c", "user.email=bench@localhost", "-c", "user.name=bench", "commit", "-qm", "db"],
+                   cwd=copy, **quiet)
+    return copy
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("runs", nargs="?", type=int, default=21)
+    parser.add_argument("--db", default=os.path.join(ROOT, "..", "shared", "data", "advisory-db"))
+    parser.add_argument("--cargo-audit", default="/tmp/cargo-audit/bin/cargo-audit")
+    args = parser.parse_args()
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    real_cargo = subprocess.run(["rustup", "which", "cargo"], capture_output=True, text=True).stdout.strip()
+    with tempfile.TemporaryDirectory() as scratch:
+        workspace = os.path.join(scratch, "workspace")
+        shutil.copytree(os.path.join(ROOT, "benches", "workspace-500"), workspace)
+        env = dict(os.environ, CARGO_SOUP_CACHE=os.path.join(scratch, "cache"), CARGO=real_cargo or "cargo")
+        manifest = os.path.join(workspace, "Cargo.toml")
+        subprocess.run([BINARY, "init", "-q", "--locked", "--manifest-path", manifest], env=env, check=True)
+        db = os.path.abspath(args.db)
+        git_db = git_checkout(db, scratch)
+        lockfile = os.path.join(workspace, "Cargo.lock")
+        print(f"workspace: {open(lockfile).read().count('[[package]]')} packages; database: {db}; {args.runs} runs")
+        soup = [BINARY, "audit", "--offline", "--locked", "--advisory-db", db, "--manifest-path", manifest]
+        audit = [args.cargo_audit, "audit", "--db", git_db, "--no-fetch", "--no-yanked", "--file", lockfile]
+        cached = measure([
+            ("cargo audit --no-fetch --no-yanked", audit),
+            ("cargo soup audit --offline (graph cached)", soup),
+        ], env, args.runs)
+        reference, ours = cached["cargo audit --no-fetch --no-yanked"], cached["cargo soup audit --offline (graph cached)"]
+        print(f"time {ours[0] / reference[0]:.2f}x (target <= 1.0), peak memory {ours[1] / reference[1]:.2f}x "
+              f"(target <= 1.5)")
+        uncached = measure([
+            ("cargo soup audit --no-cache --no-rustsec", soup + ["--no-cache", "--no-rustsec"]),
+            ("cargo soup audit --no-cache (RustSec)", soup + ["--no-cache"]),
+        ], env, args.runs)
+        added = uncached["cargo soup audit --no-cache (RustSec)"][0] - uncached["cargo soup audit --no-cache --no-rustsec"][0]
+        print(f"RustSec adds {added * 1000:.1f} ms to an uncached audit (target <= 50 ms)")
+
+
+if __name__ == "__main__":
+    main()
