@@ -49,6 +49,11 @@ pub fn replace(path: &Path, expected: &str, contents: &str) -> Result<()> {
     temp.rename_to(path)
 }
 
+/// Writes a generated file (a report, an export), whatever `path` holds now.
+pub fn write_output(path: &Path, contents: &str) -> Result<()> {
+    write_temp(path, contents, Durability::Synced)?.rename_to(path)
+}
+
 /// Replaces `path` with `contents`, whatever it holds now, without waiting for the
 /// disk: for caches that can be rebuilt, never for files a person edits.
 pub fn write(path: &Path, contents: &str) -> Result<()> {

@@ -52,6 +52,35 @@ pub enum Command {
         after_help = "Examples:\n  cargo soup audit\n  cargo soup audit --format sarif > soup.sarif\n  cargo soup audit --format github --deny warnings\n  cargo soup audit --as-of 2026-11-24 --format json\n\nExit status: 0 no finding at deny level, 1 at least one, 2 the audit could not run."
     )]
     Audit(AuditArgs),
+    /// Write the advisory dispositions of soup.toml in another tool's format, so
+    /// soup.toml stays the one place where a risk is accepted. Expired dispositions are
+    /// left out.
+    #[command(
+        after_help = "Examples:\n  cargo soup export --format deny-toml --output deny-ignore.toml\n  cargo soup export --format osv-scanner --output osv-scanner.toml\n  cargo soup export --format openvex --output soup.vex.json"
+    )]
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// cargo-deny `[advisories] ignore`, osv-scanner `[[IgnoredVulns]]`, or an OpenVEX
+    /// document.
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Write here instead of to standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Advisory data, when present, adds the aliases and the crate each advisory is
+    /// about.
+    #[command(flatten)]
+    pub advisories: AdvisoryArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    DenyToml,
+    OsvScanner,
+    Openvex,
 }
 
 #[derive(Debug, Args)]

@@ -13,7 +13,6 @@ use crate::rules::advisories::AdvisoryInput;
 use crate::workspace::{SoupUse, Workspace, display_path};
 use anyhow::{Result, bail};
 use std::io::Write;
-use std::path::PathBuf;
 
 pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<i32> {
     // Checked first: without advisory data there is no audit to wait for.
@@ -105,27 +104,23 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<i32> {
     Ok(code)
 }
 
-/// The RustSec database to read: `--advisory-db` / `CARGO_SOUP_ADVISORY_DB`, else the
-/// cache that `cargo soup fetch` fills; `None` with `--no-rustsec`.
+/// The RustSec database the audit reads; without one the audit cannot vouch for
+/// anything, so that is an error naming the ways to provide one.
 fn rustsec_db(global: &GlobalArgs, args: &AdvisoryArgs) -> Result<Option<RustSecDb>> {
     if args.no_rustsec {
         return Ok(None);
     }
-    if let Some(dir) = &args.advisory_db {
-        return RustSecDb::open(dir).map(Some);
+    match super::find_rustsec(global, args)? {
+        Some(db) => Ok(Some(db)),
+        None => bail!(
+            "no RustSec advisory data{}: pass --advisory-db DIR (a checkout of \
+             https://github.com/rustsec/advisory-db) or set CARGO_SOUP_ADVISORY_DB, or audit without it with \
+             --no-rustsec (the output then says RustSec was skipped)",
+            if global.offline {
+                " and --offline forbids downloading it"
+            } else {
+                ""
+            }
+        ),
     }
-    let cached: Option<PathBuf> = crate::workspace::cache_dir(global).map(|dir| dir.join("advisory-db"));
-    if let Some(dir) = cached.filter(|dir| dir.join("crates").is_dir()) {
-        return RustSecDb::open(&dir).map(Some);
-    }
-    bail!(
-        "no RustSec advisory data{}: pass --advisory-db DIR (a checkout of \
-         https://github.com/rustsec/advisory-db) or set CARGO_SOUP_ADVISORY_DB, or audit without it with \
-         --no-rustsec (the output then says RustSec was skipped)",
-        if global.offline {
-            " and --offline forbids downloading it"
-        } else {
-            ""
-        }
-    )
 }

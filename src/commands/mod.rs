@@ -1,6 +1,7 @@
 //! One module per command: each reads the workspace, calls the pure parts and renders.
 
 pub mod audit;
+pub mod export;
 pub mod init;
 pub mod list;
 pub mod review;
@@ -19,6 +20,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Sync(args) => sync::run(&cli.global, args),
         Command::Review(args) => review::run(&cli.global, args),
         Command::Audit(args) => audit::run(&cli.global, args),
+        Command::Export(args) => export::run(&cli.global, args),
     }
 }
 
@@ -39,4 +41,24 @@ fn verify_before_writing(file: &str, text: &str) -> Result<crate::sidecar::SoupF
     crate::sidecar::parse(file, text).map_err(|err| {
         anyhow::anyhow!("cargo soup produced an invalid {file}, so nothing was written; please report this bug:\n{err}")
     })
+}
+
+/// The RustSec database: `--advisory-db` / `CARGO_SOUP_ADVISORY_DB`, else the one the
+/// cache folder holds; `None` when there is none (or `--no-rustsec`).
+fn find_rustsec(
+    global: &crate::cli::GlobalArgs,
+    args: &crate::cli::AdvisoryArgs,
+) -> Result<Option<crate::advisories::rustsec::RustSecDb>> {
+    use crate::advisories::rustsec::RustSecDb;
+    if args.no_rustsec {
+        return Ok(None);
+    }
+    if let Some(dir) = &args.advisory_db {
+        return RustSecDb::open(dir).map(Some);
+    }
+    let cached = crate::workspace::cache_dir(global).map(|dir| dir.join("advisory-db"));
+    match cached.filter(|dir| dir.join("crates").is_dir()) {
+        Some(dir) => RustSecDb::open(&dir).map(Some),
+        None => Ok(None),
+    }
 }

@@ -2,6 +2,7 @@
 
 pub mod csv;
 pub mod diff;
+pub mod export;
 pub mod findings;
 pub mod json;
 pub mod markdown;

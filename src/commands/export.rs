@@ -1,0 +1,104 @@
+//! `cargo soup export`.
+
+use crate::advisories::Advisory;
+use crate::atomic_file;
+use crate::cli::{ExportArgs, ExportFormat, GlobalArgs};
+use crate::date::Date;
+use crate::inventory::Inventory;
+use crate::render::export::{self, Exported};
+use crate::sidecar::Entry;
+use crate::workspace::{SoupUse, Workspace, display_path};
+use anyhow::Result;
+use std::io::Write;
+
+pub fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<i32> {
+    let rustsec = super::find_rustsec(global, &args.advisories)?;
+    let workspace = Workspace::load(global, SoupUse::Required)?;
+    let inventory = Inventory::build(&workspace.graph, &workspace.scope, &workspace.soup);
+    let advisories = rustsec.map_or_else(Vec::new, |db| {
+        db.load(workspace.graph.packages.iter().map(|package| package.name.as_str()))
+            .advisories
+    });
+    let as_of = global.as_of.unwrap_or_else(Date::today);
+    let soup = &workspace.soup;
+    let mut exported = Vec::new();
+    let mut expired = Vec::new();
+    for entry in soup.entries.iter().chain(&soup.toolchain) {
+        for disposition in &entry.advisories {
+            if disposition.expires.is_some_and(|expires| expires < as_of) {
+                expired.push(format!("{} in [{}]", disposition.id, entry.table_name()));
+                continue;
+            }
+            let advisory = about(entry, &disposition.id, &inventory, &advisories);
+            let (krate, version) = match advisory {
+                Some(advisory) => {
+                    let locked = inventory
+                        .items
+                        .iter()
+                        .find(|item| item.package.name == advisory.package)
+                        .map(|item| item.package.version.to_string());
+                    (advisory.package.clone(), locked)
+                }
+                None => (entry.key.name.clone(), entry.version.as_ref().map(ToString::to_string)),
+            };
+            let aliases = advisory.map_or_else(Vec::new, |advisory| {
+                std::iter::once(&advisory.id)
+                    .chain(&advisory.aliases)
+                    .filter(|name| !name.eq_ignore_ascii_case(&disposition.id))
+                    .cloned()
+                    .collect()
+            });
+            exported.push(Exported {
+                disposition,
+                aliases,
+                krate,
+                version,
+                table: entry.table_name(),
+            });
+        }
+    }
+    let text = match args.format {
+        ExportFormat::DenyToml => export::deny_toml(&exported),
+        ExportFormat::OsvScanner => export::osv_scanner(&exported),
+        ExportFormat::Openvex => {
+            let author = soup.project.name.clone().unwrap_or_else(|| workspace.graph.name());
+            export::openvex(&exported, &format!("{author} (soup.toml, via cargo soup)"), as_of)?
+        }
+    };
+    match &args.output {
+        Some(path) => atomic_file::write_output(path, &text)?,
+        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+    }
+    if !global.quiet {
+        let target = args
+            .output
+            .as_deref()
+            .map_or_else(|| "standard output".to_string(), display_path);
+        eprintln!("exported {} disposition(s) to {target}", exported.len());
+        if !expired.is_empty() {
+            eprintln!(
+                "left out {} expired disposition(s), as of {as_of}: {}; review them in soup.toml",
+                expired.len(),
+                expired.join(", ")
+            );
+        }
+    }
+    Ok(0)
+}
+
+/// The advisory a disposition names, among those about the entry's own crate or a
+/// crate it covers.
+fn about<'a>(entry: &Entry, id: &str, inventory: &Inventory, advisories: &'a [Advisory]) -> Option<&'a Advisory> {
+    let key = entry.key.to_string();
+    let crates: Vec<&str> = inventory
+        .items
+        .iter()
+        .filter(|item| {
+            item.entry.is_some_and(|own| std::ptr::eq(own, entry)) || item.covered_by.as_deref() == Some(key.as_str())
+        })
+        .map(|item| item.package.name.as_str())
+        .collect();
+    advisories
+        .iter()
+        .find(|advisory| advisory.is_named(id) && crates.contains(&advisory.package.as_str()))
+}

@@ -1,0 +1,194 @@
+//! `cargo soup export`: every disposition of soup.toml round-trips into cargo-deny,
+//! osv-scanner and OpenVEX, read back with real parsers; expired ones are left out.
+
+mod common;
+
+use common::{fixture, soup};
+use toml_edit::DocumentMut;
+
+const SOUP: &str = r#"schema = 1
+
+[project]
+name = "pump"
+class = "A"
+
+[soup.time]
+version = "0.1.43"
+license = "MIT OR Apache-2.0"
+class = "A"
+covers = ["smallvec", "atty", "ansi_term", "inconceivable", "libc", "winapi", "maybe-uninit", "hermit-abi"]
+
+[[soup.time.advisories]]
+id = "RUSTSEC-2020-0071"
+status = "not-affected"
+rationale = "The device never reads the local time offset."
+reviewed = 2026-10-01
+by = "A. Reviewer"
+expires = 2027-03-31
+
+[[soup.time.advisories]]
+id = "CVE-2021-25900"
+status = "mitigated"
+rationale = "insert_many is never called."
+mitigation = "Checked by a grep in CI."
+reviewed = 2026-10-02
+by = "A. Reviewer"
+
+[[soup.time.advisories]]
+id = "RUSTSEC-2024-0375"
+status = "accepted"
+rationale = "Replacement planned for release 2.4."
+reviewed = 2026-10-03
+by = "B. Approver"
+expires = 2027-01-31
+
+[[soup.time.advisories]]
+id = "RUSTSEC-2021-0139"
+status = "accepted"
+rationale = "Lapsed acceptance."
+expires = 2026-01-01
+"#;
+
+fn export(format: &str) -> (String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("soup.toml"), SOUP).unwrap();
+    let output = soup()
+        .args([
+            "export",
+            "--offline",
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            format,
+            "--manifest-path",
+        ])
+        .arg(fixture("vulnerable/Cargo.toml"))
+        .arg("--soup-file")
+        .arg(dir.path().join("soup.toml"))
+        .arg("--advisory-db")
+        .arg(fixture("advisory-db"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(output.status.success(), "{stderr}");
+    (String::from_utf8(output.stdout).unwrap(), stderr)
+}
+
+#[test]
+fn deny_toml_ignores_each_live_disposition_with_its_reason() {
+    let (text, stderr) = export("deny-toml");
+    assert!(stderr.contains("exported 3 disposition(s)"), "{stderr}");
+    assert!(stderr.contains("left out 1 expired disposition(s), as of 2026-11-25: RUSTSEC-2021-0139 in [soup.time]"));
+    let document: DocumentMut = text.parse().unwrap();
+    let ignore = document["advisories"]["ignore"].as_array().unwrap();
+    let entries: Vec<(String, String)> = ignore
+        .iter()
+        .map(|entry| {
+            let table = entry.as_inline_table().unwrap();
+            (
+                table["id"].as_str().unwrap().to_string(),
+                table["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        entries.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(),
+        ["RUSTSEC-2020-0071", "CVE-2021-25900", "RUSTSEC-2024-0375"]
+    );
+    assert_eq!(
+        entries[1].1,
+        "mitigated: insert_many is never called; mitigation: Checked by a grep in CI ([soup.time] of soup.toml, reviewed 2026-10-02 by A. Reviewer)"
+    );
+    assert!(entries[0].1.contains("expires 2027-03-31"));
+}
+
+#[test]
+fn osv_scanner_config_carries_expiry_and_reason() {
+    let (text, _) = export("osv-scanner");
+    let document: DocumentMut = text.parse().unwrap();
+    let ignored = document["IgnoredVulns"].as_array_of_tables().unwrap();
+    assert_eq!(ignored.len(), 3);
+    let first = ignored.get(0).unwrap();
+    assert_eq!(first["id"].as_str(), Some("RUSTSEC-2020-0071"));
+    assert_eq!(
+        first["ignoreUntil"].as_datetime().unwrap().to_string(),
+        "2027-03-31T00:00:00Z"
+    );
+    assert!(
+        first["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("not affected: The device never reads")
+    );
+    let second = ignored.get(1).unwrap();
+    assert!(second.get("ignoreUntil").is_none(), "no expiry, no ignoreUntil");
+}
+
+#[test]
+fn openvex_states_not_affected_and_affected_per_disposition() {
+    let (text, _) = export("openvex");
+    let document: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(document["@context"], "https://openvex.dev/ns/v0.2.0");
+    assert_eq!(document["timestamp"], "2026-11-25T00:00:00Z");
+    assert!(document["@id"].as_str().unwrap().starts_with("https://"));
+    let statements = document["statements"].as_array().unwrap();
+    assert_eq!(statements.len(), 3);
+    let not_affected = &statements[0];
+    assert_eq!(not_affected["vulnerability"]["name"], "RUSTSEC-2020-0071");
+    assert_eq!(
+        not_affected["vulnerability"]["aliases"],
+        serde_json::json!(["CVE-2020-26235", "GHSA-wcg3-cvx6-7396"])
+    );
+    assert_eq!(not_affected["products"][0]["@id"], "pkg:cargo/time@0.1.43");
+    assert_eq!(not_affected["status"], "not_affected");
+    assert_eq!(not_affected["justification"], "vulnerable_code_not_in_execute_path");
+    assert!(
+        not_affected["impact_statement"]
+            .as_str()
+            .unwrap()
+            .contains("never reads the local time")
+    );
+    let mitigated = &statements[1];
+    assert_eq!(
+        mitigated["products"][0]["@id"], "pkg:cargo/smallvec@0.6.13",
+        "the covered crate the CVE is about"
+    );
+    assert_eq!(mitigated["status"], "affected");
+    assert!(
+        mitigated["action_statement"]
+            .as_str()
+            .unwrap()
+            .contains("Checked by a grep in CI")
+    );
+    assert_eq!(mitigated["timestamp"], "2026-10-02T00:00:00Z");
+    assert_eq!(statements[2]["status"], "affected");
+    assert_eq!(statements[2]["products"][0]["@id"], "pkg:cargo/atty@0.2.14");
+    // The same inputs give the same document.
+    assert_eq!(export("openvex").0, text);
+}
+
+#[test]
+fn output_goes_to_a_file_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("soup.toml"), SOUP).unwrap();
+    let out = dir.path().join("deny-ignore.toml");
+    soup()
+        .args([
+            "export",
+            "--offline",
+            "--no-rustsec",
+            "--format",
+            "deny-toml",
+            "--manifest-path",
+        ])
+        .arg(fixture("vulnerable/Cargo.toml"))
+        .arg("--soup-file")
+        .arg(dir.path().join("soup.toml"))
+        .arg("--output")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout("");
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.contains("id = \"CVE-2021-25900\""));
+}
