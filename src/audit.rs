@@ -8,6 +8,7 @@ use crate::inventory::{Inventory, Status};
 use crate::rules::advisories::AdvisoryInput;
 use crate::rules::{self, AuditInput};
 use serde::Serialize;
+use std::collections::BTreeSet;
 
 /// An advisory source the audit read, or that was switched off.
 #[derive(Debug, Clone, Serialize)]
@@ -52,6 +53,9 @@ pub struct AuditReport {
     pub assessed: usize,
     pub advisory_data: Vec<AdvisoryData>,
     pub findings: Vec<Finding>,
+    /// With `--changed-since REF`: the revision, and how many findings outside the
+    /// change were downgraded to warnings.
+    pub changed_since: Option<(String, usize)>,
 }
 
 impl AuditReport {
@@ -79,8 +83,23 @@ impl AuditReport {
             assessed,
             advisory_data,
             findings,
+            changed_since: None,
         };
         (report, outcome.notes)
+    }
+
+    /// Gates only the change: a deny finding on a crate outside `changed` (or on no
+    /// crate) becomes a warning, so an old problem does not block an unrelated change.
+    pub fn gate_change(&mut self, reference: &str, changed: &BTreeSet<String>) {
+        let mut downgraded = 0;
+        for finding in &mut self.findings {
+            let in_change = finding.krate.as_ref().is_some_and(|krate| changed.contains(krate));
+            if finding.level == Level::Deny && !in_change {
+                finding.level = Level::Warn;
+                downgraded += 1;
+            }
+        }
+        self.changed_since = Some((reference.to_string(), downgraded));
     }
 
     pub fn count(&self, level: Level) -> usize {

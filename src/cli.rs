@@ -92,6 +92,11 @@ pub struct AuditArgs {
     /// `--deny warnings` turns every warning into an error.
     #[arg(long, value_enum, value_name = "WHAT")]
     pub deny: Vec<DenyWhat>,
+    /// Gate the change only: keep deny level for findings on crates new or changed in
+    /// Cargo.lock since this git revision (and on soup.toml entries changed since);
+    /// report every other finding as a warning.
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
     #[command(flatten)]
     pub advisories: AdvisoryArgs,
 }

@@ -4,6 +4,7 @@
 pub mod advisories;
 pub mod atomic_file;
 pub mod audit;
+pub mod changes;
 pub mod cli;
 pub mod commands;
 pub mod date;

@@ -3,6 +3,7 @@
 use crate::advisories::SourceData;
 use crate::advisories::rustsec::RustSecDb;
 use crate::audit::{AdvisoryData, AuditReport};
+use crate::changes;
 use crate::cli::{AdvisoryArgs, AuditArgs, AuditFormat, DenyWhat, GlobalArgs};
 use crate::date::Date;
 use crate::evidence::Evidence;
@@ -73,7 +74,17 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<i32> {
         lock_file: &lock_file,
     };
     let deny_warnings = args.deny.contains(&DenyWhat::Warnings);
-    let (report, notes) = AuditReport::new(&inventory, &input, &advisories, advisory_data, deny_warnings);
+    let (mut report, notes) = AuditReport::new(&inventory, &input, &advisories, advisory_data, deny_warnings);
+    if let Some(reference) = &args.changed_since {
+        let changed = changes::changed_crates(
+            reference,
+            &workspace.graph,
+            &inventory,
+            &workspace.soup,
+            &workspace.soup_path,
+        )?;
+        report.gate_change(reference, &changed);
+    }
     if global.verbose > 0 {
         for data in &sources {
             eprintln!(

@@ -138,7 +138,7 @@ impl Source {
     }
 
     /// The source as `Cargo.lock` records it (`None` for path packages).
-    fn lock_id(&self) -> Option<String> {
+    pub fn lock_id(&self) -> Option<String> {
         match self {
             Source::Path { .. } => None,
             _ => Some(self.id()),

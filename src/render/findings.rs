@@ -90,8 +90,14 @@ pub fn summary(report: &AuditReport, color: bool) -> String {
     } else {
         format!("advisories: {}", sources.join(", "))
     };
+    let gate = match &report.changed_since {
+        Some((reference, downgraded)) => {
+            format!("; {downgraded} finding(s) outside the change since {reference} downgraded to warnings")
+        }
+        None => String::new(),
+    };
     format!(
-        "{verdict} as of {}: {} SOUP items, {} assessed; {errors} error{}, {warnings} warning{}; {advisories}\n",
+        "{verdict} as of {}: {} SOUP items, {} assessed; {errors} error{}, {warnings} warning{}{gate}; {advisories}\n",
         report.as_of,
         report.items,
         report.assessed,
@@ -138,6 +144,10 @@ pub fn json(report: &AuditReport) -> Result<String> {
             "assessed": report.assessed,
             "errors": report.count(Level::Deny),
             "warnings": report.count(Level::Warn),
+            "changed_since": report.changed_since.as_ref().map(|(reference, downgraded)| json!({
+                "ref": reference,
+                "downgraded": downgraded,
+            })),
         },
         "findings": findings,
     });

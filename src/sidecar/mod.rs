@@ -301,6 +301,59 @@ impl Entry {
         }
     }
 
+    /// What the entry says, without where it says it: two versions of a file compare
+    /// equal here when only other entries moved.
+    pub fn content(&self) -> String {
+        let requirements: Vec<_> = self
+            .requirements
+            .iter()
+            .map(|requirement| {
+                (
+                    &requirement.id,
+                    requirement.kind,
+                    &requirement.text,
+                    &requirement.verified_by,
+                )
+            })
+            .collect();
+        let dispositions: Vec<_> = self
+            .advisories
+            .iter()
+            .map(|disposition| {
+                (
+                    &disposition.id,
+                    disposition.status,
+                    &disposition.rationale,
+                    &disposition.mitigation,
+                    disposition.reviewed,
+                    &disposition.by,
+                    disposition.expires,
+                )
+            })
+            .collect();
+        let approvals: Vec<_> = self
+            .approvals
+            .iter()
+            .map(|approval| (&approval.role, &approval.name, approval.date))
+            .collect();
+        format!(
+            "{:?}",
+            (
+                (&self.version, self.license.as_ref().map(|license| &license.expression)),
+                (
+                    &self.vendor,
+                    &self.checksum,
+                    self.class,
+                    &self.class_rationale,
+                    &self.segregation
+                ),
+                (&self.covers, &self.prerequisites, requirements, &self.anomalies),
+                (&self.verification_method, &self.surveillance, dispositions, approvals),
+                &self.placeholders,
+            )
+        )
+    }
+
     /// The field's line (`version`, `anomalies.reviewed`), else the entry's header.
     pub fn location_of(&self, field: &str) -> Location {
         let (table, key) = match field.split_once('.') {

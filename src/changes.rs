@@ -1,0 +1,110 @@
+//! What changed since a git revision, for `audit --changed-since REF`: packages that
+//! are new or changed in Cargo.lock, and soup.toml entries whose content changed. Git
+//! runs with the variables a hook inherits removed, so it reads the repository the
+//! files are in and never the one a commit is being made in.
+
+use crate::graph::{Graph, Lockfile};
+use crate::inventory::Inventory;
+use crate::sidecar::{self, SoupFile};
+use anyhow::{Result, bail};
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+/// Variables git sets for hooks; inherited, they would point git at another repository
+/// or index.
+const GIT_ENVIRONMENT: &[&str] = &[
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+];
+
+fn git(folder: &Path, args: &[&str]) -> Result<std::process::Output> {
+    let mut command = Command::new("git");
+    command.current_dir(folder).args(args);
+    for name in GIT_ENVIRONMENT {
+        command.env_remove(name);
+    }
+    command
+        .output()
+        .map_err(|err| anyhow::anyhow!("could not run git: {err}; --changed-since needs git on PATH"))
+}
+
+/// A file as it was at `reference`, `None` when it did not exist there.
+fn file_at(folder: &Path, reference: &str, name: &str) -> Result<Option<String>> {
+    let output = git(folder, &["show", &format!("{reference}:./{name}")])?;
+    Ok(output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).into_owned()))
+}
+
+/// The crates whose findings stay at deny level: new or changed in Cargo.lock since
+/// `reference`, or assessed (or covered) by a soup.toml entry that changed.
+pub fn changed_crates(
+    reference: &str,
+    graph: &Graph,
+    inventory: &Inventory,
+    soup: &SoupFile,
+    soup_path: &Path,
+) -> Result<BTreeSet<String>> {
+    let root = &graph.workspace_root;
+    if !git(root, &["rev-parse", "--git-dir"])?.status.success() {
+        bail!(
+            "--changed-since {reference}: {} is not inside a git repository",
+            root.display()
+        );
+    }
+    let verify = git(
+        root,
+        &["rev-parse", "--verify", "--quiet", &format!("{reference}^{{commit}}")],
+    )?;
+    if !verify.status.success() {
+        bail!(
+            "--changed-since {reference}: no such revision in the repository at {}; name a branch, tag or \
+             commit (e.g. origin/main or HEAD)",
+            root.display()
+        );
+    }
+    let mut changed = BTreeSet::new();
+    let old_lock = file_at(root, reference, "Cargo.lock")?
+        .map(|text| Lockfile::parse(&text))
+        .transpose()
+        .unwrap_or_default()
+        .unwrap_or_default();
+    for package in graph.packages.iter().filter(|package| !package.is_member) {
+        let version = package.version.to_string();
+        let before = old_lock.get(&package.name, &version, package.source.lock_id().as_deref());
+        if before.is_none_or(|before| before.checksum != package.checksum) {
+            changed.insert(package.name.clone());
+        }
+    }
+    let soup_folder = soup_path
+        .parent()
+        .filter(|folder| !folder.as_os_str().is_empty())
+        .unwrap_or(root);
+    let soup_name = soup_path
+        .file_name()
+        .map_or_else(|| "soup.toml".into(), |name| name.to_string_lossy().into_owned());
+    let old_soup = file_at(soup_folder, reference, &soup_name)?
+        .and_then(|text| sidecar::parse_with_problems(&soup_name, &text).ok())
+        .map(|(old, _)| old);
+    for entry in &soup.entries {
+        let before = old_soup
+            .as_ref()
+            .and_then(|old| old.entries.iter().find(|old| old.key == entry.key));
+        if before.is_some_and(|before| before.content() == entry.content()) {
+            continue;
+        }
+        changed.insert(entry.key.name.clone());
+        let key = entry.key.to_string();
+        for item in &inventory.items {
+            if item.covered_by.as_deref() == Some(key.as_str()) {
+                changed.insert(item.package.name.clone());
+            }
+        }
+    }
+    Ok(changed)
+}
