@@ -157,6 +157,7 @@ fn package(name: &str, version: semver::Version, is_member: bool) -> Package {
         authors: Vec::new(),
         description: None,
         links: None,
+        bundling: None,
         is_member,
         is_proc_macro: false,
     }

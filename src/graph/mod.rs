@@ -182,10 +182,36 @@ pub struct Package {
     pub description: Option<String>,
     /// The `links` key: the native library a `-sys` crate links.
     pub links: Option<String>,
+    /// For a `-sys` crate with a `bundled` or `vendored` feature: whether the native
+    /// library is built from the crate's own copy (the feature is on) or taken from
+    /// the system.
+    pub bundling: Option<Bundling>,
     pub is_member: bool,
     /// A proc-macro runs in the compiler on the build host, so its dependencies are
     /// resolved for the host, not the device target.
     pub is_proc_macro: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bundling {
+    /// The feature that bundles the library (`bundled`, `vendored`, `bundled-sqlcipher`).
+    pub feature: String,
+    pub enabled: bool,
+}
+
+/// The bundling feature a crate offers, and whether it is on: the first enabled one,
+/// else the first offered.
+fn bundling<'f>(offered: impl Iterator<Item = &'f str>, enabled: Option<&Vec<&str>>) -> Option<Bundling> {
+    let mut offered: Vec<&str> = offered
+        .filter(|name| name.contains("bundled") || name.contains("vendored"))
+        .collect();
+    offered.sort_unstable();
+    let is_on = |name: &&str| enabled.is_some_and(|enabled| enabled.contains(name));
+    let feature = offered.iter().find(|name| is_on(name)).or(offered.first())?;
+    Some(Bundling {
+        feature: feature.to_string(),
+        enabled: is_on(feature),
+    })
 }
 
 /// One resolved dependency edge: how the parent declares the child, per platform.
@@ -307,6 +333,15 @@ impl Graph {
             .map(|(at, package)| (&package.id, at))
             .collect();
         let resolve = metadata.resolve.as_ref();
+        let enabled_features: HashMap<&cargo_metadata::PackageId, Vec<&str>> = resolve
+            .map(|resolve| {
+                resolve
+                    .nodes
+                    .iter()
+                    .map(|node| (&node.id, node.features.iter().map(|feature| feature.as_str()).collect()))
+                    .collect()
+            })
+            .unwrap_or_default();
         let member_ids: std::collections::HashSet<_> = metadata.workspace_members.iter().collect();
         // A few licence strings cover most of the ecosystem; parse each once.
         let mut licenses: HashMap<&str, License> = HashMap::new();
@@ -340,6 +375,10 @@ impl Graph {
                         .as_ref()
                         .map(|text| text.split_whitespace().collect::<Vec<_>>().join(" ")),
                     links: package.links.clone(),
+                    bundling: package.links.as_ref().and_then(|_| {
+                        let enabled = enabled_features.get(&package.id);
+                        bundling(package.features.keys().map(|name| name.as_str()), enabled)
+                    }),
                     is_member: member_ids.contains(&package.id),
                     is_proc_macro: package
                         .targets

@@ -38,6 +38,9 @@ struct ItemRecord<'a> {
     entry: Option<String>,
     covered_by: Option<&'a str>,
     native_library: Option<&'a str>,
+    /// Whether the native library is built from the crate's bundled copy; `null` when
+    /// the crate offers no `bundled` or `vendored` feature.
+    native_library_bundled: Option<bool>,
     status: Status,
 }
 
@@ -68,6 +71,7 @@ pub fn list(inventory: &Inventory) -> Result<String> {
                 entry: item.entry.map(|entry| entry.key.to_string()),
                 covered_by: item.covered_by.as_deref(),
                 native_library: package.links.as_deref(),
+                native_library_bundled: package.bundling.as_ref().map(|bundling| bundling.enabled),
                 status: item.status,
             }
         })

@@ -35,7 +35,17 @@ pub fn notes(item: &SoupItem) -> Vec<String> {
     let package = item.package;
     let mut notes = Vec::new();
     if let Some(links) = &package.links {
-        notes.push(format!("links native library `{links}`"));
+        match &package.bundling {
+            Some(bundling) if bundling.enabled => notes.push(format!(
+                "links native library `{links}`, built from the crate's copy (feature `{}`)",
+                bundling.feature
+            )),
+            Some(bundling) => notes.push(format!(
+                "links native library `{links}` from the system (feature `{}` off)",
+                bundling.feature
+            )),
+            None => notes.push(format!("links native library `{links}`")),
+        }
     }
     match &package.license {
         Some(license) if license.form == LicenseForm::Normalised => {
