@@ -37,8 +37,9 @@ impl Status {
 #[derive(Debug)]
 pub struct SoupItem<'g> {
     pub package: &'g Package,
-    /// Index of the package in the graph.
-    pub index: usize,
+    /// Index of the package in the graph; `None` for the toolchain, which is not a
+    /// package of the graph.
+    pub index: Option<usize>,
     pub direct: bool,
     pub kinds: Vec<DepKind>,
     /// Names of the workspace members that reach it.
@@ -100,7 +101,7 @@ impl<'g> Inventory<'g> {
                 };
                 SoupItem {
                     package,
-                    index: at,
+                    index: Some(at),
                     direct: reached.direct,
                     kinds: reached.kinds.iter().copied().collect(),
                     reached_from: reached
@@ -115,6 +116,9 @@ impl<'g> Inventory<'g> {
                 }
             })
             .collect();
+        if let Some(toolchain) = &graph.toolchain {
+            items.push(toolchain_item(graph, soup, toolchain));
+        }
         items.sort_by(|a, b| (&a.package.name, &a.package.version).cmp(&(&b.package.name, &b.package.version)));
         Self { items }
     }
@@ -133,6 +137,37 @@ impl Inventory<'_> {
                     .any(|item| item.entry.is_some_and(|own| std::ptr::eq(own, *entry)))
             })
             .collect()
+    }
+}
+
+/// The toolchain builds every member: it has the highest class in the workspace and
+/// is assessed in `[toolchain]`.
+fn toolchain_item<'g>(graph: &'g Graph, soup: &'g SoupFile, toolchain: &'g Package) -> SoupItem<'g> {
+    let members: Vec<String> = graph
+        .members
+        .iter()
+        .map(|&member| graph.packages[member].name.clone())
+        .collect();
+    let class = members
+        .iter()
+        .map(|member| soup.member_class(member))
+        .max()
+        .unwrap_or(Class::C);
+    let entry = soup.toolchain.as_ref();
+    let status = match entry {
+        Some(entry) => assessment_status(entry, toolchain, class, soup),
+        None => Status::Missing,
+    };
+    SoupItem {
+        package: toolchain,
+        index: None,
+        direct: true,
+        kinds: vec![DepKind::Normal],
+        reached_from: members,
+        class,
+        entry,
+        covered_by: None,
+        status,
     }
 }
 

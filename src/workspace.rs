@@ -6,7 +6,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::graph::cache::{self, Provenance};
 use crate::graph::platform::TargetCfg;
 use crate::graph::scope::Scope;
-use crate::graph::{Graph, MetadataOptions};
+use crate::graph::{Graph, MetadataOptions, toolchain};
 use crate::sidecar::{self, SoupFile};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
@@ -95,13 +95,19 @@ impl Workspace {
         });
         let graph = graph.map_err(|_| anyhow::anyhow!("reading the dependency graph failed unexpectedly"))?;
         // A broken soup.toml is the more useful message when cargo fails too.
-        let (graph, provenance, extra) = match graph {
+        let (mut graph, provenance, extra) = match graph {
             Ok(loaded) => loaded,
             Err(err) => match explicit_soup {
                 Some(loaded) if !loaded.problems.is_empty() => return Err(loaded.into_error().into()),
                 _ => return Err(err),
             },
         };
+        if let Some(version) = std::env::var_os(toolchain::VERSION_OVERRIDE) {
+            let text = version.to_string_lossy();
+            let version = semver::Version::parse(&text)
+                .map_err(|err| anyhow::anyhow!("{}={text} is not a version: {err}", toolchain::VERSION_OVERRIDE))?;
+            graph.toolchain = Some(toolchain::package(&version));
+        }
         let soup_path = args
             .soup_file
             .clone()

@@ -25,6 +25,11 @@ class = "A"
 covers = ["libc", "winapi", "winapi-i686-pc-windows-gnu", "winapi-x86_64-pc-windows-gnu", "smallvec",
           "maybe-uninit", "atty", "hermit-abi", "ansi_term", "inconceivable", "rustc_version", "semver",
           "semver-parser"]
+
+[toolchain]
+version = "1.95.0"
+license = "MIT OR Apache-2.0"
+class = "A"
 "#;
 
 struct Run {
@@ -136,7 +141,7 @@ fn every_kind_is_found_with_its_code_ids_and_fix() {
     assert_eq!(data["source"], "rustsec");
     assert_eq!(data["skipped"], false);
     assert_eq!(data["updated"], "2026-02-05");
-    assert_eq!(data["advisories"], 11);
+    assert_eq!(data["advisories"], 12);
 }
 
 #[test]

@@ -15,6 +15,7 @@ fn native_libraries_and_their_bundling_are_listed() {
         .as_array()
         .unwrap()
         .iter()
+        .filter(|item| item["source"] != "toolchain")
         .map(|item| {
             (
                 item["name"].as_str().unwrap().to_string(),

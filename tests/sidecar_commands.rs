@@ -70,7 +70,8 @@ fn init_puts_direct_dependencies_first_and_keeps_two_versions_apart() {
     assert!(written.contains("[software-items.dose-engine]\nclass = \"C\""));
     assert!(written.contains("review-interval = \"180d\""));
     let statuses = statuses(dir.path());
-    assert_eq!(statuses.len(), 22);
+    assert_eq!(statuses.len(), 23, "22 crates and the toolchain");
+    assert!(written.contains("\n[toolchain]\nversion = \"1.95.0\"\nlicense = \"MIT OR Apache-2.0\""));
     assert!(
         statuses.iter().all(|(_, status)| status == "incomplete"),
         "{statuses:?}"

@@ -206,6 +206,7 @@ fn graph(generated: &[GeneratedPackage], edges: &[(usize, usize, usize)]) -> Gra
     Graph {
         workspace_root: PathBuf::from("/work/generated"),
         root_package: None,
+        toolchain: None,
         packages,
         edges: adjacency,
         members: vec![0, 1],
@@ -239,7 +240,7 @@ proptest! {
         let soup = sidecar::parse("soup.toml", &init.text)
             .unwrap_or_else(|err| panic!("init wrote an invalid file:\n{err}\n{}", init.text));
         let sync = maintain::sync(&init.text, &soup, &graph, &scope, true).unwrap();
-        prop_assert!(sync.added.is_empty(), "sync added {:?}", sync.added.iter().map(|a| &a.key).collect::<Vec<_>>());
+        prop_assert!(sync.added.is_empty(), "sync added {:?}", sync.added.iter().map(|a| &a.header).collect::<Vec<_>>());
         prop_assert!(sync.orphans.is_empty());
         prop_assert_eq!(sync.text, init.text);
     }

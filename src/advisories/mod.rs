@@ -49,12 +49,21 @@ impl Affects {
     }
 }
 
+/// What an advisory is about: a crate, or the Rust toolchain (`std`, `cargo`,
+/// `rustdoc`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Collection {
+    Crates,
+    Toolchain,
+}
+
 #[derive(Debug, Clone)]
 pub struct Advisory {
     pub id: String,
+    pub collection: Collection,
     /// CVE, GHSA and other ids of the same advisory.
     pub aliases: Vec<String>,
-    /// The crate it is about.
+    /// The crate it is about (for the toolchain: `std`, `cargo`, `rustdoc`).
     pub package: String,
     pub title: String,
     pub kind: AdvisoryKind,

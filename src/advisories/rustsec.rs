@@ -2,7 +2,7 @@
 //! crate. Only the folders of crates in the graph are read: the database holds about a
 //! thousand crates, a workspace a few hundred, and most of those have no advisory.
 
-use super::{Advisory, AdvisoryKind, Affects, SourceData, Unreadable};
+use super::{Advisory, AdvisoryKind, Affects, Collection, SourceData, Unreadable};
 use crate::date::Date;
 use crate::workspace::display_path;
 use ::rustsec::advisory::Informational;
@@ -36,14 +36,25 @@ impl RustSecDb {
         })
     }
 
-    /// The advisories about `crates` (withdrawn ones left out), and the files that could
-    /// not be read. How old and large the database is, `survey` tells.
+    /// The advisories about `crates` and about the Rust toolchain (withdrawn ones left
+    /// out), and the files that could not be read. How old and large the database is,
+    /// `survey` tells.
     pub fn load<'n>(&self, crates: impl IntoIterator<Item = &'n str>) -> SourceData {
         let mut advisories = Vec::new();
         let mut unreadable = Vec::new();
         let names: BTreeSet<&str> = crates.into_iter().collect();
-        for name in names {
-            let Ok(entries) = std::fs::read_dir(self.root.join("crates").join(name)) else {
+        let crate_folders = names
+            .into_iter()
+            .map(|name| (Collection::Crates, self.root.join("crates").join(name)));
+        let toolchain_folders = std::fs::read_dir(self.root.join("rust"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|entry| (Collection::Toolchain, entry.path()));
+        let mut toolchain_folders: Vec<_> = toolchain_folders.collect();
+        toolchain_folders.sort();
+        for (collection, folder) in crate_folders.chain(toolchain_folders) {
+            let Ok(entries) = std::fs::read_dir(&folder) else {
                 continue;
             };
             let mut files: Vec<PathBuf> = entries
@@ -54,7 +65,7 @@ impl RustSecDb {
             for path in files {
                 match ::rustsec::Advisory::load_file(&path) {
                     Ok(advisory) if advisory.metadata.withdrawn.is_some() => {}
-                    Ok(advisory) => match convert(advisory) {
+                    Ok(advisory) => match convert(advisory, collection) {
                         Ok(advisory) => advisories.push(advisory),
                         Err(reason) => unreadable.push(Unreadable {
                             file: display_path(&path),
@@ -96,11 +107,12 @@ impl RustSecDb {
                 };
                 for file in files.flatten() {
                     let name = file.file_name().to_string_lossy().into_owned();
-                    if !name.starts_with("RUSTSEC-") || !name.ends_with(".md") {
+                    if !name.ends_with(".md") {
                         continue;
                     }
                     total += 1;
-                    if newest.as_ref().is_none_or(|(best, _)| name > *best) {
+                    // RustSec ids are in publication order; the toolchain's CVE ids are not.
+                    if name.starts_with("RUSTSEC-") && newest.as_ref().is_none_or(|(best, _)| name > *best) {
                         newest = Some((name, file.path()));
                     }
                 }
@@ -128,7 +140,7 @@ fn error_text(err: &::rustsec::Error) -> String {
     text
 }
 
-fn convert(advisory: ::rustsec::Advisory) -> Result<Advisory, String> {
+fn convert(advisory: ::rustsec::Advisory, collection: Collection) -> Result<Advisory, String> {
     let metadata = advisory.metadata;
     let date = &metadata.date;
     let date = i32::try_from(date.year())
@@ -152,6 +164,7 @@ fn convert(advisory: ::rustsec::Advisory) -> Result<Advisory, String> {
             .map(ToString::to_string)
             .or_else(|| metadata.id.url()),
         id: metadata.id.to_string(),
+        collection,
         aliases: metadata.aliases.iter().map(ToString::to_string).collect(),
         package: metadata.package.to_string(),
         title: metadata.title,
@@ -184,7 +197,17 @@ mod tests {
             .iter()
             .find(|advisory| advisory.id == "RUSTSEC-2020-0071")
             .unwrap();
-        assert!(data.advisories.iter().all(|advisory| advisory.package == "time"));
+        assert!(
+            data.advisories
+                .iter()
+                .all(|advisory| advisory.package == "time" || advisory.collection == Collection::Toolchain)
+        );
+        let std = data
+            .advisories
+            .iter()
+            .find(|advisory| advisory.id == "CVE-2022-21658")
+            .unwrap();
+        assert_eq!((std.package.as_str(), std.collection), ("std", Collection::Toolchain));
         assert!(time.is_named("CVE-2020-26235") && time.is_named("ghsa-wcg3-cvx6-7396"));
         assert_eq!(time.kind, AdvisoryKind::Vulnerability);
         assert!(time.affects.version(&"0.1.43".parse().unwrap()));
@@ -193,7 +216,7 @@ mod tests {
         assert_eq!(time.affects.patched(), [">=0.2.23"]);
         assert!(time.os.contains(&"linux".to_string()));
         let survey = db.survey();
-        assert_eq!(survey.total, 11);
+        assert_eq!(survey.total, 12);
         assert_eq!(survey.updated, Date::new(2026, 2, 5));
     }
 

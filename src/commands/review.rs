@@ -19,13 +19,22 @@ pub fn run(global: &GlobalArgs, args: &ReviewArgs) -> Result<i32> {
     let workspace = Workspace::load(global, SoupUse::Required)?;
     let file = display_path(&workspace.soup_path);
     let context = format!("review {}", args.item);
-    let selected = workspace.graph.select(&args.item, &context)?;
     let inventory = Inventory::build(&workspace.graph, &workspace.scope, &workspace.soup);
-    let items: Vec<&SoupItem> = inventory
+    let toolchain: Vec<&SoupItem> = inventory
         .items
         .iter()
-        .filter(|item| selected.contains(&item.index))
+        .filter(|item| item.index.is_none() && is_named(item, &args.item))
         .collect();
+    let items: Vec<&SoupItem> = if toolchain.is_empty() {
+        let selected = workspace.graph.select(&args.item, &context)?;
+        inventory
+            .items
+            .iter()
+            .filter(|item| item.index.is_some_and(|index| selected.contains(&index)))
+            .collect()
+    } else {
+        toolchain
+    };
     let item = match items.as_slice() {
         [item] => *item,
         [] => bail!(
@@ -99,6 +108,14 @@ pub fn run(global: &GlobalArgs, args: &ReviewArgs) -> Result<i32> {
         );
     }
     Ok(0)
+}
+
+/// `rust` or `rust@1.95.0` names the toolchain item.
+fn is_named(item: &SoupItem, spec: &str) -> bool {
+    let (name, version) = spec
+        .split_once('@')
+        .map_or((spec, None), |(name, version)| (name, Some(version)));
+    item.package.name == name && version.is_none_or(|version| item.package.version.to_string() == version)
 }
 
 /// What changed since the last review, as the reviewer should see it before signing.

@@ -24,8 +24,8 @@ pub fn run(global: &GlobalArgs, args: &SyncArgs) -> Result<i32> {
     for added in &sync.added {
         let how = if added.direct { "direct" } else { "transitive" };
         log.push_str(&format!(
-            "  + [soup.{}] {} {} ({how})\n",
-            added.key, added.name, added.version
+            "  + [{}] {} {} ({how})\n",
+            added.header, added.name, added.version
         ));
     }
     for entry in &sync.orphans {

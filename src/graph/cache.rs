@@ -12,7 +12,7 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 /// Bumped whenever `Graph` changes shape, so an old cache is never misread.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// Where the graph came from, for `-v`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,11 +176,12 @@ fn fixed_key(options: &MetadataOptions, start: &Path, cargo_version: &[u8]) -> S
     format!("{:016x}", hasher.finish())
 }
 
-/// Cargo's own environment (registries, sources, resolver, net, config); not output
-/// settings or cargo soup's own.
+/// Cargo's own environment (registries, sources, resolver, net, config) and what picks
+/// the toolchain; not output settings or cargo soup's own.
 fn affects_resolution(name: &str) -> bool {
     (name.starts_with("CARGO_") && !name.starts_with("CARGO_TERM_") && !name.starts_with("CARGO_SOUP_"))
         || name == "CARGO"
+        || name == "RUSTC"
         || name == "RUSTUP_TOOLCHAIN"
 }
 

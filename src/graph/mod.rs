@@ -5,6 +5,7 @@ pub mod cache;
 mod lockfile;
 pub mod platform;
 pub mod scope;
+pub mod toolchain;
 
 use crate::license::License;
 use anyhow::{Result, bail};
@@ -65,6 +66,9 @@ pub enum Source {
     /// A path dependency outside the workspace, relative to the workspace root where
     /// that is possible (so that lists do not depend on where the checkout lives).
     Path { path: String },
+    /// The Rust toolchain that builds the workspace: its `std`, `core`, `alloc` and
+    /// `proc_macro` ship in every binary.
+    Toolchain,
 }
 
 const CRATES_IO: &str = "registry+https://github.com/rust-lang/crates.io-index";
@@ -111,6 +115,7 @@ impl Source {
                 None => format!("git+{url}#{commit}"),
             },
             Source::Path { path } => format!("path+{path}"),
+            Source::Toolchain => "toolchain".to_string(),
         }
     }
 
@@ -126,6 +131,7 @@ impl Source {
                 format!("git {url} @ {}", commit.chars().take(10).collect::<String>())
             }
             Source::Path { path } => format!("path {path}"),
+            Source::Toolchain => "toolchain".to_string(),
         }
     }
 
@@ -134,13 +140,14 @@ impl Source {
             Source::Registry { .. } => "registry",
             Source::Git { .. } => "git",
             Source::Path { .. } => "path",
+            Source::Toolchain => "toolchain",
         }
     }
 
     /// The source as `Cargo.lock` records it (`None` for path packages).
     pub fn lock_id(&self) -> Option<String> {
         match self {
-            Source::Path { .. } => None,
+            Source::Path { .. } | Source::Toolchain => None,
             _ => Some(self.id()),
         }
     }
@@ -226,6 +233,8 @@ pub struct Graph {
     pub workspace_root: PathBuf,
     /// The package of the root manifest, unless the workspace is virtual.
     pub root_package: Option<String>,
+    /// The Rust toolchain as a SOUP item, when `rustc -vV` told its version.
+    pub toolchain: Option<Package>,
     pub packages: Vec<Package>,
     /// Outgoing edges, by package index.
     pub edges: Vec<Vec<Edge>>,
@@ -273,6 +282,15 @@ impl Graph {
                 .map(|(_, flag)| flag.to_string())
                 .collect::<Vec<_>>(),
         );
+        // rustc -vV runs beside cargo metadata, in the workspace, so that
+        // rust-toolchain.toml and RUSTC pick the toolchain as Cargo would.
+        let folder = options
+            .manifest_path
+            .as_ref()
+            .and_then(|path| path.parent())
+            .filter(|folder| !folder.as_os_str().is_empty())
+            .map(Path::to_path_buf);
+        let rustc = std::thread::spawn(move || toolchain::rustc_version(folder.as_deref()));
         let metadata = command.exec().map_err(|err| match err {
             cargo_metadata::Error::CargoMetadata { stderr } => metadata_error(&stderr),
             other => {
@@ -280,7 +298,9 @@ impl Graph {
             }
         })?;
         let lockfile = Lockfile::read(&metadata.workspace_root.as_std_path().join("Cargo.lock"))?;
-        Ok(Self::from_metadata(metadata, &lockfile))
+        let mut graph = Self::from_metadata(metadata, &lockfile);
+        graph.toolchain = rustc.join().ok().flatten().map(|version| toolchain::package(&version));
+        Ok(graph)
     }
 
     /// What to call the workspace: its root package, else the folder it is in.
@@ -407,6 +427,7 @@ impl Graph {
         Self {
             workspace_root,
             root_package,
+            toolchain: None,
             packages,
             edges,
             members,

@@ -2,7 +2,7 @@
 //! dispositions in soup.toml say about them, and whether the data is fresh. Pure:
 //! the advisories arrive already read.
 
-use crate::advisories::{Advisory, AdvisoryKind, SourceData};
+use crate::advisories::{Advisory, AdvisoryKind, Collection, SourceData};
 use crate::date::Date;
 use crate::finding::{AdvisoryRef, Code, Finding};
 use crate::graph::Source;
@@ -29,15 +29,19 @@ pub struct AdvisoryOutcome {
 }
 
 /// Advisories apply to crates.io packages, as RustSec and OSV's crates.io ecosystem
-/// write them; git and path sources are not the published crate.
-fn is_crates_io(item: &SoupItem) -> bool {
-    matches!(&item.package.source, Source::Registry { id } if crate::graph::is_crates_io(id))
+/// write them (git and path sources are not the published crate), and to the toolchain.
+fn is_checked(item: &SoupItem) -> bool {
+    match &item.package.source {
+        Source::Registry { id } => crate::graph::is_crates_io(id),
+        Source::Toolchain => true,
+        _ => false,
+    }
 }
 
 pub fn advisory_findings(inventory: &Inventory, input: &AdvisoryInput) -> AdvisoryOutcome {
     let mut outcome = AdvisoryOutcome::default();
     let advisories: Vec<&Advisory> = input.sources.iter().flat_map(|source| &source.advisories).collect();
-    for item in inventory.items.iter().filter(|item| is_crates_io(item)) {
+    for item in inventory.items.iter().filter(|item| is_checked(item)) {
         let entry = assessing_entry(item, input.soup);
         for advisory in advisories.iter().filter(|advisory| hits(advisory, item)) {
             if !advisory.can_affect_targets(input.targets) {
@@ -101,9 +105,14 @@ pub fn advisory_findings(inventory: &Inventory, input: &AdvisoryInput) -> Adviso
     outcome
 }
 
-/// The advisory is about this crate and affects its locked version.
+/// The advisory is about this crate (or the toolchain is the item and the advisory is
+/// about `std`, `cargo`, `rustdoc`) and affects its version.
 fn hits(advisory: &Advisory, item: &SoupItem) -> bool {
-    advisory.package == item.package.name && advisory.affects.version(&item.package.version)
+    let about = match advisory.collection {
+        Collection::Crates => advisory.package == item.package.name && item.package.source != Source::Toolchain,
+        Collection::Toolchain => item.package.source == Source::Toolchain,
+    };
+    about && advisory.affects.version(&item.package.version)
 }
 
 /// The item's own entry, else the entry that covers it: where its dispositions live.

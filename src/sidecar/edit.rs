@@ -34,11 +34,17 @@ impl Editor {
     }
 
     /// Appends the `[soup.*]` tables of `text` after the last existing entry, so new
-    /// entries land where a reader of the file looks for them.
+    /// entries land where a reader of the file looks for them, and a `[toolchain]` table
+    /// at the end of the file.
     pub fn add_entries(&mut self, text: &str) -> Result<()> {
         let mut new = text
             .parse::<DocumentMut>()
             .context("cargo soup generated invalid TOML; please report this as a bug")?;
+        if let Some(mut toolchain) = new.as_table_mut().remove("toolchain") {
+            let end = last_position(self.document.as_table()).unwrap_or(0) + 1;
+            for_each_table_mut(&mut toolchain, &mut |table| table.set_position(Some(end)));
+            self.document.as_table_mut().insert("toolchain", toolchain);
+        }
         let Some(Item::Table(new_entries)) = new.as_table_mut().remove("soup") else {
             return Ok(());
         };
@@ -120,13 +126,17 @@ impl Editor {
 
     /// Sets the assessed identification to what is locked and stamps the anomaly
     /// review, keeping each value's trailing comment.
+    /// `key` names the `[soup.KEY]` entry; empty, the `[toolchain]` table.
     pub fn record_review(&mut self, key: &str, review: &Review) -> Result<()> {
-        let entry_item = self
-            .document
-            .get_mut("soup")
-            .and_then(Item::as_table_like_mut)
-            .and_then(|soup| soup.get_mut(key))
-            .with_context(|| format!("soup.toml has no entry [soup.{key}]"))?;
+        let entry_item = if key.is_empty() {
+            self.document.get_mut("toolchain")
+        } else {
+            self.document
+                .get_mut("soup")
+                .and_then(Item::as_table_like_mut)
+                .and_then(|soup| soup.get_mut(key))
+        }
+        .with_context(|| format!("soup.toml has no entry [soup.{key}]"))?;
         let (inline, entry_position) = match &*entry_item {
             Item::Table(table) => (false, last_position(table)),
             _ => (true, None),

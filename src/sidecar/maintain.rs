@@ -79,8 +79,8 @@ fn finish(text: String, entries: &[NewEntry], items: usize) -> Init {
 
 /// An entry `sync` adds.
 pub struct Added {
-    /// As written in `[soup.KEY]`.
-    pub key: String,
+    /// Its table header: `soup.serde_json`, `toolchain`.
+    pub header: String,
     pub name: String,
     pub version: String,
     pub direct: bool,
@@ -130,7 +130,7 @@ pub fn sync<'s>(text: &str, soup: &'s SoupFile, graph: &Graph, scope: &Scope, pr
     let added = additions
         .iter()
         .map(|entry| Added {
-            key: template::toml_key(&entry.key.to_string()),
+            header: entry.header(),
             name: entry.item.package.name.clone(),
             version: entry.item.package.version.to_string(),
             direct: entry.item.direct,

@@ -4,6 +4,7 @@
 use super::{
     Class, DEFAULT_ADVISORY_MAX_AGE, DEFAULT_REVIEW_INTERVAL, EntryKey, PLACEHOLDER, Project, Require, VersionLine,
 };
+use crate::graph::Source;
 use crate::inventory::SoupItem;
 use crate::license::LicenseForm;
 use crate::render;
@@ -24,6 +25,17 @@ pub struct NewEntry<'i, 'g> {
     pub covers: Option<Vec<String>>,
 }
 
+impl NewEntry<'_, '_> {
+    /// The table the entry is: `soup.serde_json`, `soup."bitflags@1"` or `toolchain`.
+    pub fn header(&self) -> String {
+        if is_toolchain(self.item) {
+            "toolchain".to_string()
+        } else {
+            format!("soup.{}", toml_key(&self.key.to_string()))
+        }
+    }
+}
+
 /// Entries for `items`, direct dependencies first, then transitive ones. Two versions
 /// of one crate in scope get one entry per version line (`name@1`, `name@0.3`); a
 /// version line that already has an entry, or a second version in the same line,
@@ -35,7 +47,9 @@ pub fn new_entries<'i, 'g>(
 ) -> Vec<NewEntry<'i, 'g>> {
     let mut keys = taken.clone();
     let mut ordered: Vec<&&SoupItem> = items.iter().collect();
-    ordered.sort_by_key(|item| !item.direct);
+    // Direct dependencies first, then transitive ones; the toolchain's `[toolchain]`
+    // table at the end.
+    ordered.sort_by_key(|item| (is_toolchain(item), !item.direct));
     let mut entries = Vec::new();
     for item in ordered {
         let package = item.package;
@@ -55,6 +69,10 @@ pub fn new_entries<'i, 'g>(
         }
     }
     entries
+}
+
+fn is_toolchain(item: &SoupItem) -> bool {
+    item.package.source == Source::Toolchain
 }
 
 /// A key as TOML spells it: bare when it can be, quoted otherwise.
@@ -104,13 +122,17 @@ fn requirement_id(key: &EntryKey, suffix: &str, used: &mut BTreeSet<String>) -> 
 pub fn entry_text(entry: &NewEntry, require: Require, used_ids: &mut BTreeSet<String>) -> String {
     let item = entry.item;
     let package = item.package;
-    let header = format!("soup.{}", toml_key(&entry.key.to_string()));
+    let header = entry.header();
     let todo = toml_string(PLACEHOLDER);
     let mut text = String::new();
-    let how = if item.direct { "direct" } else { "transitive" };
+    let how = match (is_toolchain(item), item.direct) {
+        (true, _) => "the toolchain that builds",
+        (false, true) => "direct dependency, reached from",
+        (false, false) => "transitive dependency, reached from",
+    };
     writeln!(
         text,
-        "\n# {} {}: {how} dependency, reached from {}; inherits class {}",
+        "\n# {} {}: {how} {}; inherits class {}",
         package.name,
         package.version,
         item.reached_from.join(", "),
@@ -265,12 +287,16 @@ pub fn document(workspace: &Workspace, project: &Project, entries: &[NewEntry]) 
          # orphaned-entry = \"warn\"\n",
     );
     let mut used_ids = BTreeSet::new();
-    let direct = entries.iter().filter(|entry| entry.item.direct).count();
+    let direct = entries
+        .iter()
+        .filter(|entry| entry.item.direct && !is_toolchain(entry.item))
+        .count();
     for (at, entry) in entries.iter().enumerate() {
-        if at == 0 && direct > 0 {
+        if is_toolchain(entry.item) {
+            text.push_str("\n# ---- The Rust toolchain (IEC 62304 8.1.2: standard libraries are SOUP) ----\n");
+        } else if at == 0 && direct > 0 {
             text.push_str("\n# ---- Direct dependencies ----\n");
-        }
-        if at == direct {
+        } else if at == direct {
             text.push_str("\n# ---- Transitive dependencies ----\n");
         }
         text.push_str(&entry_text(entry, project.require, &mut used_ids));
