@@ -99,6 +99,12 @@ pub fn changed_crates(
             continue;
         }
         changed.insert(entry.key.name.clone());
+        // A crate taken out of `covers` is changed too: it may now lack an assessment.
+        for covers in std::iter::once(&entry.covers).chain(before.map(|before| &before.covers)) {
+            if let sidecar::Covers::Crates(names) = covers {
+                changed.extend(names.iter().cloned());
+            }
+        }
         let key = entry.key.to_string();
         for item in &inventory.items {
             if item.covered_by.as_deref() == Some(key.as_str()) {

@@ -143,3 +143,21 @@ fn a_bad_revision_or_no_repository_is_exit_2() {
     assert_eq!(code, Some(2));
     assert!(stderr.contains("is not inside a git repository"), "{stderr}");
 }
+
+#[test]
+fn a_crate_taken_out_of_covers_is_part_of_the_change() {
+    let dir = repository();
+    let path = dir.path().join("soup.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace(
+            "\"host-tool\", \"linux-only\", \"win-only\"",
+            "\"host-tool\", \"win-only\"",
+        ),
+    )
+    .unwrap();
+    let (code, json, _) = audit(dir.path(), "HEAD", &[]);
+    assert_eq!(code, Some(1));
+    assert!(levels(&json).contains(&("missing-assessment".into(), "linux-only".into(), "error".into())));
+}
