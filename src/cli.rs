@@ -59,6 +59,51 @@ pub enum Command {
         after_help = "Examples:\n  cargo soup export --format deny-toml --output deny-ignore.toml\n  cargo soup export --format osv-scanner --output osv-scanner.toml\n  cargo soup export --format openvex --output soup.vex.json"
     )]
     Export(ExportArgs),
+    /// The audit-ready SOUP assessment document: the SOUP list, then per item the five
+    /// sections of the assessment and its approvals, then every open finding.
+    #[command(
+        after_help = "Examples:\n  cargo soup report --format html --output soup-report.html\n  cargo soup report --format markdown --as-of 2026-11-24 > soup-report.md"
+    )]
+    Report(ReportArgs),
+    /// A CycloneDX SBOM of the SOUP items, with the SOUP fields as properties and the
+    /// dispositions of soup.toml as VEX analysis of the advisories.
+    #[command(after_help = "Examples:\n  cargo soup sbom --output soup.cdx.json")]
+    Sbom(SbomArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SbomArgs {
+    /// CycloneDX 1.6 JSON.
+    #[arg(long, value_enum, default_value_t = SbomFormat::CyclonedxJson)]
+    pub format: SbomFormat,
+    /// Write here instead of to standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub advisories: AdvisoryArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SbomFormat {
+    CyclonedxJson,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// markdown, or one self-contained HTML file that prints on A4.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    pub format: ReportFormat,
+    /// Write here instead of to standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub advisories: AdvisoryArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Html,
 }
 
 #[derive(Debug, Args)]

@@ -16,8 +16,49 @@ use anyhow::{Result, bail};
 use std::io::Write;
 
 pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<i32> {
+    let deny_warnings = args.deny.contains(&DenyWhat::Warnings);
+    with_audit(global, &args.advisories, deny_warnings, |mut audited| {
+        if let Some(reference) = &args.changed_since {
+            let workspace = audited.workspace;
+            let changed = changes::changed_crates(
+                reference,
+                &workspace.graph,
+                audited.inventory,
+                &workspace.soup,
+                &workspace.soup_path,
+            )?;
+            audited.report.gate_change(reference, &changed);
+        }
+        let report = &audited.report;
+        let text = match args.format {
+            AuditFormat::Human => findings::human(report, super::use_color(global.color)),
+            AuditFormat::Json => findings::json(report)?,
+            AuditFormat::Sarif => findings::sarif(report)?,
+            AuditFormat::Github => findings::github(report),
+        };
+        std::io::stdout().lock().write_all(text.as_bytes())?;
+        Ok(report.exit_code())
+    })
+}
+
+/// What the audit established, for the commands that render it.
+pub struct Audited<'w> {
+    pub workspace: &'w Workspace,
+    pub inventory: &'w Inventory<'w>,
+    pub sources: &'w [SourceData],
+    pub report: AuditReport,
+}
+
+/// Loads the workspace and the advisory data, audits, and hands the result to `then`
+/// (the audit itself, the report, the SBOM).
+pub fn with_audit<R>(
+    global: &GlobalArgs,
+    advisory_args: &AdvisoryArgs,
+    deny_warnings: bool,
+    then: impl FnOnce(Audited) -> Result<R>,
+) -> Result<R> {
     // Checked first: without advisory data there is no audit to wait for.
-    let rustsec = rustsec_db(global, &args.advisories)?;
+    let rustsec = rustsec_db(global, advisory_args)?;
     // The database survey, the graph and soup.toml are read side by side; the
     // advisories of the graph's crates as soon as the graph is there.
     let (loaded, survey) = std::thread::scope(|scope| {
@@ -73,18 +114,7 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<i32> {
         targets: targets.as_deref(),
         lock_file: &lock_file,
     };
-    let deny_warnings = args.deny.contains(&DenyWhat::Warnings);
-    let (mut report, notes) = AuditReport::new(&inventory, &input, &advisories, advisory_data, deny_warnings);
-    if let Some(reference) = &args.changed_since {
-        let changed = changes::changed_crates(
-            reference,
-            &workspace.graph,
-            &inventory,
-            &workspace.soup,
-            &workspace.soup_path,
-        )?;
-        report.gate_change(reference, &changed);
-    }
+    let (report, notes) = AuditReport::new(&inventory, &input, &advisories, advisory_data, deny_warnings);
     if global.verbose > 0 {
         for data in &sources {
             eprintln!(
@@ -101,18 +131,18 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<i32> {
             eprintln!("note: {note}");
         }
     }
-    let text = match args.format {
-        AuditFormat::Human => findings::human(&report, super::use_color(global.color)),
-        AuditFormat::Json => findings::json(&report)?,
-        AuditFormat::Sarif => findings::sarif(&report)?,
-        AuditFormat::Github => findings::github(&report),
-    };
-    std::io::stdout().lock().write_all(text.as_bytes())?;
-    let code = report.exit_code();
+    let result = then(Audited {
+        workspace: &workspace,
+        inventory: &inventory,
+        sources: &sources,
+        report,
+    });
     // The process ends now: freeing the graph, the sidecar and the advisories would
     // cost a tenth of a cached audit, for nothing.
-    std::mem::forget((workspace, sources, report));
-    Ok(code)
+    std::mem::forget(inventory);
+    std::mem::forget(sources);
+    std::mem::forget(workspace);
+    result
 }
 
 /// The RustSec database the audit reads; without one the audit cannot vouch for

@@ -4,7 +4,9 @@ pub mod audit;
 pub mod export;
 pub mod init;
 pub mod list;
+pub mod report;
 pub mod review;
+pub mod sbom;
 pub mod sync;
 
 use crate::cli::{Cli, ColorChoice, Command};
@@ -21,6 +23,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Review(args) => review::run(&cli.global, args),
         Command::Audit(args) => audit::run(&cli.global, args),
         Command::Export(args) => export::run(&cli.global, args),
+        Command::Report(args) => report::run(&cli.global, args),
+        Command::Sbom(args) => sbom::run(&cli.global, args),
     }
 }
 
@@ -61,4 +65,18 @@ fn find_rustsec(
         Some(dir) => RustSecDb::open(&dir).map(Some),
         None => Ok(None),
     }
+}
+
+/// The version of what is being documented: the root package's, else each member's.
+fn workspace_version(graph: &crate::graph::Graph) -> String {
+    let members = graph.members.iter().map(|&member| &graph.packages[member]);
+    if let Some(root) = &graph.root_package
+        && let Some(package) = members.clone().find(|package| &package.name == root)
+    {
+        return package.version.to_string();
+    }
+    members
+        .map(|package| format!("{} {}", package.name, package.version))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

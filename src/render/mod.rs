@@ -6,6 +6,8 @@ pub mod export;
 pub mod findings;
 pub mod json;
 pub mod markdown;
+pub mod report;
+pub mod sbom;
 pub mod table;
 pub mod why;
 

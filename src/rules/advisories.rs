@@ -30,7 +30,7 @@ pub struct AdvisoryOutcome {
 
 /// Advisories apply to crates.io packages, as RustSec and OSV's crates.io ecosystem
 /// write them (git and path sources are not the published crate), and to the toolchain.
-fn is_checked(item: &SoupItem) -> bool {
+pub fn is_checked(item: &SoupItem) -> bool {
     match &item.package.source {
         Source::Registry { id } => crate::graph::is_crates_io(id),
         Source::Toolchain => true,
@@ -107,7 +107,7 @@ pub fn advisory_findings(inventory: &Inventory, input: &AdvisoryInput) -> Adviso
 
 /// The advisory is about this crate (or the toolchain is the item and the advisory is
 /// about `std`, `cargo`, `rustdoc`) and affects its version.
-fn hits(advisory: &Advisory, item: &SoupItem) -> bool {
+pub fn hits(advisory: &Advisory, item: &SoupItem) -> bool {
     let about = match advisory.collection {
         Collection::Crates => advisory.package == item.package.name && item.package.source != Source::Toolchain,
         Collection::Toolchain => item.package.source == Source::Toolchain,
@@ -123,7 +123,7 @@ fn assessing_entry<'s>(item: &SoupItem<'s>, soup: &'s SoupFile) -> Option<&'s En
     })
 }
 
-fn disposition_for<'e>(entry: &'e Entry, advisory: &Advisory) -> Option<&'e Disposition> {
+pub fn disposition_for<'e>(entry: &'e Entry, advisory: &Advisory) -> Option<&'e Disposition> {
     entry
         .advisories
         .iter()

@@ -1,0 +1,179 @@
+//! `cargo soup sbom`: CycloneDX 1.6 JSON that validates against the official schema,
+//! carries every SOUP item and every disposition as VEX, and is byte-for-byte stable.
+
+mod common;
+
+use common::{fixture, soup};
+
+const SOUP: &str = r#"schema = 1
+
+[project]
+name = "pump"
+class = "B"
+
+[project.surveillance]
+support = "active"
+
+[soup.time]
+version = "0.1.43"
+license = "MIT OR Apache-2.0"
+vendor = "time-rs"
+class = "B"
+covers = ["smallvec", "atty", "ansi_term", "inconceivable", "libc", "winapi", "maybe-uninit", "hermit-abi"]
+
+[soup.time.surveillance]
+support = "limited"
+end-of-support = 2027-06-30
+
+[[soup.time.advisories]]
+id = "RUSTSEC-2020-0071"
+status = "not-affected"
+rationale = "The device never reads the local time offset."
+reviewed = 2026-10-01
+
+[[soup.time.advisories]]
+id = "CVE-2021-25900"
+status = "mitigated"
+rationale = "insert_many is never called."
+mitigation = "Checked by a grep in CI."
+
+[[soup.time.advisories]]
+id = "RUSTSEC-2024-0375"
+status = "accepted"
+rationale = "Replacement planned."
+"#;
+
+fn sbom() -> serde_json::Value {
+    let text = sbom_text();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn sbom_text() -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("soup.toml"), SOUP).unwrap();
+    let output = soup()
+        .args(["sbom", "--offline", "--as-of", "2026-11-25", "--manifest-path"])
+        .arg(fixture("vulnerable/Cargo.toml"))
+        .arg("--soup-file")
+        .arg(dir.path().join("soup.toml"))
+        .arg("--advisory-db")
+        .arg(fixture("advisory-db"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn the_sbom_validates_against_cyclonedx_1_6() {
+    let document = sbom();
+    let read = |name: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(fixture(&format!("cyclonedx/{name}"))).unwrap()).unwrap()
+    };
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.enable_format_assertions();
+    let base = "http://cyclonedx.org/schema/";
+    compiler
+        .add_resource(&format!("{base}bom-1.6.schema.json"), read("bom-1.6.schema.json"))
+        .unwrap();
+    compiler
+        .add_resource(&format!("{base}spdx.SNAPSHOT.schema.json"), read("spdx.schema.json"))
+        .unwrap();
+    compiler
+        .add_resource(
+            &format!("{base}jsf-0.82.SNAPSHOT.schema.json"),
+            read("jsf-0.82.schema.json"),
+        )
+        .unwrap();
+    let index = compiler
+        .compile(&format!("{base}bom-1.6.schema.json"), &mut schemas)
+        .unwrap();
+    if let Err(err) = schemas.validate(&document, index) {
+        panic!("not valid CycloneDX 1.6: {err:#}");
+    }
+}
+
+#[test]
+fn every_item_and_every_disposition_is_in_it() {
+    let document = sbom();
+    assert_eq!(document["specVersion"], "1.6");
+    assert_eq!(document["metadata"]["timestamp"], "2026-11-25T00:00:00Z");
+    assert_eq!(document["metadata"]["component"]["name"], "pump");
+    let components = document["components"].as_array().unwrap();
+    let purls: Vec<&str> = components
+        .iter()
+        .map(|component| component["purl"].as_str().unwrap())
+        .collect();
+    assert_eq!(purls.len(), 15, "14 crates and the toolchain: {purls:?}");
+    assert!(purls.contains(&"pkg:cargo/smallvec@0.6.13") && purls.contains(&"pkg:generic/rust@1.95.0"));
+    let time = components.iter().find(|component| component["name"] == "time").unwrap();
+    assert_eq!(time["hashes"][0]["alg"], "SHA-256");
+    assert_eq!(time["licenses"][0]["expression"], "MIT OR Apache-2.0");
+    assert_eq!(time["supplier"]["name"], "time-rs");
+    let property = |component: &serde_json::Value, name: &str| {
+        component["properties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|property| property["name"] == name)
+            .map(|property| property["value"].as_str().unwrap().to_string())
+    };
+    assert_eq!(property(time, "cargo-soup:safety-class").as_deref(), Some("B"));
+    assert_eq!(property(time, "cdx:fda:level-of-support").as_deref(), Some("limited"));
+    assert_eq!(
+        property(time, "cdx:fda:end-of-support-date").as_deref(),
+        Some("2027-06-30")
+    );
+    let smallvec = components
+        .iter()
+        .find(|component| component["name"] == "smallvec")
+        .unwrap();
+    assert_eq!(property(smallvec, "cargo-soup:covered-by").as_deref(), Some("time"));
+    assert_eq!(
+        property(smallvec, "cdx:fda:level-of-support").as_deref(),
+        Some("active"),
+        "the project default"
+    );
+
+    let vulnerabilities = document["vulnerabilities"].as_array().unwrap();
+    let analysis = |id: &str| {
+        vulnerabilities
+            .iter()
+            .find(|vulnerability| vulnerability["id"] == id)
+            .unwrap_or_else(|| panic!("{id}"))["analysis"]
+            .clone()
+    };
+    let time_vex = analysis("RUSTSEC-2020-0071");
+    assert_eq!(time_vex["state"], "not_affected");
+    assert_eq!(time_vex["justification"], "code_not_reachable");
+    assert_eq!(time_vex["detail"], "The device never reads the local time offset.");
+    let smallvec_vex = analysis("RUSTSEC-2021-0003");
+    assert_eq!(smallvec_vex["state"], "resolved");
+    assert_eq!(smallvec_vex["response"], serde_json::json!(["workaround_available"]));
+    assert!(
+        smallvec_vex["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Checked by a grep in CI.")
+    );
+    assert_eq!(analysis("RUSTSEC-2024-0375")["state"], "exploitable");
+    assert_eq!(analysis("RUSTSEC-2021-0139")["state"], "in_triage", "no disposition");
+    let dependencies = document["dependencies"].as_array().unwrap();
+    let root = dependencies
+        .iter()
+        .find(|dependency| dependency["ref"] == "workspace")
+        .unwrap();
+    assert!(
+        root["dependsOn"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|target| target == "pkg:cargo/time@0.1.43")
+    );
+}
+
+#[test]
+fn the_same_inputs_give_the_same_bytes() {
+    assert_eq!(sbom_text(), sbom_text());
+}
