@@ -72,20 +72,27 @@ impl AuditReport {
         let outcome = rules::advisories::advisory_findings(inventory, advisories);
         findings.extend(outcome.findings);
         let findings = finding::apply_policy(findings, &input.soup.policy, deny_warnings);
-        let assessed = inventory
-            .items
-            .iter()
-            .filter(|item| matches!(item.status, Status::Assessed | Status::Covered))
-            .count();
         let report = Self {
             as_of: input.as_of,
             items: inventory.items.len(),
-            assessed,
+            assessed: assessed(inventory),
             advisory_data,
             findings,
             changed_since: None,
         };
         (report, outcome.notes)
+    }
+
+    /// The counts without the rules, for documents that list no findings.
+    pub fn without_findings(inventory: &Inventory, as_of: Date, advisory_data: Vec<AdvisoryData>) -> Self {
+        Self {
+            as_of,
+            items: inventory.items.len(),
+            assessed: assessed(inventory),
+            advisory_data,
+            findings: Vec::new(),
+            changed_since: None,
+        }
     }
 
     /// Gates only the change: a deny finding on a crate outside `changed` (or on no
@@ -110,4 +117,13 @@ impl AuditReport {
     pub fn exit_code(&self) -> i32 {
         i32::from(self.count(Level::Deny) > 0)
     }
+}
+
+/// Items assessed by an entry of their own or covered by one, with nothing missing.
+fn assessed(inventory: &Inventory) -> usize {
+    inventory
+        .items
+        .iter()
+        .filter(|item| matches!(item.status, Status::Assessed | Status::Covered))
+        .count()
 }

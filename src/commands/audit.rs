@@ -17,7 +17,7 @@ use std::io::Write;
 
 pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<i32> {
     let deny_warnings = args.deny.contains(&DenyWhat::Warnings);
-    with_audit(global, &args.advisories, deny_warnings, |mut audited| {
+    with_audit(global, &args.advisories, deny_warnings, true, |mut audited| {
         if let Some(reference) = &args.changed_since {
             let workspace = audited.workspace;
             let changed = changes::changed_crates(
@@ -50,11 +50,13 @@ pub struct Audited<'w> {
 }
 
 /// Loads the workspace and the advisory data, audits, and hands the result to `then`
-/// (the audit itself, the report, the SBOM).
+/// (the audit itself, the report, the SBOM). Without `with_findings` neither the rules
+/// run nor is the database's age surveyed: the SBOM needs only items and advisories.
 pub fn with_audit<R>(
     global: &GlobalArgs,
     advisory_args: &AdvisoryArgs,
     deny_warnings: bool,
+    with_findings: bool,
     then: impl FnOnce(Audited) -> Result<R>,
 ) -> Result<R> {
     // Checked first: without advisory data there is no audit to wait for.
@@ -62,7 +64,10 @@ pub fn with_audit<R>(
     // The database survey, the graph and soup.toml are read side by side; the
     // advisories of the graph's crates as soon as the graph is there.
     let (loaded, survey) = std::thread::scope(|scope| {
-        let survey = rustsec.as_ref().map(|db| scope.spawn(|| db.survey()));
+        let survey = rustsec
+            .as_ref()
+            .filter(|_| with_findings)
+            .map(|db| scope.spawn(|| db.survey()));
         let loaded = Workspace::load_with(global, SoupUse::Required, |graph| {
             rustsec.as_ref().map(|db| {
                 let names = graph.packages.iter().map(|package| package.name.as_str());
@@ -114,7 +119,14 @@ pub fn with_audit<R>(
         targets: targets.as_deref(),
         lock_file: &lock_file,
     };
-    let (report, notes) = AuditReport::new(&inventory, &input, &advisories, advisory_data, deny_warnings);
+    let (report, notes) = if with_findings {
+        AuditReport::new(&inventory, &input, &advisories, advisory_data, deny_warnings)
+    } else {
+        (
+            AuditReport::without_findings(&inventory, as_of, advisory_data),
+            Vec::new(),
+        )
+    };
     if global.verbose > 0 {
         for data in &sources {
             eprintln!(

@@ -8,7 +8,7 @@ use anyhow::Result;
 use std::io::Write;
 
 pub fn run(global: &GlobalArgs, args: &ReportArgs) -> Result<i32> {
-    super::audit::with_audit(global, &args.advisories, false, |audited| {
+    super::audit::with_audit(global, &args.advisories, false, true, |audited| {
         let workspace = audited.workspace;
         let graph = &workspace.graph;
         let project = workspace.soup.project.name.clone().unwrap_or_else(|| graph.name());

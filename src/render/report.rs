@@ -415,10 +415,11 @@ impl Cell {
 
 const GAP: &str = "MISSING";
 
-fn markdown_cell(cell: &Cell) -> String {
+fn markdown_cell(cell: &Cell) -> std::borrow::Cow<'_, str> {
     match cell {
-        Cell::Text(text) => text.replace('|', "\\|").replace('\n', " "),
-        Cell::Missing => format!("**{GAP}**"),
+        Cell::Text(text) if !text.contains(['|', '\n']) => text.into(),
+        Cell::Text(text) => text.replace('|', "\\|").replace('\n', " ").into(),
+        Cell::Missing => format!("**{GAP}**").into(),
     }
 }
 
@@ -452,7 +453,7 @@ pub fn markdown(blocks: &[Block]) -> String {
                 writeln!(text, "| {} |", headers.join(" | ")).ok();
                 writeln!(text, "|{}", " --- |".repeat(headers.len())).ok();
                 for row in rows {
-                    let cells: Vec<String> = row.iter().map(markdown_cell).collect();
+                    let cells: Vec<_> = row.iter().map(markdown_cell).collect();
                     writeln!(text, "| {} |", cells.join(" | ")).ok();
                 }
                 text.push('\n');
@@ -462,17 +463,28 @@ pub fn markdown(blocks: &[Block]) -> String {
     text
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// HTML-escaped text; most text needs nothing, and then nothing is copied.
+fn escape(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['&', '<', '>', '"']) {
+        return text.into();
+    }
+    let mut escaped = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped.into()
 }
 
-fn html_cell(cell: &Cell) -> String {
+fn html_cell(cell: &Cell) -> std::borrow::Cow<'_, str> {
     match cell {
         Cell::Text(text) => escape(text),
-        Cell::Missing => format!("<span class=\"gap\">{GAP}</span>"),
+        Cell::Missing => format!("<span class=\"gap\">{GAP}</span>").into(),
     }
 }
 

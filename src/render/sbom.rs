@@ -62,11 +62,10 @@ pub fn cyclonedx(
     }
 
     let vulnerabilities = vulnerabilities(inventory, soup, sources);
-    let content = serde_json::to_string(&(&components, &dependencies, &vulnerabilities))?;
     let document = json!({
         "bomFormat": "CycloneDX",
         "specVersion": "1.6",
-        "serialNumber": serial_number(&content, as_of),
+        "serialNumber": SERIAL_PLACEHOLDER,
         "version": 1,
         "metadata": {
             "timestamp": format!("{as_of}T00:00:00Z"),
@@ -87,8 +86,12 @@ pub fn cyclonedx(
         "dependencies": dependencies,
         "vulnerabilities": vulnerabilities,
     });
-    Ok(serde_json::to_string_pretty(&document)? + "\n")
+    // The serial number is derived from the rest of the document, serialised once.
+    let text = serde_json::to_string_pretty(&document)? + "\n";
+    Ok(text.replacen(SERIAL_PLACEHOLDER, &serial_number(&text, as_of), 1))
 }
+
+const SERIAL_PLACEHOLDER: &str = "urn:uuid:00000000-0000-5000-8000-000000000000";
 
 fn property(name: &str, value: impl ToString) -> Value {
     json!({"name": name, "value": value.to_string()})

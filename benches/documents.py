@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Benchmark: `cargo soup report` and `cargo soup sbom` against `cargo soup list` (issue 7).
+
+On the ~500-package workspace of benches/workspace-500 with a soup.toml entry per item
+(written by `init`) and the full RustSec database, each document takes at most 1.5x the
+time of the SOUP list. Measured twice: with the graph cache warm (a repeated run, as in
+CI after the audit) and with --no-cache (cargo metadata every time). Runs interleaved.
+
+Usage: python3 benches/documents.py [RUNS] [--db DIR]
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BINARY = os.path.join(ROOT, "target", "release", "cargo-soup")
+
+
+def run(command, env):
+    start = time.perf_counter()
+    subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - start
+
+
+def measure(cases, env, runs):
+    for _, command in cases:
+        run(command, env)
+    times = {name: [] for name, _ in cases}
+    for _ in range(runs):
+        for name, command in cases:
+            times[name].append(run(command, env))
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    for name, _ in cases:
+        print(f"{name:40} median {medians[name] * 1000:7.1f} ms  min {min(times[name]) * 1000:7.1f} ms")
+    return medians
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("runs", nargs="?", type=int, default=15)
+    parser.add_argument("--db", default=os.path.join(ROOT, "..", "shared", "data", "advisory-db"))
+    args = parser.parse_args()
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    real_cargo = subprocess.run(["rustup", "which", "cargo"], capture_output=True, text=True).stdout.strip()
+    with tempfile.TemporaryDirectory() as scratch:
+        workspace = os.path.join(scratch, "workspace")
+        shutil.copytree(os.path.join(ROOT, "benches", "workspace-500"), workspace)
+        env = dict(os.environ, CARGO_SOUP_CACHE=os.path.join(scratch, "cache"), CARGO=real_cargo or "cargo")
+        manifest = os.path.join(workspace, "Cargo.toml")
+        subprocess.run([BINARY, "init", "-q", "--locked", "--manifest-path", manifest], env=env, check=True)
+        common = ["--locked", "--offline", "--manifest-path", manifest]
+        db = ["--advisory-db", os.path.abspath(args.db), "--as-of", "2026-11-25"]
+        print(f"workspace: {open(os.path.join(workspace, 'Cargo.lock')).read().count('[[package]]')} packages, "
+              f"{args.runs} runs each")
+        for mode, extra in [("graph cached", []), ("--no-cache", ["--no-cache"])]:
+            print(f"-- {mode}")
+            medians = measure([
+                ("list --format json", [BINARY, "list", "--format", "json"] + common + extra),
+                ("report --format html", [BINARY, "report", "--format", "html"] + common + db + extra),
+                ("report --format markdown", [BINARY, "report", "--format", "markdown"] + common + db + extra),
+                ("sbom", [BINARY, "sbom"] + common + db + extra),
+            ], env, args.runs)
+            base = medians["list --format json"]
+            print("   ratios to list: " + ", ".join(
+                f"{name} {value / base:.2f}" for name, value in medians.items() if name != "list --format json")
+                + " (target <= 1.5)")
+
+
+if __name__ == "__main__":
+    main()
