@@ -496,9 +496,8 @@ dl { display: grid; grid-template-columns: 14em 1fr; gap: .2em 1em; margin: 0 0 
 table { border-collapse: collapse; width: 100%; margin: .3em 0 .8em; font-size: .92em; } th, td { border: 1px solid #c8c8c8; padding: .25em .45em; text-align: left; vertical-align: top; }
 th { background: #eef3f8; } tr { break-inside: avoid; } thead { display: table-header-group; }
 .gap { color: #b00020; font-weight: 700; } .empty { color: #555; font-style: italic; }
-.running { display: none; }
-@page { size: A4; margin: 18mm 15mm 16mm; @top-center { content: string(doc-title); font-size: 8pt; color: #555; } @bottom-right { content: counter(page) ' / ' counter(pages); font-size: 8pt; color: #555; } }
-@media print { body { margin: 0; max-width: none; padding: 0; font-size: 9.5pt; } .item, .appendix { break-before: page; } h2 { margin-top: 0; } .running { display: block; string-set: doc-title content(); height: 0; overflow: hidden; } }
+@page { size: A4; margin: 18mm 15mm 16mm; @top-center { content: RUNNING_TITLE; font-size: 8pt; color: #555; } @bottom-right { content: counter(page) ' / ' counter(pages); font-size: 8pt; color: #555; } }
+@media print { body { margin: 0; max-width: none; padding: 0; font-size: 9.5pt; } .item, .appendix { break-before: page; } h2 { margin-top: 0; } }
 ";
 
 /// One self-contained HTML file: inline CSS, no scripts, no external resources; printed
@@ -511,9 +510,14 @@ pub fn html(blocks: &[Block]) -> String {
             _ => None,
         })
         .unwrap_or_else(|| "SOUP assessment".into());
+    // The title repeats at the top of every printed page, as a CSS string.
+    let running = format!(
+        "\"{}\"",
+        title.replace('\\', "\\\\").replace('"', "\\\"").replace('<', "\\3C ")
+    );
+    let style = STYLE.replace("RUNNING_TITLE", &running);
     let mut text = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<div class=\"running\">{}</div>\n",
-        escape(&title),
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{style}</style>\n</head>\n<body>\n",
         escape(&title)
     );
     let mut open_section = false;
