@@ -105,12 +105,7 @@ pub fn changed_crates(
                 changed.extend(names.iter().cloned());
             }
         }
-        let key = entry.key.to_string();
-        for item in &inventory.items {
-            if item.covered_by.as_deref() == Some(key.as_str()) {
-                changed.insert(item.package.name.clone());
-            }
-        }
+        changed.extend(inventory.covered_by(entry).map(|item| item.package.name.clone()));
     }
     Ok(changed)
 }

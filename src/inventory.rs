@@ -124,7 +124,23 @@ impl<'g> Inventory<'g> {
     }
 }
 
-impl Inventory<'_> {
+impl<'g> Inventory<'g> {
+    /// The items an entry assesses: its own, and the crates it covers.
+    pub fn assessed_by<'a>(&'a self, entry: &'a Entry) -> impl Iterator<Item = &'a SoupItem<'g>> + 'a {
+        let key = entry.key.to_string();
+        self.items.iter().filter(move |item| {
+            item.entry.is_some_and(|own| std::ptr::eq(own, entry)) || item.covered_by.as_deref() == Some(key.as_str())
+        })
+    }
+
+    /// The crates an entry covers (not its own items).
+    pub fn covered_by<'a>(&'a self, entry: &'a Entry) -> impl Iterator<Item = &'a SoupItem<'g>> + 'a {
+        let key = entry.key.to_string();
+        self.items
+            .iter()
+            .filter(move |item| item.covered_by.as_deref() == Some(key.as_str()))
+    }
+
     /// The entries that assess no item in scope: their crate left the graph or the
     /// scope, or a `name@LINE` entry took its place.
     pub fn orphans<'s>(&self, soup: &'s SoupFile) -> Vec<&'s Entry> {
@@ -168,6 +184,21 @@ fn toolchain_item<'g>(graph: &'g Graph, soup: &'g SoupFile, toolchain: &'g Packa
         entry,
         covered_by: None,
         status,
+    }
+}
+
+impl SoupItem<'_> {
+    /// The item's own entry, else the entry that covers it: where its dispositions live.
+    pub fn assessing_entry<'s>(&self, soup: &'s SoupFile) -> Option<&'s Entry>
+    where
+        Self: 's,
+    {
+        let parent = self.covered_by.as_deref();
+        self.entry.or_else(|| {
+            soup.entries
+                .iter()
+                .find(|entry| Some(entry.key.to_string().as_str()) == parent)
+        })
     }
 }
 

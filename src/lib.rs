@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod date;
 pub mod diagnostic;
+pub mod digest;
 pub mod evidence;
 pub mod finding;
 pub mod graph;

@@ -1,15 +1,13 @@
 //! `cargo soup export`.
 
 use crate::advisories::Advisory;
-use crate::atomic_file;
 use crate::cli::{ExportArgs, ExportFormat, GlobalArgs};
 use crate::date::Date;
 use crate::inventory::Inventory;
 use crate::render::export::{self, Exported};
 use crate::sidecar::Entry;
-use crate::workspace::{SoupUse, Workspace, display_path};
+use crate::workspace::{SoupUse, Workspace};
 use anyhow::Result;
-use std::io::Write;
 
 pub fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<i32> {
     let rustsec = super::find_rustsec(global, &args.advisories)?;
@@ -65,16 +63,9 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<i32> {
             export::openvex(&exported, &format!("{author} (soup.toml, via cargo soup)"), as_of)?
         }
     };
-    match &args.output {
-        Some(path) => atomic_file::write_output(path, &text)?,
-        None => std::io::stdout().lock().write_all(text.as_bytes())?,
-    }
+    super::emit(global, args.output.as_deref(), &text)?;
     if !global.quiet {
-        let target = args
-            .output
-            .as_deref()
-            .map_or_else(|| "standard output".to_string(), display_path);
-        eprintln!("exported {} disposition(s) to {target}", exported.len());
+        eprintln!("exported {} disposition(s)", exported.len());
         if !expired.is_empty() {
             eprintln!(
                 "left out {} expired disposition(s), as of {as_of}: {}; review them in soup.toml",
@@ -89,13 +80,8 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<i32> {
 /// The advisory a disposition names, among those about the entry's own crate or a
 /// crate it covers.
 fn about<'a>(entry: &Entry, id: &str, inventory: &Inventory, advisories: &'a [Advisory]) -> Option<&'a Advisory> {
-    let key = entry.key.to_string();
     let crates: Vec<&str> = inventory
-        .items
-        .iter()
-        .filter(|item| {
-            item.entry.is_some_and(|own| std::ptr::eq(own, entry)) || item.covered_by.as_deref() == Some(key.as_str())
-        })
+        .assessed_by(entry)
         .map(|item| item.package.name.as_str())
         .collect();
     advisories

@@ -80,3 +80,19 @@ fn workspace_version(graph: &crate::graph::Graph) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// Writes a generated document to `--output` (atomically, saying so unless `-q`), or
+/// to standard output.
+fn emit(global: &crate::cli::GlobalArgs, output: Option<&std::path::Path>, text: &str) -> Result<()> {
+    use std::io::Write;
+    match output {
+        Some(path) => {
+            crate::atomic_file::write_output(path, text)?;
+            if !global.quiet {
+                eprintln!("wrote {}", crate::workspace::display_path(path));
+            }
+        }
+        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+    }
+    Ok(())
+}

@@ -1,11 +1,8 @@
 //! `cargo soup report`.
 
-use crate::atomic_file;
 use crate::cli::{GlobalArgs, ReportArgs, ReportFormat};
 use crate::render::report::{self, Subject};
-use crate::workspace::display_path;
 use anyhow::Result;
-use std::io::Write;
 
 pub fn run(global: &GlobalArgs, args: &ReportArgs) -> Result<i32> {
     super::audit::with_audit(global, &args.advisories, false, true, |audited| {
@@ -27,15 +24,7 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> Result<i32> {
             ReportFormat::Markdown => report::markdown(&blocks),
             ReportFormat::Html => report::html(&blocks),
         };
-        match &args.output {
-            Some(path) => {
-                atomic_file::write_output(path, &text)?;
-                if !global.quiet {
-                    eprintln!("wrote {}", display_path(path));
-                }
-            }
-            None => std::io::stdout().lock().write_all(text.as_bytes())?,
-        }
+        super::emit(global, args.output.as_deref(), &text)?;
         Ok(0)
     })
 }

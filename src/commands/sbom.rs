@@ -1,11 +1,8 @@
 //! `cargo soup sbom`.
 
-use crate::atomic_file;
 use crate::cli::{GlobalArgs, SbomArgs, SbomFormat};
 use crate::render::sbom::{self, Subject};
-use crate::workspace::display_path;
 use anyhow::Result;
-use std::io::Write;
 
 pub fn run(global: &GlobalArgs, args: &SbomArgs) -> Result<i32> {
     super::audit::with_audit(global, &args.advisories, false, false, |audited| {
@@ -26,15 +23,7 @@ pub fn run(global: &GlobalArgs, args: &SbomArgs) -> Result<i32> {
                 audited.report.as_of,
             )?,
         };
-        match &args.output {
-            Some(path) => {
-                atomic_file::write_output(path, &text)?;
-                if !global.quiet {
-                    eprintln!("wrote {}", display_path(path));
-                }
-            }
-            None => std::io::stdout().lock().write_all(text.as_bytes())?,
-        }
+        super::emit(global, args.output.as_deref(), &text)?;
         Ok(0)
     })
 }

@@ -245,9 +245,7 @@ fn file_hash(path: &Path) -> String {
 }
 
 fn hash_bytes(bytes: &[u8]) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    hasher.finish()
+    crate::digest::hash64(&bytes)
 }
 
 /// Why a cached graph cannot be used as far as its files tell, or `None`.

@@ -124,12 +124,7 @@ pub fn openvex(exported: &[Exported], author: &str, as_of: Date) -> Result<Strin
         })
         .collect();
     let body = serde_json::to_string(&statements)?;
-    let digest = {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        body.hash(&mut hasher);
-        hasher.finish()
-    };
+    let digest = crate::digest::hash64(&body);
     let document = json!({
         "@context": "https://openvex.dev/ns/v0.2.0",
         "@id": format!("https://openvex.dev/docs/cargo-soup/vex-{digest:016x}"),

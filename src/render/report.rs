@@ -174,12 +174,7 @@ fn item_blocks(item: &SoupItem, soup: &SoupFile, inventory: &Inventory, advisori
     let entry = item.entry;
     let field = |value: Option<String>| Cell::of(value);
     let from_entry = |get: &dyn Fn(&Entry) -> Option<String>| Cell::of(entry.and_then(get));
-    let key = entry.map(|entry| entry.key.to_string());
-    let covered: Vec<&SoupItem> = inventory
-        .items
-        .iter()
-        .filter(|other| other.covered_by.is_some() && other.covered_by == key)
-        .collect();
+    let covered: Vec<&SoupItem> = entry.map_or_else(Vec::new, |entry| inventory.covered_by(entry).collect());
     let mut blocks = vec![Block::Item {
         anchor: format!("{}-{}", package.name, package.version),
         title: format!("{} {}", package.name, package.version),

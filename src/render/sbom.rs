@@ -13,7 +13,6 @@ use crate::sidecar::{DispositionStatus, SoupFile, Support};
 use anyhow::Result;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
-use std::hash::{Hash, Hasher};
 
 /// The package URL of an item: `pkg:cargo/NAME@VERSION`, the toolchain as
 /// `pkg:generic/rust@VERSION`.
@@ -176,12 +175,7 @@ fn vulnerabilities(inventory: &Inventory, soup: &SoupFile, sources: &[SourceData
     affected
         .values()
         .map(|(advisory, items)| {
-            let entry = items.iter().find_map(|item| {
-                item.entry.or_else(|| {
-                    let parent = item.covered_by.as_deref()?;
-                    soup.entries.iter().find(|entry| entry.key.to_string() == parent)
-                })
-            });
+            let entry = items.iter().find_map(|item| item.assessing_entry(soup));
             let disposition = entry.and_then(|entry| disposition_for(entry, advisory));
             let analysis = match disposition {
                 None => json!({"state": "in_triage"}),
@@ -259,13 +253,7 @@ fn alias_source(alias: &str) -> &'static str {
 
 /// A URN UUID derived from the content, so the same SBOM has the same serial number.
 fn serial_number(content: &str, as_of: Date) -> String {
-    let hash = |salt: u8| {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        salt.hash(&mut hasher);
-        content.hash(&mut hasher);
-        as_of.hash(&mut hasher);
-        hasher.finish()
-    };
+    let hash = |salt: u8| crate::digest::hash64(&(salt, content, as_of));
     let (high, low) = (hash(1), hash(2));
     let hex = format!("{high:016x}{low:016x}");
     format!(

@@ -42,7 +42,7 @@ pub fn advisory_findings(inventory: &Inventory, input: &AdvisoryInput) -> Adviso
     let mut outcome = AdvisoryOutcome::default();
     let advisories: Vec<&Advisory> = input.sources.iter().flat_map(|source| &source.advisories).collect();
     for item in inventory.items.iter().filter(|item| is_checked(item)) {
-        let entry = assessing_entry(item, input.soup);
+        let entry = item.assessing_entry(input.soup);
         for advisory in advisories.iter().filter(|advisory| hits(advisory, item)) {
             if !advisory.can_affect_targets(input.targets) {
                 outcome.notes.push(format!(
@@ -113,14 +113,6 @@ pub fn hits(advisory: &Advisory, item: &SoupItem) -> bool {
         Collection::Toolchain => item.package.source == Source::Toolchain,
     };
     about && advisory.affects.version(&item.package.version)
-}
-
-/// The item's own entry, else the entry that covers it: where its dispositions live.
-fn assessing_entry<'s>(item: &SoupItem<'s>, soup: &'s SoupFile) -> Option<&'s Entry> {
-    item.entry.or_else(|| {
-        let parent = item.covered_by.as_deref()?;
-        soup.entries.iter().find(|entry| entry.key.to_string() == parent)
-    })
 }
 
 pub fn disposition_for<'e>(entry: &'e Entry, advisory: &Advisory) -> Option<&'e Disposition> {
@@ -295,14 +287,7 @@ fn advisory_since_review(
 /// Dispositions of advisories that the data knows but that affect none of the
 /// versions the entry assesses (its own items and the crates it covers).
 fn stale_dispositions(entry: &Entry, inventory: &Inventory, advisories: &[&Advisory]) -> Vec<Finding> {
-    let key = entry.key.to_string();
-    let assessed: Vec<&SoupItem> = inventory
-        .items
-        .iter()
-        .filter(|item| {
-            item.entry.is_some_and(|own| std::ptr::eq(own, entry)) || item.covered_by.as_deref() == Some(key.as_str())
-        })
-        .collect();
+    let assessed: Vec<&SoupItem> = inventory.assessed_by(entry).collect();
     let mut findings = Vec::new();
     for disposition in &entry.advisories {
         let named: Vec<&&Advisory> = advisories
