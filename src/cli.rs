@@ -204,6 +204,9 @@ pub struct ReviewArgs {
     /// Write without asking (required when not on a terminal).
     #[arg(short, long)]
     pub yes: bool,
+    /// Advisory data, when present, shows the advisories that touch the item.
+    #[command(flatten)]
+    pub advisories: AdvisoryArgs,
 }
 
 #[derive(Debug, Args)]

@@ -1,10 +1,12 @@
 //! `cargo soup review CRATE[@VERSION]`.
 
+use crate::advisories::Advisory;
 use crate::atomic_file;
 use crate::cli::{GlobalArgs, ReviewArgs};
 use crate::date::Date;
 use crate::inventory::{Inventory, SoupItem};
 use crate::license::LicenseForm;
+use crate::rules::advisories::{disposition_for, hits, is_checked};
 use crate::sidecar::edit::{Editor, Review};
 use crate::sidecar::{Entry, PLACEHOLDER};
 use crate::workspace::{SoupUse, Workspace, display_path};
@@ -81,6 +83,12 @@ pub fn run(global: &GlobalArgs, args: &ReviewArgs) -> Result<i32> {
 
     let mut out = std::io::stdout().lock();
     write!(out, "{}", changes(entry, item, &review))?;
+    if let Some(db) = super::find_rustsec(global, &args.advisories)? {
+        let covered: Vec<&SoupItem> = inventory.covered_by(entry).collect();
+        let assessed: Vec<&SoupItem> = std::iter::once(item).chain(covered).collect();
+        let data = db.load(assessed.iter().map(|item| item.package.name.as_str()));
+        write!(out, "{}", advisories(entry, &assessed, &data.advisories))?;
+    }
     if license.is_none() {
         writeln!(
             out,
@@ -153,6 +161,42 @@ fn changes(entry: &Entry, item: &SoupItem, review: &Review) -> String {
         _ => "never".to_string(),
     };
     text.push_str(&format!("  last review: {last}\n"));
+    text
+}
+
+/// The advisories that touch what the entry assesses, marked new when published after
+/// the last review, with their dispositions.
+fn advisories(entry: &Entry, assessed: &[&SoupItem], advisories: &[Advisory]) -> String {
+    let mut text = String::new();
+    for item in assessed.iter().filter(|item| is_checked(item)) {
+        for advisory in advisories.iter().filter(|advisory| hits(advisory, item)) {
+            let new = entry
+                .anomalies
+                .reviewed
+                .is_none_or(|reviewed| advisory.changed() > reviewed);
+            let disposition = disposition_for(entry, advisory).map_or_else(
+                || "no disposition".to_string(),
+                |disposition| {
+                    serde_json::to_value(disposition.status)
+                        .ok()
+                        .and_then(|value| value.as_str().map(|status| format!("disposition: {status}")))
+                        .unwrap_or_default()
+                },
+            );
+            text.push_str(&format!(
+                "  advisory{}: {} on {} {} ({}): {}; {disposition}\n",
+                if new { " (new since the last review)" } else { "" },
+                advisory.id,
+                item.package.name,
+                item.package.version,
+                advisory.kind.as_str(),
+                advisory.title.trim_end_matches('.')
+            ));
+        }
+    }
+    if text.is_empty() {
+        text.push_str("  advisories: none touches it in the data used\n");
+    }
     text
 }
 
