@@ -19,72 +19,13 @@ Usage: python3 benches/advisories.py [RUNS] [--db DIR] [--cargo-audit PATH]
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
-import sys
 import tempfile
-import time
+
+from harness import git_checkout, measure
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.path.join(ROOT, "target", "release", "cargo-soup")
-
-
-def hwm_kib(pid):
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except (FileNotFoundError, ProcessLookupError):
-        pass
-    return None
-
-
-def run(command, env):
-    start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
-    while process.poll() is None:
-        sample = hwm_kib(process.pid)
-        if sample:
-            peak = max(peak, sample)
-        time.sleep(0.0002)
-    elapsed = time.perf_counter() - start
-    if process.returncode not in (0, 1):
-        sys.exit(f"{' '.join(command)} failed: {process.stderr.read().decode()}")
-    return elapsed, peak
-
-
-def measure(cases, env, runs):
-    """Runs the cases interleaved, so load from elsewhere on the machine hits each alike."""
-    for _, command in cases:
-        run(command, env)
-    results = {name: ([], []) for name, _ in cases}
-    for _ in range(runs):
-        for name, command in cases:
-            elapsed, peak = run(command, env)
-            results[name][0].append(elapsed)
-            results[name][1].append(peak)
-    summary = {}
-    for name, _ in cases:
-        times, peaks = results[name]
-        summary[name] = (statistics.median(times), max(peaks))
-        print(f"{name:46} median {summary[name][0] * 1000:7.1f} ms  min {min(times) * 1000:7.1f} ms  "
-              f"peak RSS {summary[name][1] / 1024:5.1f} MiB")
-    return summary
-
-
-def git_checkout(db, scratch):
-    if os.path.isdir(os.path.join(db, ".git")):
-        return db
-    copy = os.path.join(scratch, "advisory-db-git")
-    shutil.copytree(db, copy)
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "check": True}
-    subprocess.run(["git", "init", "-q"], cwd=copy, **quiet)
-    subprocess.run(["git", "add", "-A"], cwd=copy, **quiet)
-    subprocess.run(["git", "-c", "user.email=bench@localhost", "-c", "user.name=bench", "commit", "-qm", "db"],
-                   cwd=copy, **quiet)
-    return copy
 
 
 def main():
@@ -110,14 +51,14 @@ def main():
         cached = measure([
             ("cargo audit --no-fetch --no-yanked", audit),
             ("cargo soup audit --offline (graph cached)", soup),
-        ], env, args.runs)
+        ], args.runs, env, ok=(0, 1))
         reference, ours = cached["cargo audit --no-fetch --no-yanked"], cached["cargo soup audit --offline (graph cached)"]
         print(f"time {ours[0] / reference[0]:.2f}x (target <= 1.0), peak memory {ours[1] / reference[1]:.2f}x "
               f"(target <= 1.5)")
         uncached = measure([
             ("cargo soup audit --no-cache --no-rustsec", soup + ["--no-cache", "--no-rustsec"]),
             ("cargo soup audit --no-cache (RustSec)", soup + ["--no-cache"]),
-        ], env, args.runs)
+        ], args.runs, env, ok=(0, 1))
         added = uncached["cargo soup audit --no-cache (RustSec)"][0] - uncached["cargo soup audit --no-cache --no-rustsec"][0]
         print(f"RustSec adds {added * 1000:.1f} ms to an uncached audit (target <= 50 ms)")
 

@@ -16,41 +16,15 @@ Usage: python3 benches/audit.py [RUNS]   (builds the release binary first)
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
+
+from harness import measure
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORKSPACE = os.path.join(ROOT, "benches", "workspace-500")
 BINARY = os.path.join(ROOT, "target", "release", "cargo-soup")
-
-
-def run(command, env, before=None):
-    if before:
-        before()
-    start = time.perf_counter()
-    result = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    elapsed = time.perf_counter() - start
-    if result.returncode not in (0, 1):
-        sys.exit(f"{' '.join(command)} failed: {result.stderr.decode()}")
-    return elapsed
-
-
-def measure(cases, env, runs):
-    """Runs the cases interleaved, so load from elsewhere on the machine hits each alike."""
-    for _, command, before in cases:
-        run(command, env, before)
-    times = {name: [] for name, _, _ in cases}
-    for _ in range(runs):
-        for name, command, before in cases:
-            times[name].append(run(command, env, before))
-    medians = {}
-    for name, _, _ in cases:
-        medians[name] = statistics.median(times[name])
-        print(f"{name:40} median {medians[name] * 1000:7.1f} ms  min {min(times[name]) * 1000:7.1f} ms")
-    return medians
 
 
 def main():
@@ -69,14 +43,14 @@ def main():
         metadata = ["cargo", "metadata", "--format-version", "1", "--locked", "--manifest-path", manifest]
         audit = [BINARY, "audit", "--locked", "--no-rustsec", "--as-of", "2026-11-25", "--manifest-path", manifest]
         empty_cache = lambda: shutil.rmtree(cache, ignore_errors=True)
-        medians = measure([
-            ("cargo metadata", metadata, None),
+        results = measure([
+            ("cargo metadata", metadata),
             ("cargo soup audit, first (empty cache)", audit, empty_cache),
-            ("cargo soup audit, repeated (cache warm)", audit, None),
-        ], env, runs)
-        base = medians["cargo metadata"]
-        first = medians["cargo soup audit, first (empty cache)"]
-        repeated = medians["cargo soup audit, repeated (cache warm)"]
+            ("cargo soup audit, repeated (cache warm)", audit),
+        ], runs, env, ok=(0, 1))
+        base = results["cargo metadata"][0]
+        first = results["cargo soup audit, first (empty cache)"][0]
+        repeated = results["cargo soup audit, repeated (cache warm)"][0]
         print(f"first/metadata {first / base:.2f} (target <= 1.30); "
               f"repeated/metadata {repeated / base:.2f} (target <= 0.50)")
 

@@ -11,32 +11,13 @@ Usage: python3 benches/documents.py [RUNS] [--db DIR]
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import tempfile
-import time
+
+from harness import measure
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.path.join(ROOT, "target", "release", "cargo-soup")
-
-
-def run(command, env):
-    start = time.perf_counter()
-    subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-    return time.perf_counter() - start
-
-
-def measure(cases, env, runs):
-    for _, command in cases:
-        run(command, env)
-    times = {name: [] for name, _ in cases}
-    for _ in range(runs):
-        for name, command in cases:
-            times[name].append(run(command, env))
-    medians = {name: statistics.median(values) for name, values in times.items()}
-    for name, _ in cases:
-        print(f"{name:40} median {medians[name] * 1000:7.1f} ms  min {min(times[name]) * 1000:7.1f} ms")
-    return medians
 
 
 def main():
@@ -63,7 +44,8 @@ def main():
                 ("report --format html", [BINARY, "report", "--format", "html"] + common + db + extra),
                 ("report --format markdown", [BINARY, "report", "--format", "markdown"] + common + db + extra),
                 ("sbom", [BINARY, "sbom"] + common + db + extra),
-            ], env, args.runs)
+            ], args.runs, env)
+            medians = {name: median for name, (median, _) in medians.items()}
             base = medians["list --format json"]
             print("   ratios to list: " + ", ".join(
                 f"{name} {value / base:.2f}" for name, value in medians.items() if name != "list --format json")

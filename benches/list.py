@@ -13,53 +13,14 @@ child into it.
 Usage: python3 benches/list.py [RUNS]   (builds the release binary first)
 """
 import os
-import statistics
 import subprocess
 import sys
-import time
+
+from harness import measure
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MANIFEST = os.path.join(ROOT, "benches", "workspace-500", "Cargo.toml")
 BINARY = os.path.join(ROOT, "target", "release", "cargo-soup")
-
-
-def hwm_kib(pid):
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except (FileNotFoundError, ProcessLookupError):
-        pass
-    return None
-
-
-def run(command):
-    """Runs a command; returns (seconds, peak KiB of the process itself)."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
-    while process.poll() is None:
-        sample = hwm_kib(process.pid)
-        if sample:
-            peak = max(peak, sample)
-        time.sleep(0.0002)
-    elapsed = time.perf_counter() - start
-    if process.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed: {process.stderr.read().decode()}")
-    return elapsed, peak
-
-
-def measure(name, command, runs):
-    run(command)  # warm-up: downloads and disk cache
-    times, peaks = [], []
-    for _ in range(runs):
-        elapsed, peak = run(command)
-        times.append(elapsed)
-        peaks.append(peak)
-    median = statistics.median(times)
-    print(f"{name:28} median {median * 1000:7.1f} ms  min {min(times) * 1000:7.1f} ms  peak RSS {max(peaks) / 1024:6.1f} MiB")
-    return median, max(peaks)
 
 
 def main():
@@ -70,8 +31,9 @@ def main():
     metadata = ["cargo", "metadata", "--format-version", "1", "--locked", "--manifest-path", MANIFEST]
     # --no-cache: this measures the graph walk itself; benches/audit.py measures the cache.
     soup = [BINARY, "list", "--format", "json", "--locked", "--no-cache", "--manifest-path", MANIFEST]
-    base_time, base_peak = measure("cargo metadata", metadata, runs)
-    soup_time, soup_peak = measure("cargo soup list --format json", soup, runs)
+    results = measure([("cargo metadata", metadata), ("cargo soup list --format json", soup)], runs)
+    base_time, base_peak = results["cargo metadata"]
+    soup_time, soup_peak = results["cargo soup list --format json"]
     print(f"time ratio {soup_time / base_time:.2f} (target <= 1.20); "
           f"peak memory ratio {soup_peak / base_peak:.2f} (target < 1.00)")
 

@@ -22,26 +22,14 @@ import argparse
 import glob
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "benches"))
+from harness import git_checkout  # noqa: E402
 ADVISORY_KINDS = {"vulnerability", "unsound", "unmaintained", "notice"}
-
-
-def git_checkout(db, scratch):
-    if os.path.isdir(os.path.join(db, ".git")):
-        return db
-    copy = os.path.join(scratch, "advisory-db")
-    shutil.copytree(db, copy)
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "check": True}
-    subprocess.run(["git", "init", "-q"], cwd=copy, **quiet)
-    subprocess.run(["git", "add", "-A"], cwd=copy, **quiet)
-    subprocess.run(["git", "-c", "user.email=compare@localhost", "-c", "user.name=compare",
-                    "commit", "-qm", "snapshot"], cwd=copy, **quiet)
-    return copy
 
 
 def cargo_audit_ids(cargo_audit, db, lockfile):
