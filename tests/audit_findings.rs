@@ -365,26 +365,17 @@ fn deny_warnings_fails_on_a_warning_and_policy_can_allow_it() {
         relaxed.replace("version-drift = \"warn\"", "version-drift = \"allow\""),
     )
     .unwrap();
-    let output = soup()
-        .args([
-            "audit",
-            "--offline",
-            "--no-rustsec",
-            "--as-of",
-            "2026-11-25",
-            "--format",
-            "json",
-            "--manifest-path",
-        ])
-        .arg(fixture("scope/Cargo.toml"))
-        .arg("--soup-file")
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0));
-    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let (code, document) = audit_json(&path);
+    assert_eq!(code, Some(0));
     assert_eq!(document["findings"], serde_json::json!([]), "allow drops the finding");
     std::fs::write(&path, relaxed).unwrap();
+    let (code, document) = audit_json(&path);
+    assert_eq!(code, Some(0), "a warning does not fail the audit");
+    assert_eq!(document["findings"][0]["level"], "warning");
+}
+
+/// The JSON audit of the scope fixture with the soup.toml at `path`.
+fn audit_json(path: &Path) -> (Option<i32>, serde_json::Value) {
     let output = soup()
         .args([
             "audit",
@@ -394,16 +385,14 @@ fn deny_warnings_fails_on_a_warning_and_policy_can_allow_it() {
             "2026-11-25",
             "--format",
             "json",
-            "--manifest-path",
         ])
+        .arg("--manifest-path")
         .arg(fixture("scope/Cargo.toml"))
         .arg("--soup-file")
-        .arg(&path)
+        .arg(path)
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(0), "a warning does not fail the audit");
-    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(document["findings"][0]["level"], "warning");
+    (output.status.code(), serde_json::from_slice(&output.stdout).unwrap())
 }
 
 #[test]
