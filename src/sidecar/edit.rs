@@ -40,14 +40,19 @@ impl Editor {
         let mut new = text
             .parse::<DocumentMut>()
             .context("cargo soup generated invalid TOML; please report this as a bug")?;
+        if let Some(Item::Table(new_entries)) = new.as_table_mut().remove("soup") {
+            self.add_soup_tables(new_entries)?;
+        }
+        // After the entries, so it follows them in a file that had neither.
         if let Some(mut toolchain) = new.as_table_mut().remove("toolchain") {
             let end = last_position(self.document.as_table()).unwrap_or(0) + 1;
             for_each_table_mut(&mut toolchain, &mut |table| table.set_position(Some(end)));
             self.document.as_table_mut().insert("toolchain", toolchain);
         }
-        let Some(Item::Table(new_entries)) = new.as_table_mut().remove("soup") else {
-            return Ok(());
-        };
+        Ok(())
+    }
+
+    fn add_soup_tables(&mut self, new_entries: Table) -> Result<()> {
         let root = self.document.as_table();
         let position = root
             .get("soup")
@@ -299,6 +304,18 @@ mod tests {
             "\n# new one\n[soup.c]\nversion = \"2.0.0\"\n\n[soup.c.anomalies]\nby = \"TODO\"\n\n[toolchain]",
         );
         assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn a_toolchain_table_follows_the_entries_added_with_it() {
+        let mut editor = Editor::new("schema = 1\n").unwrap();
+        editor
+            .add_entries("\n[soup.c]\nversion = \"2.0.0\"\n\n[toolchain]\nversion = \"1.95.0\"\n")
+            .unwrap();
+        assert_eq!(
+            editor.finish(),
+            "schema = 1\n\n[soup.c]\nversion = \"2.0.0\"\n\n[toolchain]\nversion = \"1.95.0\"\n"
+        );
     }
 
     #[test]
