@@ -16,27 +16,18 @@ Usage: python3 benches/audit.py [RUNS]   (builds the release binary first)
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 
-from harness import measure
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-WORKSPACE = os.path.join(ROOT, "benches", "workspace-500")
-BINARY = os.path.join(ROOT, "target", "release", "cargo-soup")
+from harness import BINARY, assessed_workspace, build, measure
 
 
 def main():
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    build()
     with tempfile.TemporaryDirectory() as scratch:
-        workspace = os.path.join(scratch, "workspace")
-        shutil.copytree(WORKSPACE, workspace)
-        cache = os.path.join(scratch, "cache")
-        env = dict(os.environ, CARGO_SOUP_CACHE=cache)
-        manifest = os.path.join(workspace, "Cargo.toml")
-        subprocess.run([BINARY, "init", "-q", "--locked", "--manifest-path", manifest], env=env, check=True)
+        workspace, manifest, env = assessed_workspace(scratch)
+        cache = env["CARGO_SOUP_CACHE"]
         entries = len(re.findall(r"^\[soup\.[^.\]]+\]$|^\[soup\.\"[^\"]+\"\]$", open(os.path.join(workspace, "soup.toml")).read(), re.M))
         print(f"workspace: {open(os.path.join(workspace, 'Cargo.lock')).read().count('[[package]]')} packages, "
               f"soup.toml with {entries} entries, {runs} runs each")

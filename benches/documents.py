@@ -10,14 +10,9 @@ Usage: python3 benches/documents.py [RUNS] [--db DIR]
 """
 import argparse
 import os
-import shutil
-import subprocess
 import tempfile
 
-from harness import measure
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BINARY = os.path.join(ROOT, "target", "release", "cargo-soup")
+from harness import BINARY, ROOT, assessed_workspace, build, measure
 
 
 def main():
@@ -25,14 +20,9 @@ def main():
     parser.add_argument("runs", nargs="?", type=int, default=15)
     parser.add_argument("--db", default=os.path.join(ROOT, "..", "shared", "data", "advisory-db"))
     args = parser.parse_args()
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-    real_cargo = subprocess.run(["rustup", "which", "cargo"], capture_output=True, text=True).stdout.strip()
+    build()
     with tempfile.TemporaryDirectory() as scratch:
-        workspace = os.path.join(scratch, "workspace")
-        shutil.copytree(os.path.join(ROOT, "benches", "workspace-500"), workspace)
-        env = dict(os.environ, CARGO_SOUP_CACHE=os.path.join(scratch, "cache"), CARGO=real_cargo or "cargo")
-        manifest = os.path.join(workspace, "Cargo.toml")
-        subprocess.run([BINARY, "init", "-q", "--locked", "--manifest-path", manifest], env=env, check=True)
+        workspace, manifest, env = assessed_workspace(scratch, as_cargo_subcommand=True)
         common = ["--locked", "--offline", "--manifest-path", manifest]
         db = ["--advisory-db", os.path.abspath(args.db), "--as-of", "2026-11-25"]
         print(f"workspace: {open(os.path.join(workspace, 'Cargo.lock')).read().count('[[package]]')} packages, "

@@ -12,6 +12,30 @@ import sys
 import time
 
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BINARY = os.path.join(ROOT, "target", "release", "cargo-soup")
+
+
+def build():
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+
+
+def assessed_workspace(scratch, as_cargo_subcommand=False):
+    """benches/workspace-500 copied into `scratch` (the committed one keeps no soup.toml)
+    with a soup.toml entry per item, written by `init`, and a cache of its own. Returns
+    (workspace folder, manifest, environment). With `as_cargo_subcommand`, CARGO names
+    the real cargo binary, as Cargo sets it when it runs `cargo soup`."""
+    workspace = os.path.join(scratch, "workspace")
+    shutil.copytree(os.path.join(ROOT, "benches", "workspace-500"), workspace)
+    env = dict(os.environ, CARGO_SOUP_CACHE=os.path.join(scratch, "cache"))
+    if as_cargo_subcommand:
+        real_cargo = subprocess.run(["rustup", "which", "cargo"], capture_output=True, text=True).stdout.strip()
+        env["CARGO"] = real_cargo or "cargo"
+    manifest = os.path.join(workspace, "Cargo.toml")
+    subprocess.run([BINARY, "init", "-q", "--locked", "--manifest-path", manifest], env=env, check=True)
+    return workspace, manifest, env
+
+
 def hwm_kib(pid):
     try:
         with open(f"/proc/{pid}/status") as status:

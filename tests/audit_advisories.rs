@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{fixture, soup};
+use common::{fixture, run_with_sidecar, soup};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -39,26 +39,19 @@ struct Run {
 }
 
 fn audit_with(soup_toml: &str, db: &Path, extra: &[&str]) -> Run {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("soup.toml");
-    std::fs::write(&path, soup_toml).unwrap();
     let as_of = if extra.contains(&"--as-of") {
         &[][..]
     } else {
         &["--as-of", "2026-11-25"][..]
     };
-    let output = soup()
+    let mut command = soup();
+    command
         .args(["audit", "-v", "--offline", "--format", "json"])
         .args(as_of)
-        .arg("--manifest-path")
-        .arg(fixture("vulnerable/Cargo.toml"))
-        .arg("--soup-file")
-        .arg(&path)
         .arg("--advisory-db")
         .arg(db)
-        .args(extra)
-        .output()
-        .unwrap();
+        .args(extra);
+    let output = run_with_sidecar(command, "vulnerable", soup_toml);
     let stderr = String::from_utf8(output.stderr).unwrap();
     let json = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("JSON expected: {stderr}"));
     Run {

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{fixture, soup};
+use common::{run_with_sidecar, soup};
 use toml_edit::DocumentMut;
 
 const SOUP: &str = r#"schema = 1
@@ -50,25 +50,9 @@ expires = 2026-01-01
 "#;
 
 fn export(format: &str) -> (String, String) {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("soup.toml"), SOUP).unwrap();
-    let output = soup()
-        .args([
-            "export",
-            "--offline",
-            "--as-of",
-            "2026-11-25",
-            "--format",
-            format,
-            "--manifest-path",
-        ])
-        .arg(fixture("vulnerable/Cargo.toml"))
-        .arg("--soup-file")
-        .arg(dir.path().join("soup.toml"))
-        .arg("--advisory-db")
-        .arg(fixture("advisory-db"))
-        .output()
-        .unwrap();
+    let mut command = soup();
+    command.args(["export", "--offline", "--as-of", "2026-11-25", "--format", format]);
+    let output = run_with_sidecar(command, "vulnerable", SOUP);
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(output.status.success(), "{stderr}");
     (String::from_utf8(output.stdout).unwrap(), stderr)
@@ -170,25 +154,21 @@ fn openvex_states_not_affected_and_affected_per_disposition() {
 #[test]
 fn output_goes_to_a_file_when_asked() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("soup.toml"), SOUP).unwrap();
     let out = dir.path().join("deny-ignore.toml");
-    soup()
+    let mut command = soup();
+    command
         .args([
             "export",
             "--offline",
             "--no-rustsec",
             "--format",
             "deny-toml",
-            "--manifest-path",
+            "--output",
         ])
-        .arg(fixture("vulnerable/Cargo.toml"))
-        .arg("--soup-file")
-        .arg(dir.path().join("soup.toml"))
-        .arg("--output")
-        .arg(&out)
-        .assert()
-        .success()
-        .stdout("");
+        .arg(&out);
+    let output = run_with_sidecar(command, "vulnerable", SOUP);
+    assert!(output.status.success());
+    assert!(output.stdout.is_empty(), "written to the file, not to standard output");
     let written = std::fs::read_to_string(&out).unwrap();
     assert!(written.contains("id = \"CVE-2021-25900\""));
 }

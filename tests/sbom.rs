@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{fixture, soup};
+use common::{fixture, run_with_sidecar, soup};
 
 const SOUP: &str = r#"schema = 1
 
@@ -49,17 +49,9 @@ fn sbom() -> serde_json::Value {
 }
 
 fn sbom_text() -> String {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("soup.toml"), SOUP).unwrap();
-    let output = soup()
-        .args(["sbom", "--offline", "--as-of", "2026-11-25", "--manifest-path"])
-        .arg(fixture("vulnerable/Cargo.toml"))
-        .arg("--soup-file")
-        .arg(dir.path().join("soup.toml"))
-        .arg("--advisory-db")
-        .arg(fixture("advisory-db"))
-        .output()
-        .unwrap();
+    let mut command = soup();
+    command.args(["sbom", "--offline", "--as-of", "2026-11-25"]);
+    let output = run_with_sidecar(command, "vulnerable", SOUP);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8(output.stdout).unwrap()
 }

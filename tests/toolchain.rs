@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{fixture, json_of, soup, soup_on};
+use common::{fixture, json_of, run_with_sidecar, soup, soup_on};
 use std::collections::BTreeSet;
 
 #[test]
@@ -29,26 +29,16 @@ fn the_toolchain_is_listed_with_the_highest_class() {
 }
 
 fn audit(version: &str, soup_toml: &str) -> (Option<i32>, BTreeSet<(String, String, String)>) {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("soup.toml"), soup_toml).unwrap();
-    let output = soup()
-        .env("CARGO_SOUP_TOOLCHAIN_VERSION", version)
-        .args([
-            "audit",
-            "--offline",
-            "--format",
-            "json",
-            "--as-of",
-            "2026-02-06",
-            "--manifest-path",
-        ])
-        .arg(fixture("scope/Cargo.toml"))
-        .arg("--soup-file")
-        .arg(dir.path().join("soup.toml"))
-        .arg("--advisory-db")
-        .arg(fixture("advisory-db"))
-        .output()
-        .unwrap();
+    let mut command = soup();
+    command.env("CARGO_SOUP_TOOLCHAIN_VERSION", version).args([
+        "audit",
+        "--offline",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-02-06",
+    ]);
+    let output = run_with_sidecar(command, "scope", soup_toml);
     let json: serde_json::Value = serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&output.stderr)));
     let findings = json["findings"]

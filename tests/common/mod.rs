@@ -93,3 +93,24 @@ pub fn item<'v>(list: &'v serde_json::Value, name: &str, version: &str) -> &'v s
         .find(|item| item["name"] == name && item["version"] == version)
         .unwrap_or_else(|| panic!("{name}@{version} not in the list"))
 }
+
+/// Runs `command` on `fixtures/NAME` with `soup_toml` as its soup.toml (in a temporary
+/// folder) and the curated RustSec database, unless the command names its own or
+/// switches RustSec off.
+pub fn run_with_sidecar(mut command: Command, fixture_name: &str, soup_toml: &str) -> std::process::Output {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("soup.toml");
+    std::fs::write(&path, soup_toml).expect("write soup.toml");
+    let names_data = command
+        .get_args()
+        .any(|arg| arg == "--advisory-db" || arg == "--no-rustsec");
+    command
+        .arg("--manifest-path")
+        .arg(fixture(fixture_name).join("Cargo.toml"))
+        .arg("--soup-file")
+        .arg(&path);
+    if !names_data {
+        command.arg("--advisory-db").arg(fixture("advisory-db"));
+    }
+    command.output().expect("cargo-soup runs")
+}
