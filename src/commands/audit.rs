@@ -81,7 +81,12 @@ pub fn with_audit<R>(
         eprint!("{}", workspace.describe());
     }
     let inventory = Inventory::build(&workspace.graph, &workspace.scope, &workspace.soup);
-    let evidence = Evidence::collect(&workspace.graph.workspace_root, &workspace.soup);
+    // The evidence files are read only for the rules that check them.
+    let evidence = if with_findings {
+        Evidence::collect(&workspace.graph.workspace_root, &workspace.soup)
+    } else {
+        Evidence::default()
+    };
     let lock_file = display_path(&workspace.graph.workspace_root.join("Cargo.lock"));
     let as_of = global.as_of.unwrap_or_else(Date::today);
     let input = AuditInput {
