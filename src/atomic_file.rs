@@ -56,7 +56,7 @@ pub fn write_output(path: &Path, contents: &str) -> Result<()> {
 
 /// Replaces `path` with `contents`, whatever it holds now, without waiting for the
 /// disk: for caches that can be rebuilt, never for files a person edits.
-pub fn write(path: &Path, contents: &str) -> Result<()> {
+pub fn write(path: &Path, contents: &[u8]) -> Result<()> {
     write_temp(path, contents, Durability::Cache)?.rename_to(path)
 }
 
@@ -87,7 +87,7 @@ impl TempFile {
     }
 }
 
-fn write_temp(path: &Path, contents: &str, durability: Durability) -> Result<TempFile> {
+fn write_temp(path: &Path, contents: impl AsRef<[u8]>, durability: Durability) -> Result<TempFile> {
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
@@ -107,15 +107,15 @@ fn write_temp(path: &Path, contents: &str, durability: Durability) -> Result<Tem
         }
     };
     let temp = TempFile { path: temp_path };
-    if let Err(err) = write_all(&mut file, contents, durability) {
+    if let Err(err) = write_all(&mut file, contents.as_ref(), durability) {
         temp.remove();
         return Err(err).with_context(|| format!("could not write {}; it is unchanged", path.display()));
     }
     Ok(temp)
 }
 
-fn write_all(file: &mut File, contents: &str, durability: Durability) -> std::io::Result<()> {
-    file.write_all(contents.as_bytes())?;
+fn write_all(file: &mut File, contents: &[u8], durability: Durability) -> std::io::Result<()> {
+    file.write_all(contents)?;
     match durability {
         Durability::Synced => file.sync_all(),
         Durability::Cache => Ok(()),

@@ -19,7 +19,8 @@ pub struct AdvisoryData {
     /// Advisories in the data.
     pub advisories: usize,
     pub location: Option<String>,
-    /// Switched off (`--no-rustsec`): nothing was checked against it.
+    /// Switched off (`--no-rustsec`, `--no-osv`; the registry index when offline):
+    /// nothing was checked against it.
     pub skipped: bool,
 }
 
@@ -31,6 +32,37 @@ impl AdvisoryData {
             advisories: data.total,
             location: Some(data.location.clone()),
             skipped: false,
+        }
+    }
+
+    /// A live service (the OSV API, a registry index): no age, no size.
+    pub fn live(source: &str, location: &str) -> Self {
+        Self {
+            source: source.to_string(),
+            updated: None,
+            advisories: 0,
+            location: Some(location.to_string()),
+            skipped: false,
+        }
+    }
+
+    /// How the output names the source.
+    pub fn title(&self) -> &str {
+        match self.source.as_str() {
+            "rustsec" => "RustSec",
+            "osv" => "OSV",
+            "registry-index" => "yanked check",
+            other => other,
+        }
+    }
+
+    /// Why a skipped source was skipped, as a parenthesis: the registry index only
+    /// when offline, the advisory sources when switched off.
+    pub fn why_skipped(&self) -> &'static str {
+        if self.source == "registry-index" {
+            " (offline)"
+        } else {
+            ""
         }
     }
 

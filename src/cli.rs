@@ -69,6 +69,12 @@ pub enum Command {
     /// dispositions of soup.toml as VEX analysis of the advisories.
     #[command(after_help = "Examples:\n  cargo soup sbom --output soup.cdx.json")]
     Sbom(SbomArgs),
+    /// Download or update the advisory databases (RustSec and OSV) into the cache
+    /// folder; a failed download leaves the data there unchanged.
+    #[command(
+        after_help = "Examples:\n  cargo soup fetch\n  cargo soup fetch --rustsec-url https://mirror.example/advisory-db.tar.gz --osv-url https://mirror.example/osv\n  cargo soup fetch --cache-dir /opt/soup-cache --no-osv"
+    )]
+    Fetch(FetchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -149,13 +155,62 @@ pub struct AuditArgs {
 /// Where advisory data comes from, for every command that reads it.
 #[derive(Debug, Args)]
 pub struct AdvisoryArgs {
-    /// A RustSec advisory-db folder (a checkout of github.com/rustsec/advisory-db)
-    /// [default: the one `cargo soup fetch` keeps in the cache folder].
+    /// A RustSec advisory-db folder (a checkout of github.com/rustsec/advisory-db),
+    /// used as it is [default: the one `cargo soup fetch` keeps in the cache folder].
     #[arg(long, env = "CARGO_SOUP_ADVISORY_DB", value_name = "DIR")]
     pub advisory_db: Option<PathBuf>,
+    /// A folder of OSV JSON records for crates.io (the unpacked crates.io/all.zip of
+    /// OSV's bulk export), used as it is [default: the cache folder's].
+    #[arg(long, env = "CARGO_SOUP_OSV_DB", value_name = "DIR")]
+    pub osv_db: Option<PathBuf>,
+    /// Ask the live OSV API at this base URL (e.g. https://api.osv.dev) instead of
+    /// reading OSV data from a folder.
+    #[arg(long, value_name = "URL")]
+    pub osv_api: Option<String>,
     /// Do not check RustSec advisories (the output says so).
     #[arg(long)]
     pub no_rustsec: bool,
+    /// Do not check OSV advisories (the output says so).
+    #[arg(long)]
+    pub no_osv: bool,
+    /// The sparse registry index asked whether a locked crates.io version is yanked,
+    /// for a mirror inside a company network.
+    #[arg(long, env = "CARGO_SOUP_INDEX_URL", value_name = "URL", default_value = crate::registry::CRATES_IO_INDEX)]
+    pub index_url: String,
+    #[command(flatten)]
+    pub download: DownloadArgs,
+}
+
+/// Where `fetch` (and an audit whose cached data is missing or old) downloads from.
+#[derive(Debug, Args)]
+pub struct DownloadArgs {
+    /// A .tar.gz archive of the advisory-db repository.
+    #[arg(long, env = "CARGO_SOUP_RUSTSEC_URL", value_name = "URL", default_value = crate::fetch::DEFAULT_RUSTSEC_URL)]
+    pub rustsec_url: String,
+    /// The base URL under which OSV's `crates.io/all.zip` lives.
+    #[arg(long, env = "CARGO_SOUP_OSV_URL", value_name = "URL", default_value = crate::fetch::DEFAULT_OSV_URL)]
+    pub osv_url: String,
+}
+
+impl DownloadArgs {
+    pub fn urls(&self) -> crate::fetch::Urls {
+        crate::fetch::Urls {
+            rustsec: self.rustsec_url.clone(),
+            osv: self.osv_url.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// Do not download the RustSec advisory-db.
+    #[arg(long)]
+    pub no_rustsec: bool,
+    /// Do not download OSV's crates.io data.
+    #[arg(long)]
+    pub no_osv: bool,
+    #[command(flatten)]
+    pub download: DownloadArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -244,7 +299,8 @@ pub struct GlobalArgs {
     /// Assert that Cargo.lock will remain unchanged.
     #[arg(long, global = true)]
     pub locked: bool,
-    /// Run without accessing the network.
+    /// Run without accessing the network (cargo soup uses the advisory data already
+    /// there and skips the yanked check).
     #[arg(long, global = true)]
     pub offline: bool,
     /// Equivalent to --locked and --offline.
@@ -285,6 +341,16 @@ pub struct GlobalArgs {
     /// Evaluate every date rule as of this day instead of today (YYYY-MM-DD).
     #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub as_of: Option<Date>,
+}
+
+impl GlobalArgs {
+    /// Whether cargo soup itself may use the network: not with --offline or --frozen,
+    /// nor with CARGO_SOUP_OFFLINE set (which leaves cargo's own downloads alone).
+    pub fn online(&self) -> bool {
+        let env_offline =
+            std::env::var("CARGO_SOUP_OFFLINE").is_ok_and(|value| !matches!(value.trim(), "" | "0" | "false"));
+        !(self.offline || self.frozen || env_offline)
+    }
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {

@@ -2,6 +2,7 @@
 //! IEC 62304. The binary is a thin shell over `run`.
 
 pub mod advisories;
+pub mod advisory_data;
 pub mod atomic_file;
 pub mod audit;
 pub mod changes;
@@ -11,11 +12,14 @@ pub mod date;
 pub mod diagnostic;
 pub mod digest;
 pub mod evidence;
+pub mod fetch;
 pub mod finding;
 pub mod graph;
 pub mod inventory;
 pub mod license;
 pub mod location;
+pub mod net;
+pub mod registry;
 pub mod render;
 pub mod rules;
 pub mod sidecar;

@@ -1,7 +1,7 @@
 //! RustSec advisories in `cargo soup audit`, on `fixtures/vulnerable` (crates pinned at
 //! affected versions) and the curated `fixtures/advisory-db`: every advisory kind, the
 //! device scope, each disposition rule, stale and unreadable data, and switching the
-//! source off.
+//! source off. OSV is switched off here; tests/audit_osv.rs is about it.
 
 mod common;
 
@@ -50,6 +50,7 @@ fn audit_with(soup_toml: &str, db: &Path, extra: &[&str]) -> Run {
         .args(as_of)
         .arg("--advisory-db")
         .arg(db)
+        .arg("--no-osv")
         .args(extra);
     let output = run_with_sidecar(command, "vulnerable", soup_toml);
     let stderr = String::from_utf8(output.stderr).unwrap();
@@ -332,7 +333,13 @@ fn without_advisory_data_the_audit_stops_and_names_the_flags() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
-    for flag in ["--advisory-db", "CARGO_SOUP_ADVISORY_DB", "--no-rustsec", "--offline"] {
+    for flag in [
+        "--advisory-db",
+        "CARGO_SOUP_ADVISORY_DB",
+        "--no-rustsec",
+        "--offline",
+        "cargo soup fetch",
+    ] {
         assert!(stderr.contains(flag), "{flag} in {stderr}");
     }
     let output = soup()

@@ -171,6 +171,7 @@ fn audit(scenario: &str, format: &str, extra: &[&str]) -> (Option<i32>, String) 
             "audit",
             "--offline",
             "--no-rustsec",
+            "--no-osv",
             "--as-of",
             "2026-11-25",
             "--color",
@@ -381,6 +382,7 @@ fn audit_json(path: &Path) -> (Option<i32>, serde_json::Value) {
             "audit",
             "--offline",
             "--no-rustsec",
+            "--no-osv",
             "--as-of",
             "2026-11-25",
             "--format",
@@ -414,6 +416,7 @@ fn the_review_overdue_date_follows_as_of() {
                 "audit",
                 "--offline",
                 "--no-rustsec",
+                "--no-osv",
                 "--format",
                 "json",
                 "--as-of",
@@ -436,7 +439,7 @@ fn an_audit_that_cannot_run_exits_2_and_says_why() {
     let dir = common::copy_fixture("scope");
     let run = |args: &[&str]| {
         soup()
-            .args(["audit", "--offline", "--no-rustsec", "--manifest-path"])
+            .args(["audit", "--offline", "--no-rustsec", "--no-osv", "--manifest-path"])
             .arg(dir.path().join("Cargo.toml"))
             .args(args)
             .assert()

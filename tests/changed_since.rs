@@ -51,6 +51,7 @@ fn audit(dir: &Path, reference: &str, env: &[(&str, &str)]) -> (Option<i32>, ser
             "audit",
             "--offline",
             "--no-rustsec",
+            "--no-osv",
             "--as-of",
             "2026-11-25",
             "--format",

@@ -32,7 +32,7 @@ fn the_markdown_report_has_every_section_and_shows_gaps() {
     assert!(text.starts_with("# SOUP assessment: demo-infusion-pump\n"));
     for line in [
         "- **As of:** 2026-11-25",
-        "- **Advisory data:** rustsec (12 advisories, newest 2026-02-05, 293 days before 2026-11-25)",
+        "- **Advisory data:** RustSec (12 advisories, newest 2026-02-05, 293 days before 2026-11-25); OSV (14 advisories, newest 2026-07-17, 131 days before 2026-11-25); yanked check: not checked (offline)",
         "| serde_json | 1.0.140 | crates.io | MIT OR Apache-2.0 | C | assessed | soup.serde_json |",
         "## serde_json 1.0.140",
         "### 1. Identification",

@@ -306,7 +306,8 @@ fn review_shows_the_advisories_that_touch_the_item_and_what_is_new() {
         .arg("--soup-file")
         .arg(dir.path().join("soup.toml"))
         .arg("--advisory-db")
-        .arg(&advisory_db);
+        .arg(&advisory_db)
+        .arg("--no-osv");
     command
         .assert()
         .code(2)

@@ -1,6 +1,9 @@
 //! Advisory data as plain domain types, independent of where it came from (RustSec's
-//! advisory-db now, OSV next), so matching and the audit rules need no I/O.
+//! advisory-db, OSV records from a folder or the API), so matching and the audit rules
+//! need no I/O.
 
+pub mod osv;
+pub mod osv_api;
 pub mod rustsec;
 
 use crate::date::Date;
@@ -32,12 +35,15 @@ impl AdvisoryKind {
 pub enum Affects {
     /// RustSec's `patched` and `unaffected` requirements, matched as RustSec does.
     RustSec(::rustsec::advisory::Versions),
+    /// OSV's `affected[]` ranges and versions of one crate.
+    Osv(osv::OsvVersions),
 }
 
 impl Affects {
     pub fn version(&self, version: &semver::Version) -> bool {
         match self {
             Affects::RustSec(versions) => versions.is_vulnerable(version),
+            Affects::Osv(versions) => versions.is_affected(version),
         }
     }
 
@@ -45,6 +51,7 @@ impl Affects {
     pub fn patched(&self) -> Vec<String> {
         match self {
             Affects::RustSec(versions) => versions.patched().iter().map(ToString::to_string).collect(),
+            Affects::Osv(versions) => versions.patched(),
         }
     }
 }
@@ -79,14 +86,39 @@ pub struct Advisory {
     pub os: Vec<String>,
     pub arch: Vec<String>,
     pub affects: Affects,
-    /// Where it came from: `rustsec`, `osv`.
-    pub source: &'static str,
+    /// Where it came from: `rustsec`, `osv`, or both once merged.
+    pub sources: Vec<&'static str>,
 }
 
 impl Advisory {
     /// This id or one of its aliases.
     pub fn is_named(&self, id: &str) -> bool {
         self.id.eq_ignore_ascii_case(id) || self.aliases.iter().any(|alias| alias.eq_ignore_ascii_case(id))
+    }
+
+    fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.id.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+
+    fn shares_a_name(&self, other: &Advisory) -> bool {
+        self.names().any(|name| other.is_named(name))
+    }
+
+    fn absorb(&mut self, other: &Advisory) {
+        for name in other.names() {
+            if !self.is_named(name) {
+                self.aliases.push(name.to_string());
+            }
+        }
+        for source in &other.sources {
+            if !self.sources.contains(source) {
+                self.sources.push(source);
+            }
+        }
+        self.cvss = self.cvss.take().or_else(|| other.cvss.clone());
+        self.severity = self.severity.take().or_else(|| other.severity.clone());
+        self.url = self.url.take().or_else(|| other.url.clone());
+        self.modified = self.modified.max(other.modified);
     }
 
     /// The last date it changed: modified, else published.
@@ -127,4 +159,29 @@ pub struct SourceData {
     /// Advisories read (for the crates in the graph).
     pub advisories: Vec<Advisory>,
     pub unreadable: Vec<Unreadable>,
+}
+
+/// The same advisory from several sources (one shares an id or alias with another) as
+/// one, listing every id and source. The first of a group, in the order given (RustSec
+/// before OSV), speaks for it: its id, title and fixed versions; the others add their
+/// ids, sources and what the first lacks.
+pub fn merged<'a>(advisories: impl IntoIterator<Item = &'a Advisory>) -> Vec<Advisory> {
+    let mut groups: Vec<(usize, Advisory)> = Vec::new();
+    for (order, advisory) in advisories.into_iter().enumerate() {
+        let mut joined = (order, advisory.clone());
+        // Joining can add aliases that reach a further group, so look again until none.
+        while let Some(at) = groups.iter().position(|(_, group)| group.shares_a_name(&joined.1)) {
+            let other = groups.swap_remove(at);
+            let (mut speaker, rest) = if other.0 < joined.0 {
+                (other, joined)
+            } else {
+                (joined, other)
+            };
+            speaker.1.absorb(&rest.1);
+            joined = speaker;
+        }
+        groups.push(joined);
+    }
+    groups.sort_by_key(|(order, _)| *order);
+    groups.into_iter().map(|(_, advisory)| advisory).collect()
 }

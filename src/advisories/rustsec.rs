@@ -176,7 +176,7 @@ fn convert(advisory: ::rustsec::Advisory, collection: Collection) -> Result<Advi
         os,
         arch,
         affects: Affects::RustSec(advisory.versions),
-        source: "rustsec",
+        sources: vec!["rustsec"],
     })
 }
 

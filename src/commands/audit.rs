@@ -1,19 +1,23 @@
 //! `cargo soup audit`.
 
 use crate::advisories::SourceData;
-use crate::advisories::rustsec::RustSecDb;
+use crate::advisory_data::{Need, Plan};
 use crate::audit::{AdvisoryData, AuditReport};
 use crate::changes;
 use crate::cli::{AdvisoryArgs, AuditArgs, AuditFormat, DenyWhat, GlobalArgs};
 use crate::date::Date;
 use crate::evidence::Evidence;
+use crate::graph::Source;
 use crate::inventory::Inventory;
 use crate::render::findings;
 use crate::rules::AuditInput;
-use crate::rules::advisories::AdvisoryInput;
+use crate::rules::advisories::{AdvisoryInput, is_checked};
 use crate::workspace::{SoupUse, Workspace, display_path};
-use anyhow::{Result, bail};
+use anyhow::Result;
 use std::io::Write;
+
+/// The `advisory_data` row of the yanked check.
+const REGISTRY_INDEX: &str = "registry-index";
 
 pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<i32> {
     let deny_warnings = args.deny.contains(&DenyWhat::Warnings);
@@ -51,7 +55,7 @@ pub struct Audited<'w> {
 
 /// Loads the workspace and the advisory data, audits, and hands the result to `then`
 /// (the audit itself, the report, the SBOM). Without `with_findings` neither the rules
-/// run nor is the database's age surveyed: the SBOM needs only items and advisories.
+/// run nor are yanked versions looked up: the SBOM needs only items and advisories.
 pub fn with_audit<R>(
     global: &GlobalArgs,
     advisory_args: &AdvisoryArgs,
@@ -60,27 +64,43 @@ pub fn with_audit<R>(
     then: impl FnOnce(Audited) -> Result<R>,
 ) -> Result<R> {
     // Checked first: without advisory data there is no audit to wait for.
-    let rustsec = rustsec_db(global, advisory_args)?;
-    // The database survey, the graph and soup.toml are read side by side; the
-    // advisories of the graph's crates as soon as the graph is there.
-    let (loaded, survey) = std::thread::scope(|scope| {
-        let survey = rustsec
-            .as_ref()
-            .filter(|_| with_findings)
-            .map(|db| scope.spawn(|| db.survey()));
-        let loaded = Workspace::load_with(global, SoupUse::Required, |graph| {
-            rustsec.as_ref().map(|db| {
-                let names = graph.packages.iter().map(|package| package.name.as_str());
-                db.load(names)
-            })
-        });
-        (loaded, survey.map(|survey| survey.join().unwrap_or_default()))
+    let mut plan = Plan::new(global, advisory_args, Need::Required)?;
+    // The graph and soup.toml are read side by side; the local advisories of the
+    // graph's crates as soon as the graph is there.
+    let loaded = Workspace::load_with(global, SoupUse::Required, |graph| {
+        plan.load_local(&graph.packages.iter().map(|package| package.name.as_str()).collect())
     });
-    let (workspace, rustsec_data) = loaded?;
+    let (workspace, mut sources) = loaded?;
     if global.verbose > 0 {
         eprint!("{}", workspace.describe());
     }
+    if plan.refresh(workspace.soup.project.advisory_max_age) {
+        sources = plan.load_local(
+            &workspace
+                .graph
+                .packages
+                .iter()
+                .map(|package| package.name.as_str())
+                .collect(),
+        );
+    }
     let inventory = Inventory::build(&workspace.graph, &workspace.scope, &workspace.soup);
+    let registry_items: Vec<(&str, String)> = inventory
+        .items
+        .iter()
+        .filter(|item| is_checked(item) && item.package.source != Source::Toolchain)
+        .map(|item| (item.package.name.as_str(), item.package.version.to_string()))
+        .collect();
+    sources.extend(plan.query_api(&registry_items)?);
+    let yanked = if with_findings {
+        let owned: Vec<(String, String)> = registry_items
+            .iter()
+            .map(|(name, version)| (name.to_string(), version.clone()))
+            .collect();
+        plan.yanked(&owned)?
+    } else {
+        None
+    };
     // The evidence files are read only for the rules that check them.
     let evidence = if with_findings {
         Evidence::collect(&workspace.graph.workspace_root, &workspace.soup)
@@ -95,18 +115,19 @@ pub fn with_audit<R>(
         evidence: &evidence,
         lock_file: &lock_file,
     };
-    let mut sources: Vec<SourceData> = Vec::new();
-    let mut advisory_data = Vec::new();
-    match (rustsec_data, survey) {
-        (Some(mut data), survey) => {
-            let survey = survey.unwrap_or_default();
-            data.updated = survey.updated;
-            data.total = survey.total;
-            advisory_data.push(AdvisoryData::read(&data));
-            sources.push(data);
-        }
-        (None, _) => advisory_data.push(AdvisoryData::skipped("rustsec")),
+    let mut advisory_data: Vec<AdvisoryData> = sources.iter().map(AdvisoryData::read).collect();
+    advisory_data.extend(plan.skipped());
+    if with_findings {
+        advisory_data.push(match &yanked {
+            Some(_) => AdvisoryData::live(REGISTRY_INDEX, &advisory_args.index_url),
+            None => AdvisoryData::skipped(REGISTRY_INDEX),
+        });
     }
+    advisory_data.sort_by_key(|data| {
+        ["rustsec", "osv", REGISTRY_INDEX]
+            .iter()
+            .position(|source| *source == data.source)
+    });
     let targets: Option<Vec<(String, String)>> = workspace.scope.targets.as_ref().map(|targets| {
         targets
             .iter()
@@ -123,6 +144,7 @@ pub fn with_audit<R>(
         sources: &sources,
         targets: targets.as_deref(),
         lock_file: &lock_file,
+        yanked: yanked.as_ref().map(|check| &check.yanked),
     };
     let (report, notes) = if with_findings {
         AuditReport::new(&inventory, &input, &advisories, advisory_data, deny_warnings)
@@ -148,6 +170,14 @@ pub fn with_audit<R>(
             eprintln!("note: {note}");
         }
     }
+    if global.verbose > 0
+        && let Some(check) = yanked.as_ref().filter(|check| !check.unknown.is_empty())
+    {
+        eprintln!(
+            "note: the registry index does not list {}: not checked for yanked versions",
+            check.unknown.join(", ")
+        );
+    }
     let result = then(Audited {
         workspace: &workspace,
         inventory: &inventory,
@@ -160,25 +190,4 @@ pub fn with_audit<R>(
     std::mem::forget(sources);
     std::mem::forget(workspace);
     result
-}
-
-/// The RustSec database the audit reads; without one the audit cannot vouch for
-/// anything, so that is an error naming the ways to provide one.
-fn rustsec_db(global: &GlobalArgs, args: &AdvisoryArgs) -> Result<Option<RustSecDb>> {
-    if args.no_rustsec {
-        return Ok(None);
-    }
-    match super::find_rustsec(global, args)? {
-        Some(db) => Ok(Some(db)),
-        None => bail!(
-            "no RustSec advisory data{}: pass --advisory-db DIR (a checkout of \
-             https://github.com/rustsec/advisory-db) or set CARGO_SOUP_ADVISORY_DB, or audit without it with \
-             --no-rustsec (the output then says RustSec was skipped)",
-            if global.offline {
-                " and --offline forbids downloading it"
-            } else {
-                ""
-            }
-        ),
-    }
 }

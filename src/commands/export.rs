@@ -1,6 +1,7 @@
 //! `cargo soup export`.
 
-use crate::advisories::Advisory;
+use crate::advisories::{Advisory, merged};
+use crate::advisory_data::{Need, Plan};
 use crate::cli::{ExportArgs, ExportFormat, GlobalArgs};
 use crate::date::Date;
 use crate::inventory::Inventory;
@@ -10,13 +11,18 @@ use crate::workspace::{SoupUse, Workspace};
 use anyhow::Result;
 
 pub fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<i32> {
-    let rustsec = super::find_rustsec(global, &args.advisories)?;
+    let plan = Plan::new(global, &args.advisories, Need::IfPresent)?;
     let workspace = Workspace::load(global, SoupUse::Required)?;
     let inventory = Inventory::build(&workspace.graph, &workspace.scope, &workspace.soup);
-    let advisories = rustsec.map_or_else(Vec::new, |db| {
-        db.load(workspace.graph.packages.iter().map(|package| package.name.as_str()))
-            .advisories
-    });
+    let sources = plan.load_local(
+        &workspace
+            .graph
+            .packages
+            .iter()
+            .map(|package| package.name.as_str())
+            .collect(),
+    );
+    let advisories: Vec<Advisory> = merged(sources.iter().flat_map(|source| &source.advisories));
     let as_of = global.as_of.unwrap_or_else(Date::today);
     let soup = &workspace.soup;
     let mut exported = Vec::new();

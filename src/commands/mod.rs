@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod export;
+pub mod fetch;
 pub mod init;
 pub mod list;
 pub mod report;
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Export(args) => export::run(&cli.global, args),
         Command::Report(args) => report::run(&cli.global, args),
         Command::Sbom(args) => sbom::run(&cli.global, args),
+        Command::Fetch(args) => fetch::run(&cli.global, args),
     }
 }
 
@@ -45,26 +47,6 @@ fn verify_before_writing(file: &str, text: &str) -> Result<crate::sidecar::SoupF
     crate::sidecar::parse(file, text).map_err(|err| {
         anyhow::anyhow!("cargo soup produced an invalid {file}, so nothing was written; please report this bug:\n{err}")
     })
-}
-
-/// The RustSec database: `--advisory-db` / `CARGO_SOUP_ADVISORY_DB`, else the one the
-/// cache folder holds; `None` when there is none (or `--no-rustsec`).
-fn find_rustsec(
-    global: &crate::cli::GlobalArgs,
-    args: &crate::cli::AdvisoryArgs,
-) -> Result<Option<crate::advisories::rustsec::RustSecDb>> {
-    use crate::advisories::rustsec::RustSecDb;
-    if args.no_rustsec {
-        return Ok(None);
-    }
-    if let Some(dir) = &args.advisory_db {
-        return RustSecDb::open(dir).map(Some);
-    }
-    let cached = crate::workspace::cache_dir(global).map(|dir| dir.join("advisory-db"));
-    match cached.filter(|dir| dir.join("crates").is_dir()) {
-        Some(dir) => RustSecDb::open(&dir).map(Some),
-        None => Ok(None),
-    }
 }
 
 /// The version of what is being documented: the root package's, else each member's.

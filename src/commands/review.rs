@@ -1,12 +1,13 @@
 //! `cargo soup review CRATE[@VERSION]`.
 
-use crate::advisories::Advisory;
+use crate::advisories::SourceData;
+use crate::advisory_data::{Need, Plan};
 use crate::atomic_file;
 use crate::cli::{GlobalArgs, ReviewArgs};
 use crate::date::Date;
 use crate::inventory::{Inventory, SoupItem};
 use crate::license::LicenseForm;
-use crate::rules::advisories::{disposition_for, hits, is_checked};
+use crate::rules::advisories::{disposition_for, hitting, is_checked};
 use crate::sidecar::edit::{Editor, Review};
 use crate::sidecar::{Entry, PLACEHOLDER};
 use crate::workspace::{SoupUse, Workspace, display_path};
@@ -83,11 +84,12 @@ pub fn run(global: &GlobalArgs, args: &ReviewArgs) -> Result<i32> {
 
     let mut out = std::io::stdout().lock();
     write!(out, "{}", changes(entry, item, &review))?;
-    if let Some(db) = super::find_rustsec(global, &args.advisories)? {
+    let plan = Plan::new(global, &args.advisories, Need::IfPresent)?;
+    if plan.has_local_data() {
         let covered: Vec<&SoupItem> = inventory.covered_by(entry).collect();
         let assessed: Vec<&SoupItem> = std::iter::once(item).chain(covered).collect();
-        let data = db.load(assessed.iter().map(|item| item.package.name.as_str()));
-        write!(out, "{}", advisories(entry, &assessed, &data.advisories))?;
+        let sources = plan.load_local(&assessed.iter().map(|item| item.package.name.as_str()).collect());
+        write!(out, "{}", advisories(entry, &assessed, &sources))?;
     }
     if license.is_none() {
         writeln!(
@@ -166,10 +168,10 @@ fn changes(entry: &Entry, item: &SoupItem, review: &Review) -> String {
 
 /// The advisories that touch what the entry assesses, marked new when published after
 /// the last review, with their dispositions.
-fn advisories(entry: &Entry, assessed: &[&SoupItem], advisories: &[Advisory]) -> String {
+fn advisories(entry: &Entry, assessed: &[&SoupItem], sources: &[SourceData]) -> String {
     let mut text = String::new();
     for item in assessed.iter().filter(|item| is_checked(item)) {
-        for advisory in advisories.iter().filter(|advisory| hits(advisory, item)) {
+        for advisory in &hitting(sources, item) {
             let new = entry
                 .anomalies
                 .reviewed

@@ -271,5 +271,5 @@ fn write(path: &Path, cached: &CachedGraph) -> Result<()> {
     if let Some(folder) = path.parent() {
         std::fs::create_dir_all(folder)?;
     }
-    crate::atomic_file::write(path, &serde_json::to_string(cached)?)
+    crate::atomic_file::write(path, serde_json::to_string(cached)?.as_bytes())
 }

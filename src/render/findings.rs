@@ -58,14 +58,6 @@ pub fn human(report: &AuditReport, color: bool) -> String {
     text
 }
 
-fn source_name(source: &str) -> &str {
-    match source {
-        "rustsec" => "RustSec",
-        "osv" => "OSV",
-        other => other,
-    }
-}
-
 /// The one line every human-facing format ends with.
 pub fn summary(report: &AuditReport, color: bool) -> String {
     let errors = report.count(Level::Deny);
@@ -80,9 +72,9 @@ pub fn summary(report: &AuditReport, color: bool) -> String {
         .advisory_data
         .iter()
         .map(|data| match (&data.updated, data.skipped) {
-            (_, true) => format!("{} skipped", source_name(&data.source)),
-            (Some(updated), false) => format!("{} of {updated}", source_name(&data.source)),
-            (None, false) => source_name(&data.source).to_string(),
+            (_, true) => format!("{} skipped{}", data.title(), data.why_skipped()),
+            (Some(updated), false) => format!("{} of {updated}", data.title()),
+            (None, false) => data.title().to_string(),
         })
         .collect();
     let advisories = if sources.is_empty() {

@@ -7,7 +7,7 @@ use crate::advisories::{Advisory, SourceData};
 use crate::audit::AuditReport;
 use crate::finding::Level;
 use crate::inventory::{Inventory, SoupItem};
-use crate::rules::advisories::{disposition_for, hits, is_checked};
+use crate::rules::advisories::{disposition_for, hitting, is_checked};
 use crate::sidecar::{Entry, SoupFile, Support};
 use std::fmt::Write;
 
@@ -62,7 +62,6 @@ pub fn build(
     sources: &[SourceData],
     audit: &AuditReport,
 ) -> Vec<Block> {
-    let advisories: Vec<&Advisory> = sources.iter().flat_map(|source| &source.advisories).collect();
     let data = if audit.advisory_data.is_empty() {
         "none".to_string()
     } else {
@@ -70,17 +69,19 @@ pub fn build(
             .advisory_data
             .iter()
             .map(|data| match (&data.updated, data.skipped) {
-                (_, true) => format!("{}: not checked (switched off)", data.source),
+                (_, true) if data.why_skipped().is_empty() => format!("{}: not checked (switched off)", data.title()),
+                (_, true) => format!("{}: not checked{}", data.title(), data.why_skipped()),
                 (Some(updated), false) => format!(
                     "{} ({} advisories, newest {updated}, {} days before {})",
-                    data.source,
+                    data.title(),
                     data.advisories,
                     updated
                         .parse::<crate::date::Date>()
                         .map_or(0, |date| audit.as_of.days() - date.days()),
                     audit.as_of
                 ),
-                (None, false) => format!("{} ({} advisories)", data.source, data.advisories),
+                (None, false) if data.source == "registry-index" => format!("{}: asked", data.title()),
+                (None, false) => format!("{} ({} advisories)", data.title(), data.advisories),
             })
             .collect::<Vec<_>>()
             .join("; ")
@@ -139,7 +140,7 @@ pub fn build(
         empty: "no SOUP items".into(),
     });
     for item in inventory.items.iter().filter(|item| item.covered_by.is_none()) {
-        blocks.extend(item_blocks(item, soup, inventory, &advisories));
+        blocks.extend(item_blocks(item, soup, inventory, sources));
     }
     blocks.push(Block::Appendix("Open findings".into()));
     blocks.push(Block::Table {
@@ -169,7 +170,7 @@ pub fn build(
     blocks
 }
 
-fn item_blocks(item: &SoupItem, soup: &SoupFile, inventory: &Inventory, advisories: &[&Advisory]) -> Vec<Block> {
+fn item_blocks(item: &SoupItem, soup: &SoupFile, inventory: &Inventory, sources: &[SourceData]) -> Vec<Block> {
     let package = item.package;
     let entry = item.entry;
     let field = |value: Option<String>| Cell::of(value);
@@ -270,10 +271,10 @@ fn item_blocks(item: &SoupItem, soup: &SoupFile, inventory: &Inventory, advisori
         ),
         ("Summary".into(), from_entry(&|entry| entry.anomalies.summary.clone())),
     ]));
-    let mut touching: Vec<(&SoupItem, &Advisory)> = Vec::new();
+    let mut touching: Vec<(&SoupItem, Advisory)> = Vec::new();
     for assessed in std::iter::once(item).chain(covered.iter().copied()) {
         if is_checked(assessed) {
-            for advisory in advisories.iter().filter(|advisory| hits(advisory, assessed)) {
+            for advisory in hitting(sources, assessed) {
                 touching.push((assessed, advisory));
             }
         }

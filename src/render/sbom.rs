@@ -8,7 +8,7 @@ use crate::date::Date;
 use crate::graph::{Graph, Source};
 use crate::inventory::{Inventory, SoupItem};
 use crate::license::LicenseForm;
-use crate::rules::advisories::{disposition_for, hits, is_checked};
+use crate::rules::advisories::{disposition_for, hitting, is_checked};
 use crate::sidecar::{DispositionStatus, SoupFile, Support};
 use anyhow::Result;
 use serde_json::{Value, json};
@@ -160,13 +160,12 @@ fn component(item: &SoupItem, soup: &SoupFile) -> Value {
 }
 
 fn vulnerabilities(inventory: &Inventory, soup: &SoupFile, sources: &[SourceData]) -> Vec<Value> {
-    let advisories: Vec<&Advisory> = sources.iter().flat_map(|source| &source.advisories).collect();
     // One vulnerability per advisory, with every item it affects.
-    let mut affected: BTreeMap<&str, (&Advisory, Vec<&SoupItem>)> = BTreeMap::new();
+    let mut affected: BTreeMap<String, (Advisory, Vec<&SoupItem>)> = BTreeMap::new();
     for item in inventory.items.iter().filter(|item| is_checked(item)) {
-        for advisory in advisories.iter().filter(|advisory| hits(advisory, item)) {
+        for advisory in hitting(sources, item) {
             affected
-                .entry(&advisory.id)
+                .entry(advisory.id.clone())
                 .or_insert((advisory, Vec::new()))
                 .1
                 .push(item);
@@ -206,7 +205,7 @@ fn vulnerabilities(inventory: &Inventory, soup: &SoupFile, sources: &[SourceData
             let mut vulnerability = json!({
                 "bom-ref": format!("vulnerability:{}", advisory.id),
                 "id": advisory.id,
-                "source": {"name": "RustSec", "url": advisory.url.clone().unwrap_or_else(|| "https://rustsec.org".into())},
+                "source": source_of(advisory),
                 "description": advisory.title,
                 "published": format!("{}T00:00:00Z", advisory.date),
                 "affects": items.iter().map(|item| json!({"ref": purl(item)})).collect::<Vec<_>>(),
@@ -239,6 +238,16 @@ fn vulnerabilities(inventory: &Inventory, soup: &SoupFile, sources: &[SourceData
             vulnerability
         })
         .collect()
+}
+
+/// Where the advisory's id comes from: RustSec, or for an OSV-only one (a GHSA id,
+/// say) the database its id names.
+fn source_of(advisory: &Advisory) -> Value {
+    if advisory.sources.contains(&"rustsec") {
+        json!({"name": "RustSec", "url": advisory.url.clone().unwrap_or_else(|| "https://rustsec.org".into())})
+    } else {
+        json!({"name": alias_source(&advisory.id), "url": format!("https://osv.dev/vulnerability/{}", advisory.id)})
+    }
 }
 
 fn alias_source(alias: &str) -> &'static str {

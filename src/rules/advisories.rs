@@ -2,13 +2,14 @@
 //! dispositions in soup.toml say about them, and whether the data is fresh. Pure:
 //! the advisories arrive already read.
 
-use crate::advisories::{Advisory, AdvisoryKind, Collection, SourceData};
+use crate::advisories::{Advisory, AdvisoryKind, Collection, SourceData, merged};
 use crate::date::Date;
 use crate::finding::{AdvisoryRef, Code, Finding};
 use crate::graph::Source;
 use crate::inventory::{Inventory, SoupItem};
 use crate::location::Location;
 use crate::sidecar::{Disposition, Entry, Project, SoupFile, VersionLine};
+use std::collections::BTreeSet;
 
 /// What the advisory rules read besides the inventory.
 pub struct AdvisoryInput<'a> {
@@ -19,6 +20,9 @@ pub struct AdvisoryInput<'a> {
     /// platform.
     pub targets: Option<&'a [(String, String)]>,
     pub lock_file: &'a str,
+    /// `(name, version)` of the locked versions the registry says are yanked; `None`
+    /// when not checked (offline).
+    pub yanked: Option<&'a BTreeSet<(String, String)>>,
 }
 
 /// Findings, and notes for `-v` on advisories left out because of the device scope.
@@ -43,7 +47,7 @@ pub fn advisory_findings(inventory: &Inventory, input: &AdvisoryInput) -> Adviso
     let advisories: Vec<&Advisory> = input.sources.iter().flat_map(|source| &source.advisories).collect();
     for item in inventory.items.iter().filter(|item| is_checked(item)) {
         let entry = item.assessing_entry(input.soup);
-        for advisory in advisories.iter().filter(|advisory| hits(advisory, item)) {
+        for advisory in &hitting(input.sources, item) {
             if !advisory.can_affect_targets(input.targets) {
                 outcome.notes.push(format!(
                     "{} on {} {} affects only {}: not a finding for the device's targets",
@@ -75,6 +79,9 @@ pub fn advisory_findings(inventory: &Inventory, input: &AdvisoryInput) -> Adviso
             .findings
             .extend(stale_dispositions(entry, inventory, &advisories));
     }
+    if let Some(yanked) = input.yanked {
+        outcome.findings.extend(yanked_findings(inventory, input, yanked));
+    }
     for source in input.sources {
         outcome
             .findings
@@ -103,6 +110,17 @@ pub fn advisory_findings(inventory: &Inventory, input: &AdvisoryInput) -> Adviso
         }));
     }
     outcome
+}
+
+/// The advisories that hit the item, one per vulnerability however many sources know
+/// it (see `advisories::merged`).
+pub fn hitting(sources: &[SourceData], item: &SoupItem) -> Vec<Advisory> {
+    merged(
+        sources
+            .iter()
+            .flat_map(|source| &source.advisories)
+            .filter(|advisory| hits(advisory, item)),
+    )
 }
 
 /// The advisory is about this crate (or the toolchain is the item and the advisory is
@@ -147,7 +165,7 @@ pub fn advisory_ref(advisory: &Advisory) -> AdvisoryRef {
         id: advisory.id.clone(),
         aliases: advisory.aliases.clone(),
         kind: advisory.kind.as_str().to_string(),
-        sources: vec![advisory.source.to_string()],
+        sources: advisory.sources.iter().map(ToString::to_string).collect(),
         url: advisory.url.clone(),
         title: advisory.title.clone(),
         cvss: advisory.cvss.clone(),
@@ -295,7 +313,9 @@ fn stale_dispositions(entry: &Entry, inventory: &Inventory, advisories: &[&Advis
             .filter(|advisory| advisory.is_named(&disposition.id))
             .filter(|advisory| assessed.iter().any(|item| item.package.name == advisory.package))
             .collect();
-        let Some(advisory) = named.first() else { continue };
+        let Some(advisory) = merged(named.iter().map(|advisory| **advisory)).into_iter().next() else {
+            continue;
+        };
         if named
             .iter()
             .any(|advisory| assessed.iter().any(|item| hits(advisory, item)))
@@ -317,10 +337,28 @@ fn stale_dispositions(entry: &Entry, inventory: &Inventory, advisories: &[&Advis
         let mut finding = Finding::new(Code::StaleDisposition, message)
             .on(&entry.key.name, versions.first().cloned())
             .at(Some(disposition.location.clone()));
-        finding.advisory = Some(advisory_ref(advisory));
+        finding.advisory = Some(advisory_ref(&advisory));
         findings.push(finding);
     }
     findings
+}
+
+fn yanked_findings(inventory: &Inventory, input: &AdvisoryInput, yanked: &BTreeSet<(String, String)>) -> Vec<Finding> {
+    inventory
+        .items
+        .iter()
+        .filter(|item| yanked.contains(&(item.package.name.clone(), item.package.version.to_string())))
+        .map(|item| {
+            let package = item.package;
+            let message = format!(
+                "{} {} is yanked from its registry: its authors withdrew it, often for a defect; update to a                  version that is not yanked (`cargo update -p {}@{}`) and review the change",
+                package.name, package.version, package.name, package.version
+            );
+            Finding::new(Code::Yanked, message)
+                .on(&package.name, Some(package.version.to_string()))
+                .at(item_location(item, item.assessing_entry(input.soup), input.lock_file))
+        })
+        .collect()
 }
 
 pub fn stale_advisory_db(source: &SourceData, project: &Project, as_of: Date) -> Option<Finding> {

@@ -8,14 +8,25 @@ pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
 }
 
-/// `cargo-soup` with colour off, no inherited NO_COLOR, and its caches in the build's
-/// scratch folder rather than the user's Cargo home.
+/// `cargo-soup` with colour off, no inherited NO_COLOR, its caches in the build's
+/// scratch folder rather than the user's Cargo home, OSV data from fixtures/osv, and
+/// kept off the network (tests that need it start a server on 127.0.0.1 and remove
+/// CARGO_SOUP_OFFLINE).
 pub fn soup() -> Command {
     let mut command = assert_cmd::cargo::cargo_bin_cmd!("cargo-soup");
-    command.env_remove("NO_COLOR").env_remove("CARGO_SOUP_ADVISORY_DB").env(
-        "CARGO_SOUP_CACHE",
-        Path::new(env!("CARGO_TARGET_TMPDIR")).join("soup-cache"),
-    );
+    command
+        .env_remove("NO_COLOR")
+        .env_remove("CARGO_SOUP_ADVISORY_DB")
+        .env_remove("CARGO_SOUP_RUSTSEC_URL")
+        .env_remove("CARGO_SOUP_OSV_URL")
+        .env_remove("CARGO_SOUP_INDEX_URL")
+        .env_remove("CARGO_SOUP_HTTP_TIMEOUT")
+        .env("CARGO_SOUP_OSV_DB", fixture("osv"))
+        .env("CARGO_SOUP_OFFLINE", "1")
+        .env(
+            "CARGO_SOUP_CACHE",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("soup-cache"),
+        );
     command
 }
 

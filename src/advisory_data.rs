@@ -1,0 +1,264 @@
+//! Which advisory data a command reads, and getting it. A source named on the command
+//! line or in the environment (`--advisory-db`, `--osv-db`, `--osv-api`) is used as it
+//! is; otherwise the cache folder that `fetch` fills, downloaded first when it is
+//! missing or older than `advisory-max-age`, unless cargo soup is offline.
+
+use crate::advisories::SourceData;
+use crate::advisories::osv::OsvDb;
+use crate::advisories::osv_api::OsvApi;
+use crate::advisories::rustsec::RustSecDb;
+use crate::audit::AdvisoryData;
+use crate::cli::{AdvisoryArgs, GlobalArgs};
+use crate::date::{Date, Duration};
+use crate::fetch::store::{Current, Kind, Store};
+use crate::net::Client;
+use crate::workspace::display_path;
+use anyhow::{Context, Result, bail};
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+/// Whether the data came from the cache (and when it was fetched) or as given.
+enum Origin {
+    Given,
+    Cached(Current),
+}
+
+enum Osv {
+    Folder(OsvDb, Origin),
+    Api(String),
+}
+
+/// Whether a missing cache is downloaded (the audit) or simply not used (review,
+/// export).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    Required,
+    IfPresent,
+}
+
+pub struct Plan<'a> {
+    global: &'a GlobalArgs,
+    args: &'a AdvisoryArgs,
+    store: Option<Store>,
+    rustsec: Option<(RustSecDb, Origin)>,
+    osv: Option<Osv>,
+    client: OnceLock<Client>,
+}
+
+impl<'a> Plan<'a> {
+    pub fn new(global: &'a GlobalArgs, args: &'a AdvisoryArgs, need: Need) -> Result<Self> {
+        let mut plan = Self {
+            global,
+            args,
+            store: crate::workspace::cache_dir(global).map(|root| Store::new(&root)),
+            rustsec: None,
+            osv: None,
+            client: OnceLock::new(),
+        };
+        if !args.no_rustsec {
+            plan.rustsec = match &args.advisory_db {
+                Some(dir) => Some((RustSecDb::open(dir)?, Origin::Given)),
+                None => plan
+                    .cached(Kind::RustSec, need)?
+                    .map(|(current, folder)| {
+                        Ok::<_, anyhow::Error>((RustSecDb::open(&folder)?, Origin::Cached(current)))
+                    })
+                    .transpose()?,
+            };
+        }
+        if !args.no_osv {
+            plan.osv = match (&args.osv_api, &args.osv_db) {
+                (Some(url), _) => Some(Osv::Api(url.clone())),
+                (None, Some(dir)) => Some(Osv::Folder(OsvDb::open(dir)?, Origin::Given)),
+                (None, None) => plan
+                    .cached(Kind::Osv, need)?
+                    .map(|(current, folder)| {
+                        Ok::<_, anyhow::Error>(Osv::Folder(OsvDb::open(&folder)?, Origin::Cached(current)))
+                    })
+                    .transpose()?,
+            };
+        }
+        Ok(plan)
+    }
+
+    /// The cache's current data of a source; when it has none and the data is
+    /// required, downloaded now, or an error naming the ways to provide it.
+    fn cached(&self, kind: Kind, need: Need) -> Result<Option<(Current, std::path::PathBuf)>> {
+        if let Some(current) = self.store.as_ref().and_then(|store| store.current(kind)) {
+            return Ok(Some(current));
+        }
+        if need == Need::IfPresent {
+            return Ok(None);
+        }
+        let (flag, env, off) = match kind {
+            Kind::RustSec => ("--advisory-db DIR", "CARGO_SOUP_ADVISORY_DB", "--no-rustsec"),
+            Kind::Osv => ("--osv-db DIR (or --osv-api URL)", "CARGO_SOUP_OSV_DB", "--no-osv"),
+        };
+        let Some(store) = self.store.as_ref() else {
+            bail!(
+                "no {} data and no cache folder (CARGO_HOME is unknown): pass {flag} or set {env}, set \
+                 --cache-dir, or audit without it with {off} (the output then says it was skipped)",
+                kind.title()
+            );
+        };
+        if !self.global.online() {
+            bail!(
+                "no {} data in the cache folder {} and cargo soup is offline (--offline, --frozen or \
+                 CARGO_SOUP_OFFLINE): run `cargo soup fetch` while online, pass {flag} or set {env}, or audit without it with {off} (the output then says it was \
+                 skipped)",
+                kind.title(),
+                display_path(store.root())
+            );
+        }
+        self.fetch(store, kind, "the cache has none")?;
+        Ok(store.current(kind))
+    }
+
+    fn fetch(&self, store: &Store, kind: Kind, why: &str) -> Result<Current> {
+        let urls = self.args.download.urls();
+        if !self.global.quiet {
+            eprintln!("fetching the {} from {} ({why})", kind.title(), urls.of(kind));
+        }
+        crate::fetch::fetch(store, self.client()?, kind, &urls, !self.global.quiet).with_context(|| {
+            format!(
+                "the audit needs {} data: fix the download (--{}-url, CARGO_SOUP_{}_URL for a mirror), or run \
+                 with --offline on data already there",
+                kind.title(),
+                kind.name(),
+                kind.name().to_ascii_uppercase()
+            )
+        })
+    }
+
+    fn client(&self) -> Result<&Client> {
+        if let Some(client) = self.client.get() {
+            return Ok(client);
+        }
+        let client = Client::new()?;
+        Ok(self.client.get_or_init(|| client))
+    }
+
+    /// Downloads again the cached sources fetched longer than `max_age` ago, when
+    /// online. A failed download keeps the old data (the audit then reports it as
+    /// stale) and says why. True when some data changed.
+    pub fn refresh(&mut self, max_age: Duration) -> bool {
+        let Some(store) = self.store.as_ref().filter(|_| self.global.online()) else {
+            return false;
+        };
+        let today = Date::today();
+        let stale =
+            |origin: &Origin| matches!(origin, Origin::Cached(current) if current.fetched_on().plus(max_age) < today);
+        let mut changed = false;
+        let renew = |kind: Kind| match self.fetch(store, kind, &format!("older than advisory-max-age, {max_age}")) {
+            Ok(_) => store.current(kind),
+            Err(err) => {
+                eprintln!("warning: {err:#}; the audit goes on with the data fetched before");
+                None
+            }
+        };
+        let rustsec_stale = self.rustsec.as_ref().is_some_and(|(_, origin)| stale(origin));
+        let osv_stale = matches!(&self.osv, Some(Osv::Folder(_, origin)) if stale(origin));
+        let new_rustsec = rustsec_stale.then(|| renew(Kind::RustSec)).flatten();
+        let new_osv = osv_stale.then(|| renew(Kind::Osv)).flatten();
+        if let Some((current, folder)) = new_rustsec
+            && let Ok(db) = RustSecDb::open(&folder)
+        {
+            self.rustsec = Some((db, Origin::Cached(current)));
+            changed = true;
+        }
+        if let Some((current, folder)) = new_osv
+            && let Ok(db) = OsvDb::open(&folder)
+        {
+            self.osv = Some(Osv::Folder(db, Origin::Cached(current)));
+            changed = true;
+        }
+        changed
+    }
+
+    /// Whether there is RustSec data or an OSV folder to read.
+    pub fn has_local_data(&self) -> bool {
+        self.rustsec.is_some() || matches!(self.osv, Some(Osv::Folder(..)))
+    }
+
+    /// The local data (RustSec and an OSV folder) about the named crates, read side by
+    /// side, each dated by its fetch when it came from the cache, else by its newest
+    /// advisory.
+    pub fn load_local(&self, names: &BTreeSet<&str>) -> Vec<SourceData> {
+        std::thread::scope(|scope| {
+            let rustsec = self.rustsec.as_ref().map(|(db, origin)| {
+                scope.spawn(move || {
+                    let mut data = db.load(names.iter().copied());
+                    let survey = db.survey();
+                    data.total = survey.total;
+                    data.updated = fetched(origin).or(survey.updated);
+                    data
+                })
+            });
+            let osv = match &self.osv {
+                Some(Osv::Folder(db, origin)) => {
+                    let mut data = db.load(names.iter().copied());
+                    data.updated = fetched(origin).or(data.updated);
+                    Some(data)
+                }
+                _ => None,
+            };
+            let rustsec = rustsec.and_then(|handle| handle.join().ok());
+            rustsec.into_iter().chain(osv).collect()
+        })
+    }
+
+    /// With `--osv-api`, the advisories the API knows for the given crates.io
+    /// `(name, version)` pairs; the API is live, so the data has no age.
+    pub fn query_api(&self, packages: &[(&str, String)]) -> Result<Option<SourceData>> {
+        let Some(Osv::Api(url)) = &self.osv else {
+            return Ok(None);
+        };
+        if !self.global.online() {
+            bail!(
+                "--osv-api {url} needs the network, and cargo soup is offline; use --osv-db DIR or the cache instead"
+            );
+        }
+        let cache = self.store.as_ref().map(|store| store.root().join("osv-api"));
+        if let Some(cache) = &cache {
+            // Without a cache the records are simply asked for again next time.
+            let _ = std::fs::create_dir_all(cache);
+        }
+        OsvApi::new(url, self.client()?, cache).load(packages).map(Some)
+    }
+
+    /// The JSON `advisory_data` rows of the sources switched off.
+    pub fn skipped(&self) -> Vec<AdvisoryData> {
+        let mut skipped = Vec::new();
+        if self.rustsec.is_none() {
+            skipped.push(AdvisoryData::skipped("rustsec"));
+        }
+        if self.osv.is_none() {
+            skipped.push(AdvisoryData::skipped("osv"));
+        }
+        skipped
+    }
+
+    /// Which `(name, version)` pairs the index says are yanked, when online; `None`
+    /// offline.
+    pub fn yanked(&self, packages: &[(String, String)]) -> Result<Option<crate::registry::YankedCheck>> {
+        if !self.global.online() || packages.is_empty() {
+            return Ok(None);
+        }
+        crate::registry::check(self.client()?, &self.args.index_url, packages)
+            .with_context(|| {
+                format!(
+                    "could not check for yanked versions at {}: point --index-url (CARGO_SOUP_INDEX_URL) at a \
+                     reachable sparse index or mirror, or run with --offline to skip the check",
+                    self.args.index_url
+                )
+            })
+            .map(Some)
+    }
+}
+
+fn fetched(origin: &Origin) -> Option<Date> {
+    match origin {
+        Origin::Given => None,
+        Origin::Cached(current) => Some(current.fetched_on()),
+    }
+}

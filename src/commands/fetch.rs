@@ -1,0 +1,39 @@
+//! `cargo soup fetch`.
+
+use crate::cli::{FetchArgs, GlobalArgs};
+use crate::fetch::store::{Kind, Store};
+use crate::net::Client;
+use crate::workspace::display_path;
+use anyhow::{Result, bail};
+
+pub fn run(global: &GlobalArgs, args: &FetchArgs) -> Result<i32> {
+    if !global.online() {
+        bail!(
+            "`cargo soup fetch` downloads the advisory data and cargo soup is offline (--offline, --frozen or CARGO_SOUP_OFFLINE); run it where the network, or a mirror (--rustsec-url, --osv-url), is reachable"
+        );
+    }
+    let Some(root) = crate::workspace::cache_dir(global) else {
+        bail!("no cache folder: CARGO_HOME is unknown; pass --cache-dir DIR or set CARGO_SOUP_CACHE");
+    };
+    let store = Store::new(&root);
+    let client = Client::new()?;
+    let urls = args.download.urls();
+    let kinds = [(Kind::RustSec, args.no_rustsec), (Kind::Osv, args.no_osv)];
+    for kind in kinds.iter().filter(|(_, off)| !off).map(|(kind, _)| *kind) {
+        let current = crate::fetch::fetch(&store, &client, kind, &urls, !global.quiet)?;
+        if !global.quiet {
+            eprintln!(
+                "fetched the {} from {} into {}",
+                kind.title(),
+                current.url,
+                display_path(&root.join(&current.folder))
+            );
+        }
+    }
+    for kind in kinds.iter().filter(|(_, off)| *off).map(|(kind, _)| kind) {
+        if !global.quiet {
+            eprintln!("skipped the {} (--no-{})", kind.title(), kind.name());
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,293 @@
+//! Unpacking a downloaded archive into a fresh folder, trusting nothing in it: every
+//! entry must stay inside the folder (no absolute path, no `..`, no link), the sizes
+//! and counts are bounded, and an archive that ends early is an error.
+
+use anyhow::{Context, Result, bail};
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+/// Bounds on what one archive may unpack to.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub total_bytes: u64,
+    pub entries: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            total_bytes: 1 << 30,
+            entries: 200_000,
+        }
+    }
+}
+
+/// A `.tar.gz` of a repository, such as GitHub's archive of advisory-db: its single top
+/// folder is dropped, so `advisory-db-main/crates/x/y.md` lands at `crates/x/y.md`.
+pub fn unpack_tar_gz(bytes: &[u8], into: &Path, limits: Limits) -> Result<usize> {
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(bytes));
+    let mut budget = Budget::new(limits);
+    let mut files = 0;
+    let entries = archive.entries().context("the archive is not a tar.gz file")?;
+    for entry in entries {
+        let mut entry = entry.context("the archive is truncated or damaged")?;
+        let kind = entry.header().entry_type();
+        let raw = entry.path().context("an entry has an unreadable name")?.into_owned();
+        if kind.is_pax_global_extensions() || kind.is_pax_local_extensions() || kind.is_gnu_longname() {
+            continue;
+        }
+        let relative = safe_relative(&raw)?;
+        // GitHub's archives put everything below one folder named after the branch.
+        let inside: PathBuf = relative.components().skip(1).collect();
+        if kind.is_dir() {
+            budget.count(&raw, 0)?;
+            if !inside.as_os_str().is_empty() {
+                std::fs::create_dir_all(into.join(&inside))?;
+            }
+            continue;
+        }
+        if !kind.is_file() {
+            bail!(
+                "the archive holds `{}`, a {} rather than a file; links and devices are refused",
+                raw.display(),
+                kind_name(kind)
+            );
+        }
+        if inside.as_os_str().is_empty() {
+            bail!(
+                "the archive holds `{}` outside a top folder; it is not a repository archive",
+                raw.display()
+            );
+        }
+        let size = entry.size();
+        budget.count(&raw, size)?;
+        write_file(&mut entry, &into.join(&inside), size, &raw)?;
+        files += 1;
+    }
+    // A gzip stream cut short ends the entries without an error; reading on tells.
+    let mut rest = Vec::new();
+    archive
+        .into_inner()
+        .read_to_end(&mut rest)
+        .context("the archive is truncated: it ends in the middle of its data")?;
+    Ok(files)
+}
+
+/// A `.zip` such as OSV's `crates.io/all.zip`: one record per file, kept as named.
+pub fn unpack_zip(bytes: &[u8], into: &Path, limits: Limits) -> Result<usize> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .context("the archive is not a complete zip file (it may have been cut short)")?;
+    let mut budget = Budget::new(limits);
+    let mut files = 0;
+    for index in 0..archive.len() {
+        let mut entry = archive.by_index(index).context("the zip archive is damaged")?;
+        let raw = PathBuf::from(
+            entry
+                .name()
+                .context("an entry of the zip archive has an unreadable name")?
+                .into_owned(),
+        );
+        let relative = safe_relative(&raw)?;
+        if entry.is_symlink() {
+            bail!("the archive holds `{}`, a link; links are refused", raw.display());
+        }
+        if entry.is_dir() {
+            budget.count(&raw, 0)?;
+            std::fs::create_dir_all(into.join(&relative))?;
+            continue;
+        }
+        let size = entry.size();
+        budget.count(&raw, size)?;
+        write_file(&mut entry, &into.join(&relative), size, &raw)?;
+        files += 1;
+    }
+    Ok(files)
+}
+
+struct Budget {
+    limits: Limits,
+    bytes: u64,
+    entries: usize,
+}
+
+impl Budget {
+    fn new(limits: Limits) -> Self {
+        Self {
+            limits,
+            bytes: 0,
+            entries: 0,
+        }
+    }
+
+    fn count(&mut self, name: &Path, size: u64) -> Result<()> {
+        self.entries += 1;
+        self.bytes = self.bytes.saturating_add(size);
+        if self.entries > self.limits.entries {
+            bail!(
+                "the archive holds more than {} entries; it is not advisory data",
+                self.limits.entries
+            );
+        }
+        if self.bytes > self.limits.total_bytes {
+            bail!(
+                "the archive unpacks to more than {} bytes (at `{}`); it is not advisory data",
+                self.limits.total_bytes,
+                name.display()
+            );
+        }
+        Ok(())
+    }
+}
+
+/// The entry's path when it stays below the folder it is unpacked into.
+fn safe_relative(raw: &Path) -> Result<PathBuf> {
+    let mut relative = PathBuf::new();
+    for component in raw.components() {
+        match component {
+            Component::Normal(part) => relative.push(part),
+            Component::CurDir => {}
+            Component::ParentDir | Component::RootDir | Component::Prefix(_) => bail!(
+                "the archive holds `{}`, which would be written outside the cache folder; it was refused",
+                raw.display()
+            ),
+        }
+    }
+    Ok(relative)
+}
+
+/// Writes exactly `size` bytes; an entry whose data is shorter than its header says is
+/// a truncated archive.
+fn write_file(reader: &mut impl Read, path: &Path, size: u64, name: &Path) -> Result<()> {
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder)?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| {
+            format!(
+                "could not create {} (is `{}` in the archive twice?)",
+                path.display(),
+                name.display()
+            )
+        })?;
+    let copied = std::io::copy(&mut reader.take(size), &mut file)
+        .with_context(|| format!("the archive is truncated or damaged at `{}`", name.display()))?;
+    if copied != size {
+        bail!(
+            "the archive is truncated: `{}` has {copied} of its {size} bytes",
+            name.display()
+        );
+    }
+    Ok(())
+}
+
+fn kind_name(kind: tar::EntryType) -> &'static str {
+    if kind.is_symlink() {
+        "symbolic link"
+    } else if kind.is_hard_link() {
+        "hard link"
+    } else {
+        "special file"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tar_gz(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast()));
+        for (name, data) in entries {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(data.len() as u64);
+            header.set_mode(0o644);
+            header.set_entry_type(tar::EntryType::Regular);
+            // `append_data` refuses `..`; the raw header does not, as a hostile archive would.
+            header.as_gnu_mut().unwrap().name[..name.len()].copy_from_slice(name.as_bytes());
+            header.set_cksum();
+            builder.append(&header, *data).unwrap();
+        }
+        builder.into_inner().unwrap().finish().unwrap()
+    }
+
+    #[test]
+    fn a_repository_archive_unpacks_below_its_top_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = tar_gz(&[
+            ("db-main/crates/x/RUSTSEC-1.md", b"hello"),
+            ("db-main/README.md", b"read"),
+        ]);
+        assert_eq!(unpack_tar_gz(&bytes, dir.path(), Limits::default()).unwrap(), 2);
+        assert_eq!(
+            std::fs::read(dir.path().join("crates/x/RUSTSEC-1.md")).unwrap(),
+            b"hello"
+        );
+    }
+
+    #[test]
+    fn escaping_entries_are_refused() {
+        for name in ["db-main/../../evil.md", "/etc/evil.md"] {
+            let dir = tempfile::tempdir().unwrap();
+            let err = unpack_tar_gz(&tar_gz(&[(name, b"x")]), dir.path(), Limits::default()).unwrap_err();
+            assert!(
+                format!("{err:#}").contains("outside the cache folder"),
+                "{name}: {err:#}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_truncated_archive_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = vec![7u8; 100_000];
+        let bytes = tar_gz(&[("db-main/big.md", &data)]);
+        let err = unpack_tar_gz(&bytes[..bytes.len() / 2], dir.path(), Limits::default()).unwrap_err();
+        assert!(format!("{err:#}").contains("truncated"), "{err:#}");
+    }
+
+    #[test]
+    fn limits_bound_size_and_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = tar_gz(&[("db-main/a.md", b"12345"), ("db-main/b.md", b"12345")]);
+        let small = Limits {
+            total_bytes: 8,
+            entries: 10,
+        };
+        let err = unpack_tar_gz(&bytes, dir.path(), small).unwrap_err();
+        assert!(err.to_string().contains("more than 8 bytes"), "{err}");
+        let few = Limits {
+            total_bytes: 1000,
+            entries: 1,
+        };
+        let err = unpack_tar_gz(&bytes, tempfile::tempdir().unwrap().path(), few).unwrap_err();
+        assert!(err.to_string().contains("more than 1 entries"), "{err}");
+    }
+
+    #[test]
+    fn zip_entries_are_checked_too() {
+        use std::io::Write;
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default();
+        writer.start_file("RUSTSEC-1.json", options).unwrap();
+        writer.write_all(b"{}").unwrap();
+        let good = writer.finish().unwrap().into_inner();
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(unpack_zip(&good, dir.path(), Limits::default()).unwrap(), 1);
+        let err = unpack_zip(
+            &good[..good.len() - 10],
+            tempfile::tempdir().unwrap().path(),
+            Limits::default(),
+        )
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("not a complete zip"), "{err:#}");
+
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        writer.start_file("../evil.json", options).unwrap();
+        writer.write_all(b"{}").unwrap();
+        let evil = writer.finish().unwrap().into_inner();
+        let err = unpack_zip(&evil, tempfile::tempdir().unwrap().path(), Limits::default()).unwrap_err();
+        assert!(err.to_string().contains("outside the cache folder"), "{err}");
+    }
+}

@@ -1,0 +1,221 @@
+//! The one HTTP client of cargo soup: timeouts on every exchange, retries with backoff
+//! where they can help (network errors, 429, 5xx), a size limit on every body, and
+//! errors that name the URL. Proxies come from the usual environment variables
+//! (`HTTPS_PROXY`, `NO_PROXY`) and certificates from the system's trust store, so a
+//! company's intercepting proxy and its root certificate work as for other tools.
+
+use anyhow::{Context, Result, anyhow, bail};
+use std::io::Read;
+use std::time::Duration;
+use ureq::tls::{RootCerts, TlsConfig};
+
+/// Attempts per request, the first included.
+const ATTEMPTS: u32 = 4;
+const DEFAULT_TIMEOUT_SECONDS: u64 = 30;
+
+pub struct Client {
+    agent: ureq::Agent,
+    backoff: Duration,
+}
+
+/// What a request got back, when it got an answer that retrying would not change.
+pub enum Reply {
+    Body(Vec<u8>),
+    NotFound,
+}
+
+/// Reports the bytes of a body as they arrive (a progress bar).
+pub trait Progress {
+    fn start(&self, length: Option<u64>);
+    fn advance(&self, bytes: u64);
+}
+
+impl Progress for () {
+    fn start(&self, _: Option<u64>) {}
+    fn advance(&self, _: u64) {}
+}
+
+impl Client {
+    /// `CARGO_SOUP_HTTP_TIMEOUT` (seconds) bounds connecting, waiting for an answer and
+    /// each pause while a body arrives.
+    pub fn new() -> Result<Self> {
+        let seconds = match std::env::var("CARGO_SOUP_HTTP_TIMEOUT") {
+            Ok(text) => text
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|seconds| *seconds > 0.0)
+                .ok_or_else(|| {
+                    anyhow!("CARGO_SOUP_HTTP_TIMEOUT={text} is not a number of seconds; set it to, say, 30 or unset it")
+                })?,
+            Err(_) => DEFAULT_TIMEOUT_SECONDS as f64,
+        };
+        let timeout = Some(Duration::from_secs_f64(seconds));
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .user_agent(concat!("cargo-soup/", env!("CARGO_PKG_VERSION")))
+            .timeout_connect(timeout)
+            .timeout_recv_response(timeout)
+            .timeout_per_read(timeout)
+            .tls_config(TlsConfig::builder().root_certs(RootCerts::PlatformVerifier).build())
+            .build()
+            .new_agent();
+        Ok(Self {
+            agent,
+            backoff: Duration::from_millis(250).min(Duration::from_secs_f64(seconds / 4.0)),
+        })
+    }
+
+    /// GETs `url`; a body over `limit` bytes is an error.
+    pub fn get(&self, url: &str, limit: u64, progress: &dyn Progress) -> Result<Vec<u8>> {
+        match self.get_or_missing(url, limit, progress)? {
+            Reply::Body(body) => Ok(body),
+            Reply::NotFound => bail!("{url} answered 404 Not Found: check the URL (or the mirror behind it)"),
+        }
+    }
+
+    /// GETs `url`, with a 404 (or 410) as an answer rather than an error.
+    pub fn get_or_missing(&self, url: &str, limit: u64, progress: &dyn Progress) -> Result<Reply> {
+        self.exchange(url, limit, progress, || self.agent.get(url).call())
+    }
+
+    /// POSTs a JSON body to `url`.
+    pub fn post_json(&self, url: &str, body: &serde_json::Value, limit: u64) -> Result<Vec<u8>> {
+        let bytes = serde_json::to_vec(body)?;
+        let reply = self.exchange(url, limit, &(), || {
+            self.agent
+                .post(url)
+                .header("content-type", "application/json")
+                .send(&bytes[..])
+        })?;
+        match reply {
+            Reply::Body(body) => Ok(body),
+            Reply::NotFound => bail!("{url} answered 404 Not Found: check the URL (or the mirror behind it)"),
+        }
+    }
+
+    fn exchange(
+        &self,
+        url: &str,
+        limit: u64,
+        progress: &dyn Progress,
+        send: impl Fn() -> Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    ) -> Result<Reply> {
+        let mut last = String::new();
+        for attempt in 0..ATTEMPTS {
+            if attempt > 0 {
+                std::thread::sleep(self.backoff_before(attempt));
+            }
+            let mut response = match send() {
+                Ok(response) => response,
+                Err(err @ (ureq::Error::BadUri(_) | ureq::Error::Http(_))) => {
+                    bail!("{url} is not a usable URL: {err}")
+                }
+                Err(err) => {
+                    last = err.to_string();
+                    continue;
+                }
+            };
+            let status = response.status().as_u16();
+            match status {
+                200..=299 => {}
+                404 | 410 => return Ok(Reply::NotFound),
+                429 | 500..=599 => {
+                    last = format!("HTTP {status}");
+                    continue;
+                }
+                _ => bail!("{url} answered HTTP {status}; check the URL and any credentials the server needs"),
+            }
+            match read_body(response.body_mut(), limit, progress) {
+                Ok(body) => return Ok(Reply::Body(body)),
+                Err(BodyError::TooLarge) => {
+                    bail!("{url} sent more than {limit} bytes, the most cargo soup accepts from it; check the URL")
+                }
+                Err(BodyError::Broken(err)) => last = format!("the transfer broke off ({err})"),
+            }
+        }
+        Err(anyhow!("{last}")).with_context(|| {
+            format!("{url} failed {ATTEMPTS} times; check the network, a proxy (HTTPS_PROXY) or the mirror's URL, or run with --offline on the data already there")
+        })
+    }
+
+    /// Exponential, with jitter so that parallel requests do not retry in step.
+    fn backoff_before(&self, attempt: u32) -> Duration {
+        let base = self.backoff * 2u32.pow(attempt - 1);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |now| now.subsec_nanos());
+        base + base.mul_f64(f64::from(nanos % 1000) / 2000.0)
+    }
+}
+
+enum BodyError {
+    TooLarge,
+    Broken(std::io::Error),
+}
+
+fn read_body(body: &mut ureq::Body, limit: u64, progress: &dyn Progress) -> Result<Vec<u8>, BodyError> {
+    let length = body.content_length();
+    if length.is_some_and(|length| length > limit) {
+        return Err(BodyError::TooLarge);
+    }
+    progress.start(length);
+    // ureq's own limit would end the body quietly; one byte more tells "too large".
+    let mut reader = body.with_config().limit(limit.saturating_add(1)).reader();
+    let mut bytes = Vec::with_capacity(length.unwrap_or(0).min(limit) as usize);
+    let mut chunk = vec![0; 64 * 1024];
+    loop {
+        let read = reader.read(&mut chunk).map_err(BodyError::Broken)?;
+        if read == 0 {
+            break;
+        }
+        bytes.extend_from_slice(&chunk[..read]);
+        progress.advance(read as u64);
+        if bytes.len() as u64 > limit {
+            return Err(BodyError::TooLarge);
+        }
+    }
+    if length.is_some_and(|length| length != bytes.len() as u64) {
+        return Err(BodyError::Broken(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            format!("{} of {} bytes arrived", bytes.len(), length.unwrap_or_default()),
+        )));
+    }
+    Ok(bytes)
+}
+
+/// Requests in flight at once when many are needed.
+const PARALLEL: usize = 8;
+
+/// `request` for every item, a few at a time, in the items' order; the first error
+/// stops the rest.
+pub fn in_parallel<T: Sync, R: Send>(items: &[T], request: impl Fn(&T) -> Result<R> + Sync) -> Result<Vec<R>> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<(usize, R)>> = Mutex::new(Vec::with_capacity(items.len()));
+    let failure: Mutex<Option<anyhow::Error>> = Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..PARALLEL.min(items.len()) {
+            scope.spawn(|| {
+                loop {
+                    let at = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(at) else { break };
+                    match request(item) {
+                        Ok(result) => results.lock().unwrap_or_else(|err| err.into_inner()).push((at, result)),
+                        Err(err) => {
+                            failure.lock().unwrap_or_else(|err| err.into_inner()).get_or_insert(err);
+                            next.store(items.len(), Ordering::Relaxed);
+                        }
+                    }
+                }
+            });
+        }
+    });
+    if let Some(err) = failure.into_inner().unwrap_or_else(|err| err.into_inner()) {
+        return Err(err);
+    }
+    let mut results = results.into_inner().unwrap_or_else(|err| err.into_inner());
+    results.sort_by_key(|(at, _)| *at);
+    Ok(results.into_iter().map(|(_, result)| result).collect())
+}
