@@ -110,7 +110,15 @@ impl<'a> Plan<'a> {
                 display_path(store.root())
             );
         }
-        self.fetch(store, kind, "the cache has none")?;
+        self.fetch(store, kind, "the cache has none").with_context(|| {
+            format!(
+                "the audit needs {} data: fix the download (--{}-url, CARGO_SOUP_{}_URL for a mirror), pass \
+                 {flag}, or audit without it with {off}",
+                kind.title(),
+                kind.name(),
+                kind.name().to_ascii_uppercase()
+            )
+        })?;
         Ok(store.current(kind))
     }
 
@@ -119,15 +127,7 @@ impl<'a> Plan<'a> {
         if !self.global.quiet {
             eprintln!("fetching the {} from {} ({why})", kind.title(), urls.of(kind));
         }
-        crate::fetch::fetch(store, self.client()?, kind, &urls, !self.global.quiet).with_context(|| {
-            format!(
-                "the audit needs {} data: fix the download (--{}-url, CARGO_SOUP_{}_URL for a mirror), or run \
-                 with --offline on data already there",
-                kind.title(),
-                kind.name(),
-                kind.name().to_ascii_uppercase()
-            )
-        })
+        crate::fetch::fetch(store, self.client()?, kind, &urls, !self.global.quiet)
     }
 
     fn client(&self) -> Result<&Client> {

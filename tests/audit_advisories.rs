@@ -5,32 +5,9 @@
 
 mod common;
 
-use common::{fixture, run_with_sidecar, soup};
+use common::{VULNERABLE_SOUP as BASE, fixture, run_with_sidecar, soup};
 use std::collections::BTreeSet;
 use std::path::Path;
-
-/// Every SOUP item assessed as class A by one entry that covers the rest, and advisory
-/// data accepted as current for ten years, so only what a test adds is found.
-const BASE: &str = r#"schema = 1
-
-[project]
-class = "A"
-advisory-max-age = "3650d"
-review-interval = "3650d"
-
-[soup.time]
-version = "0.1.43"
-license = "MIT OR Apache-2.0"
-class = "A"
-covers = ["libc", "winapi", "winapi-i686-pc-windows-gnu", "winapi-x86_64-pc-windows-gnu", "smallvec",
-          "maybe-uninit", "atty", "hermit-abi", "ansi_term", "inconceivable", "rustc_version", "semver",
-          "semver-parser"]
-
-[toolchain]
-version = "1.95.0"
-license = "MIT OR Apache-2.0"
-class = "A"
-"#;
 
 struct Run {
     code: Option<i32>,

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: run the real binary on fixture workspaces.
 #![allow(dead_code)]
 
+pub mod server;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
@@ -109,19 +111,48 @@ pub fn item<'v>(list: &'v serde_json::Value, name: &str, version: &str) -> &'v s
 /// folder) and the curated RustSec database, unless the command names its own or
 /// switches RustSec off.
 pub fn run_with_sidecar(mut command: Command, fixture_name: &str, soup_toml: &str) -> std::process::Output {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("soup.toml");
-    std::fs::write(&path, soup_toml).expect("write soup.toml");
     let names_data = command
         .get_args()
         .any(|arg| arg == "--advisory-db" || arg == "--no-rustsec");
+    if !names_data {
+        command.arg("--advisory-db").arg(fixture("advisory-db"));
+    }
+    run_on_sidecar(command, fixture_name, soup_toml)
+}
+
+/// `command --manifest-path FIXTURE/Cargo.toml --soup-file TMP/soup.toml`, the sidecar
+/// holding `soup_toml`; the advisory data is what the command names.
+pub fn run_on_sidecar(mut command: Command, fixture_name: &str, soup_toml: &str) -> std::process::Output {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("soup.toml");
+    std::fs::write(&path, soup_toml).expect("write soup.toml");
     command
         .arg("--manifest-path")
         .arg(fixture(fixture_name).join("Cargo.toml"))
         .arg("--soup-file")
         .arg(&path);
-    if !names_data {
-        command.arg("--advisory-db").arg(fixture("advisory-db"));
-    }
     command.output().expect("cargo-soup runs")
 }
+
+/// Every SOUP item assessed as class A by one entry that covers the rest, and advisory
+/// data accepted as current for ten years, so only what a test adds is found.
+pub const VULNERABLE_SOUP: &str = r#"schema = 1
+
+[project]
+class = "A"
+advisory-max-age = "3650d"
+review-interval = "3650d"
+
+[soup.time]
+version = "0.1.43"
+license = "MIT OR Apache-2.0"
+class = "A"
+covers = ["libc", "winapi", "winapi-i686-pc-windows-gnu", "winapi-x86_64-pc-windows-gnu", "smallvec",
+          "maybe-uninit", "atty", "hermit-abi", "ansi_term", "inconceivable", "rustc_version", "semver",
+          "semver-parser"]
+
+[toolchain]
+version = "1.95.0"
+license = "MIT OR Apache-2.0"
+class = "A"
+"#;
