@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Compares the RUSTSEC ids `cargo soup audit` reports with the ones cargo-audit reports,
-for the same lockfiles and the same advisory database (issue 5's correctness bar).
+for the same lockfiles and the same advisory database (issue 5's correctness bar), and
+the ids cargo soup finds from OSV records of the same advisories (RustSec's OSV export)
+with those it finds from the advisory-db itself (issue 6: the OSV evaluation of
+`affected[]` must agree with RustSec's own matching).
 
 cargo soup runs with every dependency kind and every target in scope, all features and
 an empty soup.toml, so that like cargo-audit it checks every package of Cargo.lock.
@@ -13,8 +16,9 @@ cargo-audit is installed for the comparison only (never a dependency of cargo so
 cargo-audit wants the database as a git checkout; a copy of DB is committed into a
 temporary repository when DB is not one.
 
-Usage: python3 scripts/compare-cargo-audit.py [--db DIR] [--cargo-audit PATH] [WORKSPACE...]
-Defaults: the snapshot in ../shared/data/advisory-db, /tmp/cargo-audit/bin/cargo-audit,
+Usage: python3 scripts/compare-cargo-audit.py [--db DIR] [--osv DIR] [--cargo-audit PATH] [WORKSPACE...]
+Defaults: the snapshots in ../shared/data/advisory-db and ../shared/data/osv/crates.io,
+/tmp/cargo-audit/bin/cargo-audit,
 and the workspaces benches/compare/*, benches/workspace-500, fixtures/vulnerable,
 fixtures/demo. Exit status 1 when any set differs.
 """
@@ -44,12 +48,13 @@ def cargo_audit_ids(cargo_audit, db, lockfile):
     return ids
 
 
-def cargo_soup_ids(binary, db, workspace, scratch):
+def cargo_soup_ids(binary, source, workspace, scratch):
+    """`source` picks the data: ["--advisory-db", DIR, "--no-osv"] or the OSV form."""
     soup = os.path.join(scratch, "soup.toml")
     with open(soup, "w") as file:
         file.write('schema = 1\n[project]\nkinds = ["normal", "build", "dev"]\nadvisory-max-age = "36500d"\n')
-    result = subprocess.run([binary, "audit", "--locked", "--all-features", "--format", "json", "--no-cache",
-                             "--advisory-db", db, "--soup-file", soup,
+    result = subprocess.run([binary, "audit", "--locked", "--offline", "--all-features", "--format", "json",
+                             "--no-cache", *source, "--soup-file", soup,
                              "--manifest-path", os.path.join(workspace, "Cargo.toml")],
                             capture_output=True, text=True)
     if result.returncode not in (0, 1):
@@ -62,6 +67,7 @@ def cargo_soup_ids(binary, db, workspace, scratch):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", default=os.path.join(ROOT, "..", "shared", "data", "advisory-db"))
+    parser.add_argument("--osv", default=os.path.join(ROOT, "..", "shared", "data", "osv", "crates.io"))
     parser.add_argument("--cargo-audit", default="/tmp/cargo-audit/bin/cargo-audit")
     parser.add_argument("workspaces", nargs="*")
     args = parser.parse_args()
@@ -74,19 +80,27 @@ def main():
     with tempfile.TemporaryDirectory() as scratch:
         db = git_checkout(os.path.abspath(args.db), scratch)
         print(f"advisory database: {os.path.abspath(args.db)}")
-        print(f"{'workspace':24} {'packages':>8} {'cargo-audit':>11} {'cargo soup':>10}  result")
+        print(f"osv records:       {os.path.abspath(args.osv)}")
+        print(f"{'workspace':24} {'packages':>8} {'cargo-audit':>11} {'soup rustsec':>12} {'soup osv':>8} {'both':>5}  result")
         for workspace in workspaces:
             lockfile = os.path.join(workspace, "Cargo.lock")
             packages = open(lockfile).read().count("[[package]]")
             expected = cargo_audit_ids(args.cargo_audit, db, lockfile)
-            found = cargo_soup_ids(binary, db, workspace, scratch)
-            same = expected == found
+            found = cargo_soup_ids(binary, ["--advisory-db", db, "--no-osv"], workspace, scratch)
+            from_osv = cargo_soup_ids(binary, ["--osv-db", args.osv, "--no-rustsec"], workspace, scratch)
+            # Both sources: every twin merged back into its RustSec advisory.
+            both = cargo_soup_ids(binary, ["--advisory-db", db, "--osv-db", args.osv], workspace, scratch)
+            same = expected == found == from_osv == both
             differences += not same
             name = os.path.relpath(workspace, ROOT)
-            print(f"{name:24} {packages:8} {len(expected):11} {len(found):10}  {'identical' if same else 'DIFFERENT'}")
+            print(f"{name:24} {packages:8} {len(expected):11} {len(found):12} {len(from_osv):8} {len(both):5}  "
+                  f"{'identical' if same else 'DIFFERENT'}")
             if not same:
-                print(f"  only cargo-audit: {sorted(expected - found)}")
-                print(f"  only cargo soup:  {sorted(found - expected)}")
+                print(f"  only cargo-audit:        {sorted(expected - found)}")
+                print(f"  only cargo soup RustSec: {sorted(found - expected)}")
+                print(f"  OSV, not RustSec:        {sorted(from_osv - found)}")
+                print(f"  RustSec, not OSV:        {sorted(found - from_osv)}")
+                print(f"  both, not RustSec:       {sorted(both - found)}")
     sys.exit(1 if differences else 0)
 
 

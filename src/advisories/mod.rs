@@ -100,10 +100,6 @@ impl Advisory {
         std::iter::once(self.id.as_str()).chain(self.aliases.iter().map(String::as_str))
     }
 
-    fn shares_a_name(&self, other: &Advisory) -> bool {
-        self.names().any(|name| other.is_named(name))
-    }
-
     fn absorb(&mut self, other: &Advisory) {
         for name in other.names() {
             if !self.is_named(name) {
@@ -161,27 +157,116 @@ pub struct SourceData {
     pub unreadable: Vec<Unreadable>,
 }
 
-/// The same advisory from several sources (one shares an id or alias with another) as
-/// one, listing every id and source. The first of a group, in the order given (RustSec
-/// before OSV), speaks for it: its id, title and fixed versions; the others add their
-/// ids, sources and what the first lacks.
+/// The same advisory from several sources as one, listing every id and source. Two
+/// are the same when one names the other's id, or when they share an alias and their
+/// ids come from different databases: two RustSec advisories that share a CVE stay
+/// apart (there are two about `failure`), while a GHSA record that shares a CVE with a
+/// RustSec advisory joins it. The first of a group, in the order given (RustSec before
+/// OSV), speaks for it: its id, title and fixed versions; the others add their ids,
+/// sources and what the first lacks.
 pub fn merged<'a>(advisories: impl IntoIterator<Item = &'a Advisory>) -> Vec<Advisory> {
-    let mut groups: Vec<(usize, Advisory)> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
     for (order, advisory) in advisories.into_iter().enumerate() {
-        let mut joined = (order, advisory.clone());
-        // Joining can add aliases that reach a further group, so look again until none.
-        while let Some(at) = groups.iter().position(|(_, group)| group.shares_a_name(&joined.1)) {
+        let mut joined = Group {
+            order,
+            members: vec![advisory.id.clone()],
+            advisory: advisory.clone(),
+        };
+        // Joining adds names that may reach a further group, so look again until none.
+        while let Some(at) = groups.iter().position(|group| group.is_same_as(&joined)) {
             let other = groups.swap_remove(at);
-            let (mut speaker, rest) = if other.0 < joined.0 {
+            let (mut speaker, rest) = if other.order < joined.order {
                 (other, joined)
             } else {
                 (joined, other)
             };
-            speaker.1.absorb(&rest.1);
+            speaker.advisory.absorb(&rest.advisory);
+            speaker.members.extend(rest.members);
             joined = speaker;
         }
         groups.push(joined);
     }
-    groups.sort_by_key(|(order, _)| *order);
-    groups.into_iter().map(|(_, advisory)| advisory).collect()
+    groups.sort_by_key(|group| group.order);
+    groups.into_iter().map(|group| group.advisory).collect()
+}
+
+struct Group {
+    order: usize,
+    advisory: Advisory,
+    /// The ids of the advisories merged into it.
+    members: Vec<String>,
+}
+
+impl Group {
+    fn is_same_as(&self, other: &Group) -> bool {
+        let named = other.members.iter().any(|id| self.advisory.is_named(id))
+            || self.members.iter().any(|id| other.advisory.is_named(id));
+        let database = |id: &String| id.split('-').next().unwrap_or_default().to_ascii_uppercase();
+        let databases_apart = !self
+            .members
+            .iter()
+            .any(|mine| other.members.iter().any(|theirs| database(mine) == database(theirs)));
+        let share_an_alias = self.advisory.names().any(|name| other.advisory.is_named(name));
+        named || (databases_apart && share_an_alias)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn advisory(id: &str, aliases: &[&str], source: &'static str) -> Advisory {
+        Advisory {
+            id: id.into(),
+            collection: Collection::Crates,
+            aliases: aliases.iter().map(|alias| alias.to_string()).collect(),
+            package: "x".into(),
+            title: format!("{id} from {source}"),
+            kind: AdvisoryKind::Vulnerability,
+            date: Date::new(2020, 1, 1).unwrap(),
+            modified: None,
+            cvss: None,
+            severity: (source == "osv").then(|| "high".to_string()),
+            url: None,
+            os: Vec::new(),
+            arch: Vec::new(),
+            affects: Affects::Osv(osv::OsvVersions::default()),
+            sources: vec![source],
+        }
+    }
+
+    #[test]
+    fn twins_from_two_sources_become_one_with_every_id() {
+        let rustsec = advisory("RUSTSEC-1", &["CVE-1"], "rustsec");
+        let osv_twin = advisory("RUSTSEC-1", &["CVE-1", "GHSA-1"], "osv");
+        let github = advisory("GHSA-2", &["CVE-1"], "osv");
+        let merged = merged([&rustsec, &osv_twin, &github]);
+        assert_eq!(merged.len(), 1, "{merged:#?}");
+        let one = &merged[0];
+        assert_eq!(one.id, "RUSTSEC-1");
+        assert_eq!(one.title, "RUSTSEC-1 from rustsec", "the first speaks");
+        assert_eq!(one.aliases, ["CVE-1", "GHSA-1", "GHSA-2"]);
+        assert_eq!(one.sources, ["rustsec", "osv"]);
+        assert_eq!(one.severity.as_deref(), Some("high"), "filled from the twin");
+    }
+
+    #[test]
+    fn one_source_keeps_advisories_that_only_share_an_alias_apart() {
+        let first = advisory("RUSTSEC-2019-0036", &["CVE-2019-25010"], "rustsec");
+        let second = advisory("RUSTSEC-2020-0036", &["CVE-2019-25010", "CVE-2020-25575"], "rustsec");
+        let osv_first = advisory("RUSTSEC-2019-0036", &["CVE-2019-25010"], "osv");
+        let osv_second = advisory("RUSTSEC-2020-0036", &["CVE-2019-25010", "CVE-2020-25575"], "osv");
+        let merged = merged([&first, &second, &osv_first, &osv_second]);
+        let ids: Vec<(&str, &[&str])> = merged
+            .iter()
+            .map(|advisory| (advisory.id.as_str(), &advisory.sources[..]))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("RUSTSEC-2019-0036", &["rustsec", "osv"][..]),
+                ("RUSTSEC-2020-0036", &["rustsec", "osv"][..])
+            ]
+        );
+    }
 }
