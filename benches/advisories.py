@@ -4,7 +4,7 @@ and database (issue 5).
 
 Like for like: offline, neither tool checks yanked crates, so the reference is
 `cargo audit --no-fetch --no-yanked` (cargo-audit loads the whole database every time).
-cargo soup runs on the ~500-package workspace of benches/workspace-500 with a soup.toml
+cargo soup runs with RustSec only (benches/osv.py measures OSV) on the ~500-package workspace of benches/workspace-500 with a soup.toml
 entry per item (written by `init`), its graph from the cache (a repeated run), as
 `cargo soup` runs it: with CARGO naming the real cargo binary. Both binaries are
 started directly, so each process's own peak memory (VmHWM, sampled from /proc) is
@@ -36,7 +36,7 @@ def main():
         git_db = git_checkout(db, scratch)
         lockfile = os.path.join(workspace, "Cargo.lock")
         print(f"workspace: {open(lockfile).read().count('[[package]]')} packages; database: {db}; {args.runs} runs")
-        soup = [BINARY, "audit", "--offline", "--locked", "--advisory-db", db, "--manifest-path", manifest]
+        soup = [BINARY, "audit", "--offline", "--locked", "--advisory-db", db, "--no-osv", "--manifest-path", manifest]
         audit = [args.cargo_audit, "audit", "--db", git_db, "--no-fetch", "--no-yanked", "--file", lockfile]
         cached = measure([
             ("cargo audit --no-fetch --no-yanked", audit),

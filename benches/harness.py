@@ -23,11 +23,14 @@ def build():
 def assessed_workspace(scratch, as_cargo_subcommand=False):
     """benches/workspace-500 copied into `scratch` (the committed one keeps no soup.toml)
     with a soup.toml entry per item, written by `init`, and a cache of its own. Returns
-    (workspace folder, manifest, environment). With `as_cargo_subcommand`, CARGO names
+    (workspace folder, manifest, environment), the environment offline for cargo soup.
+    With `as_cargo_subcommand`, CARGO names
     the real cargo binary, as Cargo sets it when it runs `cargo soup`."""
     workspace = os.path.join(scratch, "workspace")
     shutil.copytree(os.path.join(ROOT, "benches", "workspace-500"), workspace)
-    env = dict(os.environ, CARGO_SOUP_CACHE=os.path.join(scratch, "cache"))
+    # Off the network: cargo soup's own downloads and the yanked check are not what the
+    # benchmarks measure (benches/osv.py turns it on against a local server).
+    env = dict(os.environ, CARGO_SOUP_CACHE=os.path.join(scratch, "cache"), CARGO_SOUP_OFFLINE="1")
     if as_cargo_subcommand:
         real_cargo = subprocess.run(["rustup", "which", "cargo"], capture_output=True, text=True).stdout.strip()
         env["CARGO"] = real_cargo or "cargo"
