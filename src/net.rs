@@ -5,9 +5,16 @@
 //! company's intercepting proxy and its root certificate work as for other tools.
 
 use anyhow::{Context, Result, anyhow, bail};
+use std::collections::HashMap;
 use std::io::Read;
+use std::sync::Mutex;
 use std::time::Duration;
+use ureq::config::Config;
+use ureq::http::Uri;
 use ureq::tls::{RootCerts, TlsConfig};
+// ureq's "unversioned" API may change in any release; Cargo.lock pins the version.
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 /// Attempts per request, the first included.
 const ATTEMPTS: u32 = 4;
@@ -51,15 +58,18 @@ impl Client {
             Err(_) => DEFAULT_TIMEOUT_SECONDS as f64,
         };
         let timeout = Some(Duration::from_secs_f64(seconds));
-        let agent = ureq::Agent::config_builder()
+        let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .user_agent(concat!("cargo-soup/", env!("CARGO_PKG_VERSION")))
             .timeout_connect(timeout)
             .timeout_recv_response(timeout)
             .timeout_per_read(timeout)
+            // Keep a connection per parallel request: each new one costs a DNS lookup
+            // and a TLS handshake.
+            .max_idle_connections_per_host(PARALLEL)
             .tls_config(TlsConfig::builder().root_certs(RootCerts::PlatformVerifier).build())
-            .build()
-            .new_agent();
+            .build();
+        let agent = ureq::Agent::with_parts(config, DefaultConnector::new(), OneLookupPerHost::default());
         Ok(Self {
             agent,
             backoff: Duration::from_millis(250).min(Duration::from_secs_f64(seconds / 4.0)),
@@ -146,6 +156,29 @@ impl Client {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |now| now.subsec_nanos());
         base + base.mul_f64(f64::from(nanos % 1000) / 2000.0)
+    }
+}
+
+/// One DNS lookup per host and run. Parallel requests would each look the host up for
+/// a connection of their own, and with a name server that loses one of glibc's parallel
+/// A/AAAA queries (seen in containers) every such lookup stalls five seconds.
+#[derive(Debug, Default)]
+struct OneLookupPerHost {
+    inner: DefaultResolver,
+    known: Mutex<HashMap<String, ResolvedSocketAddrs>>,
+}
+
+impl Resolver for OneLookupPerHost {
+    fn resolve(&self, uri: &Uri, config: &Config, timeout: NextTimeout) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let key = format!("{:?}://{:?}", uri.scheme(), uri.authority());
+        // Held across the lookup, so parallel requests wait for the first one's answer.
+        let mut known = self.known.lock().unwrap_or_else(|err| err.into_inner());
+        if let Some(addresses) = known.get(&key) {
+            return Ok(addresses.clone());
+        }
+        let addresses = self.inner.resolve(uri, config, timeout)?;
+        known.insert(key, addresses.clone());
+        Ok(addresses)
     }
 }
 
