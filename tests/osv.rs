@@ -358,3 +358,51 @@ fn garbage_from_the_api_is_an_error_naming_the_url() {
     );
     assert_eq!(server.count("/v1/querybatch"), 1, "garbage is not retried");
 }
+
+#[test]
+fn an_unreadable_record_is_a_finding_and_the_rest_still_count() {
+    let folder = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(fixture("osv")).unwrap().flatten() {
+        std::fs::copy(entry.path(), folder.path().join(entry.file_name())).unwrap();
+    }
+    std::fs::write(
+        folder.path().join("RUSTSEC-2020-0071.json"),
+        "{\"id\": \"RUSTSEC-2020-0071\", \"affected\": 7}",
+    )
+    .unwrap();
+    let bad_range = std::fs::read_to_string(fixture("osv/GHSA-2222-3333-4444.json"))
+        .unwrap()
+        .replace("\"last_affected\": \"0.12.1\"", "\"last_affected\": \"twelve\"");
+    std::fs::write(folder.path().join("GHSA-2222-3333-4444.json"), bad_range).unwrap();
+    let run = audit(
+        &["--offline", "--no-rustsec"],
+        &[("CARGO_SOUP_OSV_DB", folder.path().to_str().unwrap())],
+    );
+    let unreadable: Vec<(&str, &str)> = run.json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| finding["code"] == "unreadable-advisory")
+        .map(|finding| {
+            (
+                finding["crate"].as_str().unwrap_or(""),
+                finding["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(unreadable.len(), 2, "{unreadable:#?}");
+    assert!(
+        unreadable
+            .iter()
+            .any(|(krate, message)| krate.is_empty() && message.contains("RUSTSEC-2020-0071.json"))
+    );
+    assert!(
+        unreadable
+            .iter()
+            .any(|(krate, message)| *krate == "ansi_term" && message.contains("`twelve` is not a SemVer version"))
+    );
+    assert!(
+        ids(&run).contains(&("smallvec".into(), "RUSTSEC-2021-0003".into())),
+        "the rest is still checked"
+    );
+}

@@ -7,7 +7,6 @@ pub mod osv_api;
 pub mod rustsec;
 
 use crate::date::Date;
-use std::path::PathBuf;
 
 /// What an advisory says about a crate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -136,7 +135,8 @@ impl Advisory {
 /// An advisory file that could not be read; the audit reports it and goes on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unreadable {
-    pub path: PathBuf,
+    /// The crate it is about, when that is known.
+    pub package: Option<String>,
     /// The path as the user can open it.
     pub file: String,
     pub reason: String,

@@ -400,22 +400,23 @@ struct Part {
 impl Part {
     fn read(&mut self, path: &Path, names: &BTreeSet<&str>) {
         let parsed = std::fs::read(path)
-            .map_err(|err| err.to_string())
-            .and_then(|bytes| serde_json::from_slice::<Record>(&bytes).map_err(|err| err.to_string()))
+            .map_err(|err| (None, err.to_string()))
+            .and_then(|bytes| serde_json::from_slice::<Record>(&bytes).map_err(|err| (None, err.to_string())))
             .and_then(|record| {
                 let modified = record.modified.as_deref().and_then(date_of);
-                record
-                    .advisories(|name| names.contains(name))
-                    .map(|advisories| (modified, advisories))
+                match record.advisories(|name| names.contains(name)) {
+                    Ok(advisories) => Ok((modified, advisories)),
+                    Err(reason) => Err((record.crates().next().map(String::from), reason)),
+                }
             });
         match parsed {
             Ok((modified, advisories)) => {
                 self.updated = self.updated.max(modified);
                 self.advisories.extend(advisories);
             }
-            Err(reason) => self.unreadable.push(Unreadable {
+            Err((package, reason)) => self.unreadable.push(Unreadable {
                 file: display_path(path),
-                path: path.to_path_buf(),
+                package,
                 reason,
             }),
         }

@@ -72,8 +72,8 @@ impl<'c> OsvApi<'c> {
             match converted {
                 Ok(advisories) => data.advisories.extend(advisories),
                 Err(reason) => data.unreadable.push(Unreadable {
-                    path: PathBuf::from(&url),
                     file: url,
+                    package: None,
                     reason,
                 }),
             }

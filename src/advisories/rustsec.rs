@@ -69,14 +69,14 @@ impl RustSecDb {
                         Ok(advisory) => advisories.push(advisory),
                         Err(reason) => unreadable.push(Unreadable {
                             file: display_path(&path),
-                            path,
+                            package: folder_name(&folder),
                             reason,
                         }),
                     },
                     Err(err) => unreadable.push(Unreadable {
                         file: display_path(&path),
+                        package: folder_name(&folder),
                         reason: error_text(&err),
-                        path,
                     }),
                 }
             }
@@ -126,6 +126,11 @@ impl RustSecDb {
             });
         Survey { updated, total }
     }
+}
+
+/// The crate a `crates/NAME` folder holds advisories about.
+fn folder_name(folder: &Path) -> Option<String> {
+    folder.file_name().map(|name| name.to_string_lossy().into_owned())
 }
 
 /// The error and its causes, on one line.

@@ -239,6 +239,31 @@ mod tests {
     }
 
     #[test]
+    fn links_are_refused() {
+        for kind in [tar::EntryType::Symlink, tar::EntryType::Link] {
+            let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast()));
+            let mut header = tar::Header::new_gnu();
+            header.set_entry_type(kind);
+            header.set_size(0);
+            builder
+                .append_link(&mut header, "db-main/crates/evil", "/etc/passwd")
+                .unwrap();
+            let bytes = builder.into_inner().unwrap().finish().unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let err = unpack_tar_gz(&bytes, dir.path(), Limits::default()).unwrap_err();
+            assert!(err.to_string().contains("links and devices are refused"), "{err}");
+            assert!(!dir.path().join("crates/evil").exists());
+        }
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        writer
+            .add_symlink("evil.json", "/etc/passwd", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        let bytes = writer.finish().unwrap().into_inner();
+        let err = unpack_zip(&bytes, tempfile::tempdir().unwrap().path(), Limits::default()).unwrap_err();
+        assert!(err.to_string().contains("links are refused"), "{err}");
+    }
+
+    #[test]
     fn a_truncated_archive_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let data = vec![7u8; 100_000];

@@ -88,11 +88,7 @@ pub fn advisory_findings(inventory: &Inventory, input: &AdvisoryInput) -> Adviso
             .extend(stale_advisory_db(source, &input.soup.project, input.as_of));
         outcome.findings.extend(source.unreadable.iter().map(|unreadable| {
             let file = unreadable.file.clone();
-            let krate = unreadable
-                .path
-                .parent()
-                .and_then(|folder| folder.file_name())
-                .map(|name| name.to_string_lossy().into_owned());
+            let krate = unreadable.package.clone();
             let message = format!(
                 "{file} could not be read ({}); the other advisories were checked. Update the advisory data, \
                  and report the file to its source if it stays unreadable",
