@@ -160,6 +160,18 @@ fn no_osv_skips_the_source_and_says_so() {
     assert!(!text.contains("GHSA-2222-3333-4444"));
 }
 
+/// An online audit that asks the API at `server` with this timeout (seconds).
+fn audit_api(server: &Server, timeout: &str) -> Run {
+    audit(
+        &["--osv-api", &server.url],
+        &[
+            ("CARGO_SOUP_OSV_DB", ""),
+            ("CARGO_SOUP_OFFLINE", ""),
+            ("CARGO_SOUP_HTTP_TIMEOUT", timeout),
+        ],
+    )
+}
+
 /// An OSV API over fixtures/osv: querybatch answers one vulnerability per page, so a
 /// crate with five records takes five pages; vulns/{id} serves the record.
 fn osv_api(request: &Request) -> Reply {
@@ -272,14 +284,7 @@ fn index(request: &Request) -> Reply {
 #[test]
 fn a_server_error_is_retried_and_then_the_audit_stops_with_a_clear_message() {
     let server = Server::start(10, |_| Reply::Status(500));
-    let run = audit(
-        &["--osv-api", &server.url],
-        &[
-            ("CARGO_SOUP_OSV_DB", ""),
-            ("CARGO_SOUP_OFFLINE", ""),
-            ("CARGO_SOUP_HTTP_TIMEOUT", "0.2"),
-        ],
-    );
+    let run = audit_api(&server, "0.2");
     assert_eq!(run.code, Some(2));
     assert!(run.stderr.contains("/v1/querybatch failed 4 times"), "{}", run.stderr);
     assert!(run.stderr.contains("HTTP 500"), "{}", run.stderr);
@@ -319,14 +324,7 @@ fn a_passing_server_error_is_retried_away() {
 fn a_slow_answer_runs_into_the_timeout() {
     let server = Server::start(10, |_| Reply::Slow(Duration::from_secs(3)));
     let started = std::time::Instant::now();
-    let run = audit(
-        &["--osv-api", &server.url],
-        &[
-            ("CARGO_SOUP_OSV_DB", ""),
-            ("CARGO_SOUP_OFFLINE", ""),
-            ("CARGO_SOUP_HTTP_TIMEOUT", "0.3"),
-        ],
-    );
+    let run = audit_api(&server, "0.3");
     assert_eq!(run.code, Some(2));
     assert!(run.stderr.contains("failed 4 times"), "{}", run.stderr);
     assert!(
@@ -343,10 +341,7 @@ fn a_slow_answer_runs_into_the_timeout() {
 #[test]
 fn garbage_from_the_api_is_an_error_naming_the_url() {
     let server = Server::start(10, |_| Reply::Ok(b"<html>not json</html>".to_vec()));
-    let run = audit(
-        &["--osv-api", &server.url],
-        &[("CARGO_SOUP_OSV_DB", ""), ("CARGO_SOUP_OFFLINE", "")],
-    );
+    let run = audit_api(&server, "30");
     assert_eq!(run.code, Some(2));
     assert!(
         run.stderr.contains(&format!(

@@ -67,22 +67,13 @@ pub fn with_audit<R>(
     let mut plan = Plan::new(global, advisory_args, Need::Required)?;
     // The graph and soup.toml are read side by side; the local advisories of the
     // graph's crates as soon as the graph is there.
-    let loaded = Workspace::load_with(global, SoupUse::Required, |graph| {
-        plan.load_local(&graph.packages.iter().map(|package| package.name.as_str()).collect())
-    });
+    let loaded = Workspace::load_with(global, SoupUse::Required, |graph| plan.load_local(&graph.crate_names()));
     let (workspace, mut sources) = loaded?;
     if global.verbose > 0 {
         eprint!("{}", workspace.describe());
     }
     if plan.refresh(workspace.soup.project.advisory_max_age) {
-        sources = plan.load_local(
-            &workspace
-                .graph
-                .packages
-                .iter()
-                .map(|package| package.name.as_str())
-                .collect(),
-        );
+        sources = plan.load_local(&workspace.graph.crate_names());
     }
     let inventory = Inventory::build(&workspace.graph, &workspace.scope, &workspace.soup);
     let registry_items: Vec<(&str, String)> = inventory

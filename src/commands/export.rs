@@ -14,14 +14,7 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<i32> {
     let plan = Plan::new(global, &args.advisories, Need::IfPresent)?;
     let workspace = Workspace::load(global, SoupUse::Required)?;
     let inventory = Inventory::build(&workspace.graph, &workspace.scope, &workspace.soup);
-    let sources = plan.load_local(
-        &workspace
-            .graph
-            .packages
-            .iter()
-            .map(|package| package.name.as_str())
-            .collect(),
-    );
+    let sources = plan.load_local(&workspace.graph.crate_names());
     let advisories: Vec<Advisory> = merged(sources.iter().flat_map(|source| &source.advisories));
     let as_of = global.as_of.unwrap_or_else(Date::today);
     let soup = &workspace.soup;

@@ -303,6 +303,11 @@ impl Graph {
         Ok(graph)
     }
 
+    /// The names of the crates in the graph, each once: what advisory data is read for.
+    pub fn crate_names(&self) -> std::collections::BTreeSet<&str> {
+        self.packages.iter().map(|package| package.name.as_str()).collect()
+    }
+
     /// What to call the workspace: its root package, else the folder it is in.
     pub fn name(&self) -> String {
         self.root_package.clone().unwrap_or_else(|| {
