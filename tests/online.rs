@@ -30,7 +30,7 @@ fn mirror(rustsec: Vec<u8>) -> impl Fn(&Request) -> Reply + Send + Sync + 'stati
 }
 
 fn good_archive() -> Vec<u8> {
-    tar_gz(&fixture("advisory-db"), &[])
+    tar_gz(&fixture("advisory-db"), "advisory-db-main", &[])
 }
 
 fn fetch(server: &Server, cache: &Path, extra: &[&str]) -> std::process::Output {
@@ -158,9 +158,17 @@ fn a_broken_or_hostile_download_leaves_the_previous_cache_in_use() {
 
     let archive = good_archive();
     let truncated = archive[..archive.len() / 2].to_vec();
-    let escaping = tar_gz(&fixture("advisory-db"), &[("advisory-db-main/../../escaped.md", b"x")]);
-    let absolute = tar_gz(&fixture("advisory-db"), &[("/tmp/cargo-soup-absolute.md", b"x")]);
-    let not_a_database = tar_gz(&fixture("osv"), &[]);
+    let escaping = tar_gz(
+        &fixture("advisory-db"),
+        "advisory-db-main",
+        &[("advisory-db-main/../../escaped.md", b"x")],
+    );
+    let absolute = tar_gz(
+        &fixture("advisory-db"),
+        "advisory-db-main",
+        &[("/tmp/cargo-soup-absolute.md", b"x")],
+    );
+    let not_a_database = tar_gz(&fixture("osv"), "advisory-db-main", &[]);
     let cases: Vec<(&str, Answer, &str)> = vec![
         ("truncated archive", Box::new(mirror(truncated)), "truncated"),
         ("`..` entry", Box::new(mirror(escaping)), "outside the cache folder"),
@@ -344,6 +352,30 @@ fn an_index_url_that_is_not_an_index_stops_the_audit_with_the_flag_to_fix() {
     );
     assert!(output.stderr.contains("--index-url"), "{}", output.stderr);
     assert!(output.json.is_null());
+}
+
+#[test]
+fn a_mirror_may_serve_the_database_without_a_top_folder() {
+    let server = Server::start(10, mirror(tar_gz(&fixture("advisory-db"), ".", &[])));
+    let cache = tempfile::tempdir().unwrap();
+    let output = fetch(&server, cache.path(), &["--no-osv"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let record: Value = serde_json::from_slice(&std::fs::read(cache.path().join("rustsec.json")).unwrap()).unwrap();
+    assert!(
+        cache
+            .path()
+            .join(record["folder"].as_str().unwrap())
+            .join("crates/time")
+            .is_dir()
+    );
+    // GitHub's layout lands one folder deeper, and the record says where.
+    let server = Server::start(10, mirror(good_archive()));
+    assert!(fetch(&server, cache.path(), &["--no-osv"]).status.success());
+    let record: Value = serde_json::from_slice(&std::fs::read(cache.path().join("rustsec.json")).unwrap()).unwrap();
+    assert!(
+        record["folder"].as_str().unwrap().ends_with("/advisory-db-main"),
+        "{record}"
+    );
 }
 
 #[test]

@@ -6,7 +6,7 @@
 use super::{Advisory, AdvisoryKind, Affects, Collection, SourceData, Unreadable};
 use crate::date::Date;
 use crate::workspace::display_path;
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use semver::Version;
 use serde::Deserialize;
 use std::cmp::Ordering;
@@ -327,19 +327,35 @@ fn cvss_severity(vector: &str) -> Option<String> {
     Some(base.cvss?.severity().to_string())
 }
 
+fn has_records(folder: &Path) -> bool {
+    std::fs::read_dir(folder)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|entry| entry.path().extension().is_some_and(|extension| extension == "json"))
+}
+
 /// A folder of OSV JSON records of the crates.io ecosystem.
 pub struct OsvDb {
     root: PathBuf,
 }
 
 impl OsvDb {
+    /// A folder of records, or a folder with the ecosystem's folder in it (the layout of
+    /// OSV's bucket: `crates.io/`).
     pub fn open(root: &Path) -> Result<Self> {
-        let entries = std::fs::read_dir(root)
-            .with_context(|| format!("cannot read the OSV folder {}: point --osv-db at a folder of OSV JSON files (the unpacked crates.io/all.zip), or run `cargo soup fetch`", root.display()))?;
-        let has_json = entries
-            .flatten()
-            .any(|entry| entry.path().extension().is_some_and(|extension| extension == "json"));
-        if !has_json {
+        let ecosystem = root.join(ECOSYSTEM);
+        if has_records(&ecosystem) && !has_records(root) {
+            return Ok(Self { root: ecosystem });
+        }
+        if !root.is_dir() {
+            bail!(
+                "{} is not a folder: point --osv-db (or CARGO_SOUP_OSV_DB) at a folder of OSV JSON files (the \
+                 unpacked crates.io/all.zip of OSV's bulk export), or run `cargo soup fetch`",
+                root.display()
+            );
+        }
+        if !has_records(root) {
             bail!(
                 "{} holds no OSV records (*.json): point --osv-db (or CARGO_SOUP_OSV_DB) at the unpacked \
                  crates.io/all.zip of OSV's bulk export, or run `cargo soup fetch`",
@@ -549,6 +565,25 @@ mod tests {
             serde_json::from_str(&text.replace(r#""aliases""#, r#""withdrawn": "2026-01-03T00:00:00Z", "aliases""#))
                 .unwrap();
         assert!(withdrawn.advisories(|_| true).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_folder_is_opened_as_it_is_or_with_its_ecosystem_folder() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        assert!(OsvDb::open(&fixtures.join("osv")).is_ok());
+        let bucket = tempfile::tempdir().unwrap();
+        std::fs::create_dir(bucket.path().join("crates.io")).unwrap();
+        std::fs::copy(
+            fixtures.join("osv/RUSTSEC-2020-0071.json"),
+            bucket.path().join("crates.io/RUSTSEC-2020-0071.json"),
+        )
+        .unwrap();
+        let db = OsvDb::open(bucket.path()).unwrap();
+        assert_eq!(db.load(["time"]).advisories.len(), 1);
+        let err = OsvDb::open(&fixtures.join("advisory-db")).err().unwrap();
+        assert!(err.to_string().contains("holds no OSV records"), "{err}");
+        let err = OsvDb::open(&fixtures.join("no-such-folder")).err().unwrap();
+        assert!(err.to_string().contains("is not a folder"), "{err}");
     }
 
     #[test]

@@ -22,8 +22,8 @@ impl Default for Limits {
     }
 }
 
-/// A `.tar.gz` of a repository, such as GitHub's archive of advisory-db: its single top
-/// folder is dropped, so `advisory-db-main/crates/x/y.md` lands at `crates/x/y.md`.
+/// A `.tar.gz`, such as GitHub's archive of advisory-db (everything below one top
+/// folder, `advisory-db-main/`), kept as named; `data_root` finds the data inside.
 pub fn unpack_tar_gz(bytes: &[u8], into: &Path, limits: Limits) -> Result<usize> {
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(bytes));
     let mut budget = Budget::new(limits);
@@ -37,13 +37,9 @@ pub fn unpack_tar_gz(bytes: &[u8], into: &Path, limits: Limits) -> Result<usize>
             continue;
         }
         let relative = safe_relative(&raw)?;
-        // GitHub's archives put everything below one folder named after the branch.
-        let inside: PathBuf = relative.components().skip(1).collect();
         if kind.is_dir() {
             budget.count(&raw, 0)?;
-            if !inside.as_os_str().is_empty() {
-                std::fs::create_dir_all(into.join(&inside))?;
-            }
+            std::fs::create_dir_all(into.join(&relative))?;
             continue;
         }
         if !kind.is_file() {
@@ -53,15 +49,9 @@ pub fn unpack_tar_gz(bytes: &[u8], into: &Path, limits: Limits) -> Result<usize>
                 kind_name(kind)
             );
         }
-        if inside.as_os_str().is_empty() {
-            bail!(
-                "the archive holds `{}` outside a top folder; it is not a repository archive",
-                raw.display()
-            );
-        }
         let size = entry.size();
         budget.count(&raw, size)?;
-        write_file(&mut entry, &into.join(&inside), size, &raw)?;
+        write_file(&mut entry, &into.join(&relative), size, &raw)?;
         files += 1;
     }
     // A gzip stream cut short ends the entries without an error; reading on tells.
@@ -71,6 +61,18 @@ pub fn unpack_tar_gz(bytes: &[u8], into: &Path, limits: Limits) -> Result<usize>
         .read_to_end(&mut rest)
         .context("the archive is truncated: it ends in the middle of its data")?;
     Ok(files)
+}
+
+/// Where the data of an unpacked archive is: `folder` itself when `holds_data` says so,
+/// else its one subfolder (GitHub's archives put everything below a folder named after
+/// the branch; a mirror's may not).
+pub fn data_root(folder: &Path, holds_data: impl Fn(&Path) -> bool) -> Option<PathBuf> {
+    if holds_data(folder) {
+        return Some(folder.to_path_buf());
+    }
+    let mut entries = std::fs::read_dir(folder).ok()?.flatten();
+    let only = entries.next().filter(|entry| entry.path().is_dir())?;
+    (entries.next().is_none() && holds_data(&only.path())).then(|| only.path())
 }
 
 /// A `.zip` such as OSV's `crates.io/all.zip`: one record per file, kept as named.
@@ -211,17 +213,30 @@ mod tests {
     }
 
     #[test]
-    fn a_repository_archive_unpacks_below_its_top_folder() {
+    fn the_data_is_found_below_a_top_folder_or_at_the_root() {
         let dir = tempfile::tempdir().unwrap();
         let bytes = tar_gz(&[
             ("db-main/crates/x/RUSTSEC-1.md", b"hello"),
             ("db-main/README.md", b"read"),
         ]);
         assert_eq!(unpack_tar_gz(&bytes, dir.path(), Limits::default()).unwrap(), 2);
+        let has_crates = |folder: &Path| folder.join("crates").is_dir();
+        let root = data_root(dir.path(), has_crates).unwrap();
+        assert_eq!(root, dir.path().join("db-main"));
+        assert_eq!(std::fs::read(root.join("crates/x/RUSTSEC-1.md")).unwrap(), b"hello");
+        let flat = tempfile::tempdir().unwrap();
+        unpack_tar_gz(
+            &tar_gz(&[("crates/x/RUSTSEC-1.md", b"hello")]),
+            flat.path(),
+            Limits::default(),
+        )
+        .unwrap();
         assert_eq!(
-            std::fs::read(dir.path().join("crates/x/RUSTSEC-1.md")).unwrap(),
-            b"hello"
+            data_root(flat.path(), has_crates).unwrap(),
+            flat.path(),
+            "a mirror's flat archive"
         );
+        assert_eq!(data_root(&root.join("crates"), has_crates), None);
     }
 
     #[test]

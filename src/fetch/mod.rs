@@ -11,7 +11,7 @@ use crate::advisories::rustsec::RustSecDb;
 use crate::net::{Client, Progress};
 use anyhow::{Context, Result};
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use store::{Current, Kind, Store};
 
 pub const DEFAULT_RUSTSEC_URL: &str = "https://github.com/rustsec/advisory-db/archive/refs/heads/main.tar.gz";
@@ -41,8 +41,16 @@ impl Urls {
 /// Downloads one source into the cache and makes it current. With `show_progress` a
 /// progress bar is drawn on standard error when that is a terminal.
 pub fn fetch(store: &Store, client: &Client, kind: Kind, urls: &Urls, show_progress: bool) -> Result<Current> {
+    let asked = store::now();
     let _lock = store.lock()?;
     let url = urls.of(kind);
+    // Another cargo soup (a parallel CI job) may have fetched it while this one waited.
+    if let Some((current, _)) = store
+        .current(kind)
+        .filter(|(current, _)| current.fetched >= asked && current.url == url)
+    {
+        return Ok(current);
+    }
     let bar = (show_progress && std::io::stderr().is_terminal()).then(|| ProgressBar::new(kind));
     let bytes = match &bar {
         Some(bar) => client.get(&url, DOWNLOAD_LIMIT, bar),
@@ -60,28 +68,33 @@ pub fn fetch(store: &Store, client: &Client, kind: Kind, urls: &Urls, show_progr
     };
     let bytes = bytes.with_context(unchanged)?;
     let folder = store.staging(kind).with_context(unchanged)?;
-    let checked = unpack(kind, &bytes, &folder);
-    if let Err(err) = checked {
-        let _ = std::fs::remove_dir_all(&folder);
-        return Err(err).with_context(unchanged);
+    match unpack(kind, &bytes, &folder) {
+        Ok(data) => store.install(kind, &folder, &data, &url).with_context(unchanged),
+        Err(err) => {
+            let _ = std::fs::remove_dir_all(&folder);
+            Err(err).with_context(unchanged)
+        }
     }
-    store.install(kind, &folder, &url).with_context(unchanged)
 }
 
-/// Unpacks and checks that the result has the layout of its source.
-fn unpack(kind: Kind, bytes: &[u8], folder: &Path) -> Result<()> {
+/// Unpacks into `folder` and finds the data in it (the folder, or its one subfolder),
+/// with the layout of its source.
+fn unpack(kind: Kind, bytes: &[u8], folder: &Path) -> Result<PathBuf> {
     let limits = archive::Limits::default();
-    match kind {
+    let data = match kind {
         Kind::RustSec => {
             archive::unpack_tar_gz(bytes, folder, limits)?;
-            RustSecDb::open(folder).context("the archive is not the advisory-db repository")?;
+            archive::data_root(folder, |candidate| RustSecDb::open(candidate).is_ok())
         }
         Kind::Osv => {
             archive::unpack_zip(bytes, folder, limits)?;
-            OsvDb::open(folder).context("the archive holds no OSV records")?;
+            archive::data_root(folder, |candidate| OsvDb::open(candidate).is_ok())
         }
-    }
-    Ok(())
+    };
+    data.with_context(|| match kind {
+        Kind::RustSec => "the archive is not the advisory-db repository: it has no `crates/` folder",
+        Kind::Osv => "the archive holds no OSV records (*.json)",
+    })
 }
 
 struct ProgressBar(indicatif::ProgressBar);

@@ -35,7 +35,7 @@ impl Kind {
 /// What the record of a source says.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Current {
-    /// The folder's name inside the cache.
+    /// The data's folder inside the cache (`/`-separated).
     pub folder: String,
     /// Seconds since the Unix epoch.
     pub fetched: u64,
@@ -99,16 +99,23 @@ impl Store {
         anyhow::bail!("could not create a new folder in {}", self.root.display())
     }
 
-    /// Makes `folder` (from `staging`) the current data of `kind`, then removes the
-    /// folders of older fetches but the one just replaced.
-    pub fn install(&self, kind: Kind, folder: &Path, url: &str) -> Result<Current> {
-        let previous = self.current(kind).map(|(current, _)| current.folder);
+    /// Makes `data` (in `folder`, from `staging`) the current data of `kind`, then
+    /// removes the folders of older fetches but the one just replaced.
+    pub fn install(&self, kind: Kind, folder: &Path, data: &Path, url: &str) -> Result<Current> {
+        let top = |path: &str| path.split('/').next().unwrap_or_default().to_string();
+        let previous = self.current(kind).map(|(current, _)| top(&current.folder));
         let name = folder
             .file_name()
             .map(|name| name.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let inside = data.strip_prefix(folder).unwrap_or(Path::new(""));
+        let mut relative = name.clone();
+        for part in inside.components() {
+            relative.push('/');
+            relative.push_str(&part.as_os_str().to_string_lossy());
+        }
         let current = Current {
-            folder: name.clone(),
+            folder: relative,
             fetched: now(),
             url: url.to_string(),
         };
@@ -128,7 +135,8 @@ impl Store {
     }
 }
 
-fn now() -> u64 {
+/// Seconds since the Unix epoch.
+pub fn now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |since| since.as_secs())
@@ -147,7 +155,7 @@ mod tests {
         for _ in 0..3 {
             let folder = store.staging(Kind::Osv).unwrap();
             std::fs::write(folder.join("X.json"), "{}").unwrap();
-            store.install(Kind::Osv, &folder, "http://mirror/").unwrap();
+            store.install(Kind::Osv, &folder, &folder, "http://mirror/").unwrap();
             folders.push(folder);
         }
         let (current, folder) = store.current(Kind::Osv).unwrap();

@@ -114,14 +114,12 @@ fn serve(stream: TcpStream, recorded: &Mutex<Vec<Request>>, answer: &(dyn Fn(&Re
     let _ = stream.flush();
 }
 
-/// A `.tar.gz` of `folder`, below one top folder as GitHub's archives are, plus any
-/// `extra` entries written raw (a hostile name, say).
-pub fn tar_gz(folder: &std::path::Path, extra: &[(&str, &[u8])]) -> Vec<u8> {
+/// A `.tar.gz` of `folder` below the folder `top` (`advisory-db-main` as in GitHub's
+/// archives, `.` for none), plus any `extra` entries written raw (a hostile name, say).
+pub fn tar_gz(folder: &std::path::Path, top: &str, extra: &[(&str, &[u8])]) -> Vec<u8> {
     let encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     let mut builder = tar::Builder::new(encoder);
-    builder
-        .append_dir_all("advisory-db-main", folder)
-        .expect("archive the folder");
+    builder.append_dir_all(top, folder).expect("archive the folder");
     for (name, data) in extra {
         let mut header = tar::Header::new_gnu();
         header.set_size(data.len() as u64);
