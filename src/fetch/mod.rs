@@ -112,7 +112,7 @@ impl Progress for ProgressBar {
         if let Some(length) = length {
             self.0.set_length(length);
             self.0.set_style(
-                indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}")
+                indicatif::ProgressStyle::with_template("{msg} [{bar:24}] {bytes}/{total_bytes}")
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
                     .progress_chars("=> "),
             );
