@@ -42,6 +42,9 @@ pub struct Plan<'a> {
     store: Option<Store>,
     rustsec: Option<(RustSecDb, Origin)>,
     osv: Option<Osv>,
+    /// Sources that should have been read but had no data (offline, or the download
+    /// failed), with why; the audit goes on with the other and reports these.
+    unavailable: Vec<(Kind, String)>,
     client: OnceLock<Client>,
 }
 
@@ -53,32 +56,65 @@ impl<'a> Plan<'a> {
             store: crate::workspace::cache_dir(global).map(|root| Store::new(&root)),
             rustsec: None,
             osv: None,
+            unavailable: Vec::new(),
             client: OnceLock::new(),
         };
+        // A folder named on the command line must be right; the cache may be missing.
+        let mut missing = Vec::new();
         if !args.no_rustsec {
             plan.rustsec = match &args.advisory_db {
                 Some(dir) => Some((RustSecDb::open(dir)?, Origin::Given)),
-                None => plan
-                    .cached(Kind::RustSec, need)?
-                    .map(|(current, folder)| {
-                        Ok::<_, anyhow::Error>((RustSecDb::open(&folder)?, Origin::Cached(current)))
-                    })
-                    .transpose()?,
+                None => match plan.cached(Kind::RustSec, need) {
+                    Ok(found) => found.and_then(|(current, folder)| {
+                        RustSecDb::open(&folder).ok().map(|db| (db, Origin::Cached(current)))
+                    }),
+                    Err(err) => {
+                        missing.push((Kind::RustSec, err));
+                        None
+                    }
+                },
             };
         }
         if !args.no_osv {
             plan.osv = match (&args.osv_api, &args.osv_db) {
                 (Some(url), _) => Some(Osv::Api(url.clone())),
                 (None, Some(dir)) => Some(Osv::Folder(OsvDb::open(dir)?, Origin::Given)),
-                (None, None) => plan
-                    .cached(Kind::Osv, need)?
-                    .map(|(current, folder)| {
-                        Ok::<_, anyhow::Error>(Osv::Folder(OsvDb::open(&folder)?, Origin::Cached(current)))
-                    })
-                    .transpose()?,
+                (None, None) => match plan.cached(Kind::Osv, need) {
+                    Ok(found) => found.and_then(|(current, folder)| {
+                        OsvDb::open(&folder)
+                            .ok()
+                            .map(|db| Osv::Folder(db, Origin::Cached(current)))
+                    }),
+                    Err(err) => {
+                        missing.push((Kind::Osv, err));
+                        None
+                    }
+                },
             };
         }
+        // Without any data there is no audit; with one source there is, and the other's
+        // absence becomes a finding rather than a silent gap.
+        if plan.rustsec.is_none() && plan.osv.is_none() {
+            if let Some((_, err)) = missing.into_iter().next() {
+                return Err(err);
+            }
+            return Ok(plan);
+        }
+        for (kind, err) in missing {
+            if !global.quiet {
+                eprintln!("warning: {err:#}\n  the audit goes on with the other source and reports the missing one");
+            }
+            plan.unavailable.push((kind, format!("{err:#}")));
+        }
         Ok(plan)
+    }
+
+    /// The sources that had no data, by name (`rustsec`, `osv`), with why.
+    pub fn unavailable(&self) -> Vec<(&'static str, String)> {
+        self.unavailable
+            .iter()
+            .map(|(kind, reason)| (kind.name(), reason.clone()))
+            .collect()
     }
 
     /// The cache's current data of a source; when it has none and the data is
@@ -96,14 +132,14 @@ impl<'a> Plan<'a> {
         };
         let Some(store) = self.store.as_ref() else {
             bail!(
-                "no {} data and no cache folder (CARGO_HOME is unknown): pass {flag} or set {env}, set \
+                "no {} and no cache folder (CARGO_HOME is unknown): pass {flag} or set {env}, set \
                  --cache-dir, or audit without it with {off} (the output then says it was skipped)",
                 kind.title()
             );
         };
         if !self.global.online() {
             bail!(
-                "no {} data in the cache folder {} and cargo soup is offline (--offline, --frozen or \
+                "no {} in the cache folder {} and cargo soup is offline (--offline, --frozen or \
                  CARGO_SOUP_OFFLINE): run `cargo soup fetch` while online, pass {flag} or set {env}, or audit without it with {off} (the output then says it was \
                  skipped)",
                 kind.title(),
@@ -112,7 +148,7 @@ impl<'a> Plan<'a> {
         }
         self.fetch(store, kind, "the cache has none").with_context(|| {
             format!(
-                "the audit needs {} data: fix the download (--{}-url, CARGO_SOUP_{}_URL for a mirror), pass \
+                "the audit needs the {}: fix the download (--{}-url, CARGO_SOUP_{}_URL for a mirror), pass \
                  {flag}, or audit without it with {off}",
                 kind.title(),
                 kind.name(),
@@ -226,14 +262,21 @@ impl<'a> Plan<'a> {
         OsvApi::new(url, self.client()?, cache).load(packages).map(Some)
     }
 
-    /// The JSON `advisory_data` rows of the sources switched off.
+    /// The JSON `advisory_data` rows of the sources not read: switched off, or without
+    /// data.
     pub fn skipped(&self) -> Vec<AdvisoryData> {
+        let reason = |kind: Kind| {
+            self.unavailable
+                .iter()
+                .any(|(missing, _)| *missing == kind)
+                .then(|| "no data".to_string())
+        };
         let mut skipped = Vec::new();
         if self.rustsec.is_none() {
-            skipped.push(AdvisoryData::skipped("rustsec"));
+            skipped.push(AdvisoryData::skipped("rustsec", reason(Kind::RustSec)));
         }
         if self.osv.is_none() {
-            skipped.push(AdvisoryData::skipped("osv"));
+            skipped.push(AdvisoryData::skipped("osv", reason(Kind::Osv)));
         }
         skipped
     }

@@ -19,9 +19,11 @@ pub struct AdvisoryData {
     /// Advisories in the data.
     pub advisories: usize,
     pub location: Option<String>,
-    /// Switched off (`--no-rustsec`, `--no-osv`; the registry index when offline):
-    /// nothing was checked against it.
+    /// Switched off (`--no-rustsec`, `--no-osv`), offline (the registry index) or
+    /// without data: nothing was checked against it.
     pub skipped: bool,
+    /// Why, unless switched off: `offline`, `no data`.
+    pub reason: Option<String>,
 }
 
 impl AdvisoryData {
@@ -32,6 +34,7 @@ impl AdvisoryData {
             advisories: data.total,
             location: Some(data.location.clone()),
             skipped: false,
+            reason: None,
         }
     }
 
@@ -43,6 +46,7 @@ impl AdvisoryData {
             advisories: 0,
             location: Some(location.to_string()),
             skipped: false,
+            reason: None,
         }
     }
 
@@ -56,23 +60,22 @@ impl AdvisoryData {
         }
     }
 
-    /// Why a skipped source was skipped, as a parenthesis: the registry index only
-    /// when offline, the advisory sources when switched off.
-    pub fn why_skipped(&self) -> &'static str {
-        if self.source == "registry-index" {
-            " (offline)"
-        } else {
-            ""
-        }
+    /// Why a skipped source was skipped, as a parenthesis; empty when switched off.
+    pub fn why_skipped(&self) -> String {
+        self.reason
+            .as_ref()
+            .map(|reason| format!(" ({reason})"))
+            .unwrap_or_default()
     }
 
-    pub fn skipped(source: &str) -> Self {
+    pub fn skipped(source: &str, reason: Option<String>) -> Self {
         Self {
             source: source.to_string(),
             updated: None,
             advisories: 0,
             location: None,
             skipped: true,
+            reason,
         }
     }
 }

@@ -302,6 +302,7 @@ fn no_rustsec_checks_nothing_and_says_so() {
 fn without_advisory_data_the_audit_stops_and_names_the_flags() {
     let dir = tempfile::tempdir().unwrap();
     let output = soup()
+        .env_remove("CARGO_SOUP_OSV_DB")
         .args(["audit", "--offline", "--manifest-path"])
         .arg(fixture("vulnerable/Cargo.toml"))
         .arg("--cache-dir")

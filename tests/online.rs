@@ -292,11 +292,41 @@ fn the_audit_fetches_a_missing_cache_and_refreshes_a_stale_one() {
     let nothing = audit_on_cache(empty.path(), &broken, false);
     assert_eq!(nothing.code, Some(2));
     assert!(
-        nothing.stderr.contains("the audit needs RustSec advisory-db data"),
+        nothing.stderr.contains("the audit needs the RustSec advisory-db"),
         "{}",
         nothing.stderr
     );
     assert!(nothing.stderr.contains("--no-rustsec"), "{}", nothing.stderr);
+}
+
+#[test]
+fn a_failed_download_of_one_source_is_a_finding_and_the_other_is_still_checked() {
+    let good = mirror(good_archive());
+    let server = Server::start(200, move |request: &Request| {
+        if request.path.starts_with("/osv/") {
+            return Reply::Status(503);
+        }
+        good(request)
+    });
+    let cache = tempfile::tempdir().unwrap();
+    let run = audit_on_cache(cache.path(), &server, false);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_eq!(server.count("/osv/crates.io/all.zip"), 4, "retried, then given up");
+    assert!(run.stderr.contains("HTTP 503"), "{}", run.stderr);
+    assert_eq!(run.data("osv")["reason"], "no data");
+    assert!(run.findings().contains(&(
+        "vulnerability".into(),
+        "time".into(),
+        "RUSTSEC-2020-0071".into(),
+        "rustsec".into()
+    )));
+    let gap = run.json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|finding| finding["code"] == "stale-advisory-db")
+        .expect("the missing source is a finding");
+    assert!(gap["message"].as_str().unwrap().contains("HTTP 503"), "{gap}");
 }
 
 #[test]

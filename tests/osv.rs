@@ -401,3 +401,46 @@ fn an_unreadable_record_is_a_finding_and_the_rest_still_count() {
         "the rest is still checked"
     );
 }
+
+#[test]
+fn with_one_source_missing_offline_the_audit_checks_the_other_and_reports_the_gap() {
+    let cache = tempfile::tempdir().unwrap();
+    let run = audit(
+        &["--offline", "--cache-dir", cache.path().to_str().unwrap()],
+        &[("CARGO_SOUP_OSV_DB", "")],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("warning: no OSV crates.io data in the cache folder"),
+        "{}",
+        run.stderr
+    );
+    let gap: Vec<&Value> = run.json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| finding["code"] == "stale-advisory-db")
+        .collect();
+    assert_eq!(gap.len(), 1, "{:#}", run.json);
+    assert!(
+        gap[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("the osv advisory source had no data")
+    );
+    assert_eq!(run.json["advisory_data"][1]["source"], "osv");
+    assert_eq!(run.json["advisory_data"][1]["reason"], "no data");
+    assert!(
+        ids(&run).contains(&("time".into(), "RUSTSEC-2020-0071".into())),
+        "RustSec was still checked"
+    );
+
+    let mut human = soup();
+    human
+        .env_remove("CARGO_SOUP_OSV_DB")
+        .args(["audit", "--offline", "--as-of", "2026-11-25", "--cache-dir"])
+        .arg(cache.path());
+    let text = String::from_utf8(run_with_sidecar(human, "vulnerable", VULNERABLE_SOUP).stdout).unwrap();
+    assert!(text.contains("OSV skipped (no data)"), "{text}");
+}

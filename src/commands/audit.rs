@@ -111,7 +111,7 @@ pub fn with_audit<R>(
     if with_findings {
         advisory_data.push(match &yanked {
             Some(_) => AdvisoryData::live(REGISTRY_INDEX, &advisory_args.index_url),
-            None => AdvisoryData::skipped(REGISTRY_INDEX),
+            None => AdvisoryData::skipped(REGISTRY_INDEX, Some("offline".to_string())),
         });
     }
     advisory_data.sort_by_key(|data| {
@@ -129,6 +129,7 @@ pub fn with_audit<R>(
             })
             .collect()
     });
+    let unavailable = plan.unavailable();
     let advisories = AdvisoryInput {
         soup: &workspace.soup,
         as_of,
@@ -136,6 +137,7 @@ pub fn with_audit<R>(
         targets: targets.as_deref(),
         lock_file: &lock_file,
         yanked: yanked.as_ref().map(|check| &check.yanked),
+        unavailable: &unavailable,
     };
     let (report, notes) = if with_findings {
         AuditReport::new(&inventory, &input, &advisories, advisory_data, deny_warnings)

@@ -23,6 +23,8 @@ pub struct AdvisoryInput<'a> {
     /// `(name, version)` of the locked versions the registry says are yanked; `None`
     /// when not checked (offline).
     pub yanked: Option<&'a BTreeSet<(String, String)>>,
+    /// Sources (`rustsec`, `osv`) that should have been read but had no data, and why.
+    pub unavailable: &'a [(&'static str, String)],
 }
 
 /// Findings, and notes for `-v` on advisories left out because of the device scope.
@@ -82,6 +84,12 @@ pub fn advisory_findings(inventory: &Inventory, input: &AdvisoryInput) -> Adviso
     if let Some(yanked) = input.yanked {
         outcome.findings.extend(yanked_findings(inventory, input, yanked));
     }
+    outcome.findings.extend(
+        input
+            .unavailable
+            .iter()
+            .map(|(source, reason)| missing_advisory_data(source, reason)),
+    );
     for source in input.sources {
         outcome
             .findings
@@ -355,6 +363,16 @@ fn yanked_findings(inventory: &Inventory, input: &AdvisoryInput, yanked: &BTreeS
                 .at(item_location(item, item.assessing_entry(input.soup), input.lock_file))
         })
         .collect()
+}
+
+/// A source with no data is as stale as data gets: the audit checked the other one only.
+fn missing_advisory_data(source: &str, reason: &str) -> Finding {
+    let message = format!(
+        "the {source} advisory source had no data, so only the other one was checked: {reason}. Run `cargo \
+         soup fetch` where the network or a mirror is reachable, or switch the source off with --no-{source} \
+         (the output then says so)"
+    );
+    Finding::new(Code::StaleAdvisoryDb, message)
 }
 
 pub fn stale_advisory_db(source: &SourceData, project: &Project, as_of: Date) -> Option<Finding> {
