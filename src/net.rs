@@ -121,6 +121,11 @@ impl Client {
                 Err(err @ (ureq::Error::BadUri(_) | ureq::Error::Http(_))) => {
                     bail!("{url} is not a usable URL: {err}")
                 }
+                // A name that does not resolve will not resolve a second later.
+                Err(ureq::Error::HostNotFound) => bail!(
+                    "the host of {url} is not known (DNS); check the URL, the network or a proxy (HTTPS_PROXY), \
+                     or run with --offline on the data already there"
+                ),
                 Err(err) => {
                     last = err.to_string();
                     continue;
