@@ -172,12 +172,33 @@ fn range_includes(range: &[Bound], version: &Version) -> bool {
     affected
 }
 
-/// `0` and every form of "from the start" sort first.
+/// `"0"` means "from the start" and sorts before every version, pre-releases
+/// included; a short `1.2` (seen in advisories written by hand) is `1.2.0`.
 fn parse_version(text: &str) -> Result<Version, String> {
     if text == "0" {
-        return Ok(Version::parse("0.0.0-0").unwrap_or(Version::new(0, 0, 0)));
+        return Ok(Version {
+            pre: semver::Prerelease::new("0").map_err(|err| err.to_string())?,
+            ..Version::new(0, 0, 0)
+        });
     }
-    Version::parse(text).map_err(|err| format!("`{text}` is not a SemVer version ({err})"))
+    Version::parse(text).or_else(|err| {
+        let parts: Vec<&str> = text.split('.').collect();
+        let numeric = parts.len() < 3
+            && parts
+                .iter()
+                .all(|part| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_digit()));
+        let padded = parts
+            .iter()
+            .chain(["0", "0"].iter())
+            .take(3)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(".");
+        numeric
+            .then(|| Version::parse(&padded).ok())
+            .flatten()
+            .ok_or_else(|| format!("`{text}` is not a SemVer version ({err})"))
+    })
 }
 
 fn parse_range(range: &Range) -> Result<Vec<Bound>, String> {
@@ -474,6 +495,16 @@ mod tests {
             );
             assert!(!hit(&versions, "1.2.0"), "{start}");
             assert!(!hit(&versions, "2.0.0"), "{start}");
+        }
+    }
+
+    #[test]
+    fn short_versions_are_padded_and_nonsense_refused() {
+        assert_eq!(parse_version("1.2").unwrap(), Version::new(1, 2, 0));
+        assert_eq!(parse_version("3").unwrap(), Version::new(3, 0, 0));
+        assert!(parse_version("0").unwrap() < Version::parse("0.0.0-alpha").unwrap());
+        for bad in ["1.x", "", "v1.2.3", "1..2"] {
+            assert!(parse_version(bad).is_err(), "{bad}");
         }
     }
 
