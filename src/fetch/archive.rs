@@ -182,7 +182,12 @@ fn write_file(reader: &mut impl Read, path: &Path, size: u64, name: &Path) -> Re
             name.display()
         );
     }
-    Ok(())
+    // Reading to the end is what makes a zip entry check its CRC-32.
+    match reader.read(&mut [0; 1]) {
+        Ok(0) => Ok(()),
+        Ok(_) => bail!("the archive is damaged: `{}` is longer than it says", name.display()),
+        Err(err) => Err(err).with_context(|| format!("the archive is damaged at `{}`", name.display())),
+    }
 }
 
 fn kind_name(kind: tar::EntryType) -> &'static str {
@@ -317,6 +322,19 @@ mod tests {
         )
         .unwrap_err();
         assert!(format!("{err:#}").contains("not a complete zip"), "{err:#}");
+
+        let stored = options.compression_method(zip::CompressionMethod::Stored);
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        writer.start_file("RUSTSEC-2.json", stored).unwrap();
+        writer.write_all(b"{\"id\": \"RUSTSEC-2\"}").unwrap();
+        let mut flipped = writer.finish().unwrap().into_inner();
+        let at = flipped.windows(9).position(|window| window == b"RUSTSEC-2").unwrap() + 20;
+        flipped[at] ^= 0x20;
+        let err = unpack_zip(&flipped, tempfile::tempdir().unwrap().path(), Limits::default()).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("damaged at `RUSTSEC-2.json`"),
+            "a flipped byte fails the CRC: {err:#}"
+        );
 
         let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         writer.start_file("../evil.json", options).unwrap();
