@@ -64,32 +64,16 @@ impl<'a> Plan<'a> {
         if !args.no_rustsec {
             plan.rustsec = match &args.advisory_db {
                 Some(dir) => Some((RustSecDb::open(dir)?, Origin::Given)),
-                None => match plan.cached(Kind::RustSec, need) {
-                    Ok(found) => found.and_then(|(current, folder)| {
-                        RustSecDb::open(&folder).ok().map(|db| (db, Origin::Cached(current)))
-                    }),
-                    Err(err) => {
-                        missing.push((Kind::RustSec, err));
-                        None
-                    }
-                },
+                None => plan.from_cache(Kind::RustSec, need, &mut missing, RustSecDb::open),
             };
         }
         if !args.no_osv {
             plan.osv = match (&args.osv_api, &args.osv_db) {
                 (Some(url), _) => Some(Osv::Api(url.clone())),
                 (None, Some(dir)) => Some(Osv::Folder(OsvDb::open(dir)?, Origin::Given)),
-                (None, None) => match plan.cached(Kind::Osv, need) {
-                    Ok(found) => found.and_then(|(current, folder)| {
-                        OsvDb::open(&folder)
-                            .ok()
-                            .map(|db| Osv::Folder(db, Origin::Cached(current)))
-                    }),
-                    Err(err) => {
-                        missing.push((Kind::Osv, err));
-                        None
-                    }
-                },
+                (None, None) => plan
+                    .from_cache(Kind::Osv, need, &mut missing, OsvDb::open)
+                    .map(|(db, origin)| Osv::Folder(db, origin)),
             };
         }
         // Without any data there is no audit; with one source there is, and the other's
@@ -115,6 +99,23 @@ impl<'a> Plan<'a> {
             .iter()
             .map(|(kind, reason)| (kind.name(), reason.clone()))
             .collect()
+    }
+
+    /// The source opened from the cache; what cannot be had is added to `missing`.
+    fn from_cache<T>(
+        &self,
+        kind: Kind,
+        need: Need,
+        missing: &mut Vec<(Kind, anyhow::Error)>,
+        open: impl Fn(&std::path::Path) -> Result<T>,
+    ) -> Option<(T, Origin)> {
+        match self.cached(kind, need) {
+            Ok(found) => found.and_then(|(current, folder)| Some((open(&folder).ok()?, Origin::Cached(current)))),
+            Err(err) => {
+                missing.push((kind, err));
+                None
+            }
+        }
     }
 
     /// The cache's current data of a source; when it has none and the data is
@@ -283,7 +284,7 @@ impl<'a> Plan<'a> {
 
     /// Which `(name, version)` pairs the index says are yanked, when online; `None`
     /// offline.
-    pub fn yanked(&self, packages: &[(String, String)]) -> Result<Option<crate::registry::YankedCheck>> {
+    pub fn yanked(&self, packages: &[(&str, String)]) -> Result<Option<crate::registry::YankedCheck>> {
         if !self.global.online() || packages.is_empty() {
             return Ok(None);
         }

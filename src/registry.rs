@@ -28,7 +28,7 @@ pub struct YankedCheck {
 
 /// Asks the index at `index_url` (`sparse+` prefix allowed) about each
 /// `(name, version)`.
-pub fn check(client: &Client, index_url: &str, packages: &[(String, String)]) -> Result<YankedCheck> {
+pub fn check(client: &Client, index_url: &str, packages: &[(&str, String)]) -> Result<YankedCheck> {
     let base = index_url.trim_start_matches("sparse+").trim_end_matches('/');
     let config_url = format!("{base}/config.json");
     let config = client.get(&config_url, 1 << 20, &())?;
@@ -38,7 +38,7 @@ pub fn check(client: &Client, index_url: &str, packages: &[(String, String)]) ->
     drop(config);
     let names: Vec<&str> = packages
         .iter()
-        .map(|(name, _)| name.as_str())
+        .map(|(name, _)| *name)
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -59,7 +59,7 @@ pub fn check(client: &Client, index_url: &str, packages: &[(String, String)]) ->
             .with_context(|| format!("{base}/{} is not a registry index file", index_path(name)))?;
         for (package, version) in packages.iter().filter(|(package, _)| package == name) {
             if yanked.contains(version.as_str()) {
-                result.yanked.insert((package.clone(), version.clone()));
+                result.yanked.insert((package.to_string(), version.clone()));
             }
         }
     }

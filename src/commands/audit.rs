@@ -84,11 +84,7 @@ pub fn with_audit<R>(
         .collect();
     sources.extend(plan.query_api(&registry_items)?);
     let yanked = if with_findings {
-        let owned: Vec<(String, String)> = registry_items
-            .iter()
-            .map(|(name, version)| (name.to_string(), version.clone()))
-            .collect();
-        plan.yanked(&owned)?
+        plan.yanked(&registry_items)?
     } else {
         None
     };
