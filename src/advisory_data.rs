@@ -64,7 +64,7 @@ impl<'a> Plan<'a> {
         if !args.no_rustsec {
             plan.rustsec = match &args.advisory_db {
                 Some(dir) => Some((RustSecDb::open(dir)?, Origin::Given)),
-                None => plan.from_cache(Kind::RustSec, need, &mut missing, RustSecDb::open),
+                None => plan.open_cached(Kind::RustSec, need, &mut missing, RustSecDb::open),
             };
         }
         if !args.no_osv {
@@ -72,7 +72,7 @@ impl<'a> Plan<'a> {
                 (Some(url), _) => Some(Osv::Api(url.clone())),
                 (None, Some(dir)) => Some(Osv::Folder(OsvDb::open(dir)?, Origin::Given)),
                 (None, None) => plan
-                    .from_cache(Kind::Osv, need, &mut missing, OsvDb::open)
+                    .open_cached(Kind::Osv, need, &mut missing, OsvDb::open)
                     .map(|(db, origin)| Osv::Folder(db, origin)),
             };
         }
@@ -102,7 +102,7 @@ impl<'a> Plan<'a> {
     }
 
     /// The source opened from the cache; what cannot be had is added to `missing`.
-    fn from_cache<T>(
+    fn open_cached<T>(
         &self,
         kind: Kind,
         need: Need,
