@@ -444,3 +444,31 @@ fn with_one_source_missing_offline_the_audit_checks_the_other_and_reports_the_ga
     let text = String::from_utf8(run_with_sidecar(human, "vulnerable", VULNERABLE_SOUP).stdout).unwrap();
     assert!(text.contains("OSV skipped (no data)"), "{text}");
 }
+
+#[test]
+fn a_wrong_osv_folder_or_timeout_is_exit_2_with_what_to_do() {
+    let run = audit(&["--offline", "--osv-db", "/no/such/osv"], &[]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains("/no/such/osv is not a folder") && run.stderr.contains("--osv-db"),
+        "{}",
+        run.stderr
+    );
+    let run = audit(
+        &["--offline", "--osv-db", fixture("advisory-db").to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("holds no OSV records"), "{}", run.stderr);
+
+    let server = Server::start(10, osv_api);
+    let run = audit_api(&server, "soon");
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr
+            .contains("CARGO_SOUP_HTTP_TIMEOUT=soon is not a number of seconds"),
+        "{}",
+        run.stderr
+    );
+    assert!(server.requests().is_empty());
+}
