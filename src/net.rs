@@ -31,6 +31,16 @@ pub enum Reply {
     NotFound,
 }
 
+impl Reply {
+    /// The body, where a missing resource is an error.
+    fn body(self, url: &str) -> Result<Vec<u8>> {
+        match self {
+            Reply::Body(body) => Ok(body),
+            Reply::NotFound => bail!("{url} answered 404 Not Found: check the URL (or the mirror behind it)"),
+        }
+    }
+}
+
 /// Reports the bytes of a body as they arrive (a progress bar).
 pub trait Progress {
     fn start(&self, length: Option<u64>);
@@ -78,10 +88,7 @@ impl Client {
 
     /// GETs `url`; a body over `limit` bytes is an error.
     pub fn get(&self, url: &str, limit: u64, progress: &dyn Progress) -> Result<Vec<u8>> {
-        match self.get_or_missing(url, limit, progress)? {
-            Reply::Body(body) => Ok(body),
-            Reply::NotFound => bail!("{url} answered 404 Not Found: check the URL (or the mirror behind it)"),
-        }
+        self.get_or_missing(url, limit, progress)?.body(url)
     }
 
     /// GETs `url`, with a 404 (or 410) as an answer rather than an error.
@@ -98,10 +105,7 @@ impl Client {
                 .header("content-type", "application/json")
                 .send(&bytes[..])
         })?;
-        match reply {
-            Reply::Body(body) => Ok(body),
-            Reply::NotFound => bail!("{url} answered 404 Not Found: check the URL (or the mirror behind it)"),
-        }
+        reply.body(url)
     }
 
     fn exchange(

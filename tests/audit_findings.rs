@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{fixture, soup};
+use common::{AUDIT_WITHOUT_ADVISORIES, fixture, soup};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -167,18 +167,8 @@ fn expected_set(scenario: &str, expected: &[Expected]) -> Seen {
 fn audit(scenario: &str, format: &str, extra: &[&str]) -> (Option<i32>, String) {
     let output = soup()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "audit",
-            "--offline",
-            "--no-rustsec",
-            "--no-osv",
-            "--as-of",
-            "2026-11-25",
-            "--color",
-            "never",
-            "--format",
-            format,
-        ])
+        .args(AUDIT_WITHOUT_ADVISORIES)
+        .args(["--color", "never", "--format", format])
         .args(["--manifest-path", "fixtures/scope/Cargo.toml", "--soup-file"])
         .arg(scenario_file(scenario))
         .args(extra)
@@ -378,16 +368,8 @@ fn deny_warnings_fails_on_a_warning_and_policy_can_allow_it() {
 /// The JSON audit of the scope fixture with the soup.toml at `path`.
 fn audit_json(path: &Path) -> (Option<i32>, serde_json::Value) {
     let output = soup()
-        .args([
-            "audit",
-            "--offline",
-            "--no-rustsec",
-            "--no-osv",
-            "--as-of",
-            "2026-11-25",
-            "--format",
-            "json",
-        ])
+        .args(AUDIT_WITHOUT_ADVISORIES)
+        .args(["--format", "json"])
         .arg("--manifest-path")
         .arg(fixture("scope/Cargo.toml"))
         .arg("--soup-file")

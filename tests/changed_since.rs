@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{copy_fixture, fixture, soup};
+use common::{AUDIT_WITHOUT_ADVISORIES, copy_fixture, fixture, soup};
 use std::path::Path;
 use std::process::Command;
 
@@ -47,16 +47,8 @@ fn audit(dir: &Path, reference: &str, env: &[(&str, &str)]) -> (Option<i32>, ser
     let mut command = soup();
     command
         .current_dir(dir)
-        .args([
-            "audit",
-            "--offline",
-            "--no-rustsec",
-            "--no-osv",
-            "--as-of",
-            "2026-11-25",
-            "--format",
-            "json",
-        ])
+        .args(AUDIT_WITHOUT_ADVISORIES)
+        .args(["--format", "json"])
         .args(["--changed-since", reference]);
     for (name, value) in env {
         command.env(name, value);

@@ -134,6 +134,17 @@ pub fn run_on_sidecar(mut command: Command, fixture_name: &str, soup_toml: &str)
     command.output().expect("cargo-soup runs")
 }
 
+/// `audit` offline with both advisory sources switched off, as of a fixed day: for the
+/// tests of the assessment rules.
+pub const AUDIT_WITHOUT_ADVISORIES: &[&str] = &[
+    "audit",
+    "--offline",
+    "--no-rustsec",
+    "--no-osv",
+    "--as-of",
+    "2026-11-25",
+];
+
 /// Every SOUP item assessed as class A by one entry that covers the rest, and advisory
 /// data accepted as current for ten years, so only what a test adds is found.
 pub const VULNERABLE_SOUP: &str = r#"schema = 1
