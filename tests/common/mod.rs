@@ -6,8 +6,33 @@ pub mod server;
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
+/// `fixtures/NAME`. A fixture whose Cargo.lock pins crates.io packages has them
+/// fetched first (once per test process): the tests run `--offline`, and on a new
+/// machine, or in CI with an empty Cargo home, nothing else would have downloaded them.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name);
+    fetch_registry_crates(&path);
+    path
+}
+
+fn fetch_registry_crates(workspace: &Path) {
+    static FETCHED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    let lock = std::fs::read_to_string(workspace.join("Cargo.lock")).unwrap_or_default();
+    if !lock.contains("source = \"registry+") {
+        return;
+    }
+    let mut fetched = FETCHED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if fetched.iter().any(|done| done == workspace) {
+        return;
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .args(["fetch", "--locked", "--quiet", "--manifest-path"])
+        .arg(workspace.join("Cargo.toml"))
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "cargo fetch of {} failed", workspace.display());
+    fetched.push(workspace.to_path_buf());
 }
 
 /// `cargo-soup` with colour off, no inherited NO_COLOR, its caches in the build's
