@@ -106,7 +106,7 @@ impl Workspace {
             let text = version.to_string_lossy();
             let version = semver::Version::parse(&text)
                 .map_err(|err| anyhow::anyhow!("{}={text} is not a version: {err}", toolchain::VERSION_OVERRIDE))?;
-            graph.toolchain = Some(toolchain::package(&version));
+            graph.toolchain = Some(toolchain::package(&version, None));
         }
         let soup_path = args
             .soup_file
@@ -162,9 +162,10 @@ impl Workspace {
                     .collect::<Result<Vec<_>>>()
             })
             .transpose()?;
-        let host = match &targets {
-            Some(_) => Some(TargetCfg::for_triple(env!("CARGO_SOUP_HOST"))?),
-            None => None,
+        // Without the host rustc reports, host code is evaluated for the targets.
+        let host = match (&targets, &graph.host) {
+            (Some(_), Some(host)) => Some(TargetCfg::for_triple(host)?),
+            _ => None,
         };
         let scope = Scope {
             kinds: soup.project.kinds.clone(),

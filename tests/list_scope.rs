@@ -34,6 +34,8 @@ fn default_scope_is_normal_and_build_on_every_target() {
             "thumb-only@1.0.0",
             "twin@1.0.0",
             "twin@2.0.0",
+            "unix-build@1.0.0",
+            "win-build@1.0.0",
             "win-only@1.0.0",
         ]
     );
@@ -91,6 +93,54 @@ fn build_script_dependencies_follow_the_host_platform() {
     let host_tool = item(&thumb, "host-tool", "1.0.0");
     assert_eq!(host_tool["kinds"], serde_json::json!(["build"]));
     assert!(!item_names(&thumb).contains(&"linux-only@1.0.0".to_string()));
+}
+
+/// A `[target.'cfg(unix)'.build-dependencies]` entry is built on a Linux host for a
+/// bare-metal device (Cargo builds it), and a Windows-only one is not, even for a
+/// Windows device.
+#[cfg(target_os = "linux")]
+#[test]
+fn target_specific_build_dependencies_are_evaluated_for_the_host() {
+    let thumb = item_names(&scope_list(&["--target", "thumbv7em-none-eabihf"]));
+    assert!(thumb.contains(&"unix-build@1.0.0".to_string()), "{thumb:?}");
+    assert!(!thumb.contains(&"win-build@1.0.0".to_string()), "{thumb:?}");
+    let windows = item_names(&scope_list(&["--target", "x86_64-pc-windows-msvc"]));
+    assert!(windows.contains(&"unix-build@1.0.0".to_string()), "{windows:?}");
+    assert!(!windows.contains(&"win-build@1.0.0".to_string()), "{windows:?}");
+    assert!(windows.contains(&"win-only@1.0.0".to_string()), "{windows:?}");
+}
+
+/// The host is the one `rustc -vV` reports (a cross toolchain, or a RUSTC wrapper),
+/// not the platform cargo-soup itself was built for: a rustc whose host is Windows
+/// builds win-build and not unix-build.
+#[cfg(unix)]
+#[test]
+fn the_build_host_is_what_rustc_reports() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let wrapper = dir.path().join("rustc");
+    std::fs::write(
+        &wrapper,
+        "#!/bin/sh\nif [ \"$1\" = -vV ]; then rustc -vV | sed 's/^host: .*/host: x86_64-pc-windows-msvc/'; else exec rustc \"$@\"; fi\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut command = soup_on(
+        &fixture("scope"),
+        &[
+            "list",
+            "--format",
+            "json",
+            "--offline",
+            "--no-cache",
+            "--target",
+            "thumbv7em-none-eabihf",
+        ],
+    );
+    command.env("RUSTC", &wrapper);
+    let names = item_names(&json_of(&mut command));
+    assert!(names.contains(&"win-build@1.0.0".to_string()), "{names:?}");
+    assert!(!names.contains(&"unix-build@1.0.0".to_string()), "{names:?}");
 }
 
 #[test]

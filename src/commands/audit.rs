@@ -7,7 +7,6 @@ use crate::changes;
 use crate::cli::{AdvisoryArgs, AuditArgs, AuditFormat, DenyWhat, GlobalArgs};
 use crate::date::Date;
 use crate::evidence::Evidence;
-use crate::graph::Source;
 use crate::inventory::Inventory;
 use crate::render::findings;
 use crate::rules::AuditInput;
@@ -79,7 +78,7 @@ pub fn with_audit<R>(
     let registry_items: Vec<(&str, String)> = inventory
         .items
         .iter()
-        .filter(|item| is_checked(item) && item.package.source != Source::Toolchain)
+        .filter(|item| is_checked(item) && !item.package.source.is_toolchain())
         .map(|item| (item.package.name.as_str(), item.package.version.to_string()))
         .collect();
     sources.extend(plan.query_api(&registry_items)?);

@@ -67,8 +67,16 @@ pub enum Source {
     /// that is possible (so that lists do not depend on where the checkout lives).
     Path { path: String },
     /// The Rust toolchain that builds the workspace: its `std`, `core`, `alloc` and
-    /// `proc_macro` ship in every binary.
-    Toolchain,
+    /// `proc_macro` ship in every binary. A nightly's version (`1.97.0-nightly`) stays
+    /// the same from one night to the next: its commit tells them apart.
+    Toolchain { commit: Option<Commit> },
+}
+
+/// The commit a toolchain was built from, as `rustc -vV` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Commit {
+    pub hash: String,
+    pub date: Option<String>,
 }
 
 const CRATES_IO: &str = "registry+https://github.com/rust-lang/crates.io-index";
@@ -115,7 +123,7 @@ impl Source {
                 None => format!("git+{url}#{commit}"),
             },
             Source::Path { path } => format!("path+{path}"),
-            Source::Toolchain => "toolchain".to_string(),
+            Source::Toolchain { .. } => "toolchain".to_string(),
         }
     }
 
@@ -131,7 +139,21 @@ impl Source {
                 format!("git {url} @ {}", commit.chars().take(10).collect::<String>())
             }
             Source::Path { path } => format!("path {path}"),
-            Source::Toolchain => "toolchain".to_string(),
+            Source::Toolchain { .. } => "toolchain".to_string(),
+        }
+    }
+
+    pub fn is_toolchain(&self) -> bool {
+        matches!(self, Source::Toolchain { .. })
+    }
+
+    /// The commit the code is built from, where the source names one: a git
+    /// dependency's locked commit, the toolchain's `commit-hash`.
+    pub fn commit(&self) -> Option<&str> {
+        match self {
+            Source::Git { commit, .. } => Some(commit),
+            Source::Toolchain { commit } => commit.as_ref().map(|commit| commit.hash.as_str()),
+            _ => None,
         }
     }
 
@@ -140,14 +162,14 @@ impl Source {
             Source::Registry { .. } => "registry",
             Source::Git { .. } => "git",
             Source::Path { .. } => "path",
-            Source::Toolchain => "toolchain",
+            Source::Toolchain { .. } => "toolchain",
         }
     }
 
     /// The source as `Cargo.lock` records it (`None` for path packages).
     pub fn lock_id(&self) -> Option<String> {
         match self {
-            Source::Path { .. } | Source::Toolchain => None,
+            Source::Path { .. } | Source::Toolchain { .. } => None,
             _ => Some(self.id()),
         }
     }
@@ -235,6 +257,8 @@ pub struct Graph {
     pub root_package: Option<String>,
     /// The Rust toolchain as a SOUP item, when `rustc -vV` told its version.
     pub toolchain: Option<Package>,
+    /// The build host `rustc -vV` reports: where build scripts and proc-macros run.
+    pub host: Option<String>,
     pub packages: Vec<Package>,
     /// Outgoing edges, by package index.
     pub edges: Vec<Vec<Edge>>,
@@ -290,7 +314,7 @@ impl Graph {
             .and_then(|path| path.parent())
             .filter(|folder| !folder.as_os_str().is_empty())
             .map(Path::to_path_buf);
-        let rustc = std::thread::spawn(move || toolchain::rustc_version(folder.as_deref()));
+        let rustc = std::thread::spawn(move || toolchain::rustc(folder.as_deref()));
         let metadata = command.exec().map_err(|err| match err {
             cargo_metadata::Error::CargoMetadata { stderr } => metadata_error(&stderr),
             other => {
@@ -299,7 +323,10 @@ impl Graph {
         })?;
         let lockfile = Lockfile::read(&metadata.workspace_root.as_std_path().join("Cargo.lock"))?;
         let mut graph = Self::from_metadata(metadata, &lockfile);
-        graph.toolchain = rustc.join().ok().flatten().map(|version| toolchain::package(&version));
+        if let Some(rustc) = rustc.join().ok().flatten() {
+            graph.toolchain = Some(toolchain::package(&rustc.version, rustc.commit));
+            graph.host = rustc.host;
+        }
         Ok(graph)
     }
 
@@ -433,6 +460,7 @@ impl Graph {
             workspace_root,
             root_package,
             toolchain: None,
+            host: None,
             packages,
             edges,
             members,

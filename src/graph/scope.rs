@@ -37,17 +37,25 @@ pub enum BuiltFor {
 impl Scope {
     /// The kinds by which an edge counts in this scope when its parent is compiled for
     /// `platform`: declared with an allowed kind, for a platform active there.
+    /// A build-dependency is declared for the build script, which runs on the host, so
+    /// its `[target.'cfg(..)'.build-dependencies]` condition is the host's whatever the
+    /// parent is compiled for (Cargo's feature resolver does the same).
     pub fn edge_kinds(&self, edge: &Edge, platform: BuiltFor) -> BTreeSet<DepKind> {
-        let active: &[TargetCfg] = match (&self.targets, platform, &self.host) {
-            (None, _, _) => &[],
-            (Some(_), BuiltFor::Host, Some(host)) => std::slice::from_ref(host),
-            (Some(targets), _, _) => targets,
+        let active = |kind: DepKind| -> &[TargetCfg] {
+            let on_host = kind == DepKind::Build || platform == BuiltFor::Host;
+            match (&self.targets, &self.host) {
+                (None, _) => &[],
+                (Some(_), Some(host)) if on_host => std::slice::from_ref(host),
+                (Some(targets), _) => targets,
+            }
         };
         edge.kinds
             .iter()
             .filter(|(kind, _)| self.kinds.contains(kind))
-            .filter(|(_, dep_platform)| match dep_platform {
-                Some(dep_platform) if self.targets.is_some() => active.iter().any(|cfg| cfg.is_active(dep_platform)),
+            .filter(|(kind, dep_platform)| match dep_platform {
+                Some(dep_platform) if self.targets.is_some() => {
+                    active(*kind).iter().any(|cfg| cfg.is_active(dep_platform))
+                }
                 _ => true,
             })
             .map(|(kind, _)| *kind)

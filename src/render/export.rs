@@ -124,10 +124,10 @@ pub fn openvex(exported: &[Exported], author: &str, as_of: Date) -> Result<Strin
         })
         .collect();
     let body = serde_json::to_string(&statements)?;
-    let digest = crate::digest::hash64(&body);
+    let digest = &crate::digest::sha256_hex(body.as_bytes())[..16];
     let document = json!({
         "@context": "https://openvex.dev/ns/v0.2.0",
-        "@id": format!("https://openvex.dev/docs/cargo-soup/vex-{digest:016x}"),
+        "@id": format!("https://openvex.dev/docs/cargo-soup/vex-{digest}"),
         "author": author,
         "role": "Document Creator",
         "timestamp": format!("{as_of}T00:00:00Z"),

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// `pkg:generic/rust@VERSION`.
 pub fn purl(item: &SoupItem) -> String {
     match item.package.source {
-        Source::Toolchain => format!("pkg:generic/rust@{}", item.package.version),
+        Source::Toolchain { .. } => format!("pkg:generic/rust@{}", item.package.version),
         _ => format!("pkg:cargo/{}@{}", item.package.name, item.package.version),
     }
 }
@@ -98,7 +98,7 @@ fn property(name: &str, value: impl ToString) -> Value {
 
 fn component(item: &SoupItem, soup: &SoupFile) -> Value {
     let package = item.package;
-    let toolchain = package.source == Source::Toolchain;
+    let toolchain = package.source.is_toolchain();
     let mut component = json!({
         "type": if toolchain { "platform" } else { "library" },
         "bom-ref": purl(item),
@@ -262,9 +262,7 @@ fn alias_source(alias: &str) -> &'static str {
 
 /// A URN UUID derived from the content, so the same SBOM has the same serial number.
 fn serial_number(content: &str, as_of: Date) -> String {
-    let hash = |salt: u8| crate::digest::hash64(&(salt, content, as_of));
-    let (high, low) = (hash(1), hash(2));
-    let hex = format!("{high:016x}{low:016x}");
+    let hex = crate::digest::sha256_hex(format!("{as_of}\n{content}").as_bytes());
     format!(
         "urn:uuid:{}-{}-5{}-8{}-{}",
         &hex[0..8],

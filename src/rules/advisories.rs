@@ -39,7 +39,7 @@ pub struct AdvisoryOutcome {
 pub fn is_checked(item: &SoupItem) -> bool {
     match &item.package.source {
         Source::Registry { id } => crate::graph::is_crates_io(id),
-        Source::Toolchain => true,
+        Source::Toolchain { .. } => true,
         _ => false,
     }
 }
@@ -131,8 +131,8 @@ pub fn hitting(sources: &[SourceData], item: &SoupItem) -> Vec<Advisory> {
 /// about `std`, `cargo`, `rustdoc`) and affects its version.
 pub fn hits(advisory: &Advisory, item: &SoupItem) -> bool {
     let about = match advisory.collection {
-        Collection::Crates => advisory.package == item.package.name && item.package.source != Source::Toolchain,
-        Collection::Toolchain => item.package.source == Source::Toolchain,
+        Collection::Crates => advisory.package == item.package.name && !item.package.source.is_toolchain(),
+        Collection::Toolchain => item.package.source.is_toolchain(),
     };
     about && advisory.affects.version(&item.package.version)
 }

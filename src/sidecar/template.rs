@@ -4,7 +4,6 @@
 use super::{
     Class, DEFAULT_ADVISORY_MAX_AGE, DEFAULT_REVIEW_INTERVAL, EntryKey, PLACEHOLDER, Project, Require, VersionLine,
 };
-use crate::graph::Source;
 use crate::inventory::SoupItem;
 use crate::license::LicenseForm;
 use crate::render;
@@ -72,7 +71,7 @@ pub fn new_entries<'i, 'g>(
 }
 
 fn is_toolchain(item: &SoupItem) -> bool {
-    item.package.source == Source::Toolchain
+    item.package.source.is_toolchain()
 }
 
 /// A key as TOML spells it: bare when it can be, quoted otherwise.
