@@ -4,8 +4,9 @@
 use crate::graph::scope::{self, Scope};
 use crate::graph::{DepKind, Graph, Package};
 use crate::rules;
-use crate::sidecar::{Class, Covers, Entry, SoupFile};
+use crate::sidecar::{Class, Covers, Entry, SoupFile, VersionLine};
 use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -61,6 +62,16 @@ impl<'g> Inventory<'g> {
     pub fn build(graph: &'g Graph, scope: &Scope, soup: &'g SoupFile) -> Self {
         let reach = scope::walk(graph, scope);
         let in_scope = |at: usize| reach[at].in_scope() && !graph.packages[at].is_member;
+        let mut lines: HashMap<&str, BTreeSet<VersionLine>> = HashMap::new();
+        for at in (0..graph.packages.len()).filter(|&at| in_scope(at)) {
+            let package = &graph.packages[at];
+            lines
+                .entry(&package.name)
+                .or_default()
+                .insert(VersionLine::of(&package.version));
+        }
+        let entry_for =
+            |package: &Package| soup.entry_for(&package.name, &package.version, &lines[package.name.as_str()]);
         let exclusive_covers: Vec<(&Entry, Vec<bool>)> = soup
             .entries
             .iter()
@@ -68,10 +79,7 @@ impl<'g> Inventory<'g> {
             .filter_map(|entry| {
                 let parents: Vec<usize> = (0..graph.packages.len())
                     .filter(|&at| {
-                        in_scope(at)
-                            && soup
-                                .entry_for(&graph.packages[at].name, &graph.packages[at].version)
-                                .is_some_and(|own| std::ptr::eq(own, entry))
+                        in_scope(at) && entry_for(&graph.packages[at]).is_some_and(|own| std::ptr::eq(own, entry))
                     })
                     .collect();
                 (!parents.is_empty()).then(|| (entry, scope::reachable_avoiding(graph, scope, &parents)))
@@ -89,7 +97,7 @@ impl<'g> Inventory<'g> {
                     .map(|&member| soup.member_class(&graph.packages[member].name))
                     .max()
                     .unwrap_or(Class::C);
-                let entry = soup.entry_for(&package.name, &package.version);
+                let entry = entry_for(package);
                 let covered_by = match entry {
                     Some(_) => None,
                     None => covering_entry(soup, &exclusive_covers, package, at).map(|entry| entry.key.to_string()),

@@ -186,7 +186,7 @@ fn from_json(text: &str, expected: &[Expected]) -> Seen {
     assert_eq!(document["advisory_data"][0]["source"], "rustsec");
     assert_eq!(document["advisory_data"][0]["skipped"], true);
     let findings = document["findings"].as_array().unwrap();
-    assert_eq!(document["summary"]["items"], 11, "ten crates and the toolchain");
+    assert_eq!(document["summary"]["items"], 13, "twelve crates and the toolchain");
     let errors = expected.iter().filter(|finding| finding.level == "error").count();
     assert_eq!(document["summary"]["errors"], errors);
     assert_eq!(document["summary"]["warnings"], expected.len() - errors);

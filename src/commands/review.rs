@@ -61,10 +61,13 @@ pub fn run(global: &GlobalArgs, args: &ReviewArgs) -> Result<i32> {
                 "{context}: {} is covered by [soup.{parent}]; review {parent} instead, which assesses it",
                 item.package.name
             ),
-            None => bail!(
-                "{context}: {file} has no entry for {}; run `cargo soup sync` to add one, fill it in, then review",
-                item.package.name
-            ),
+            None => match workspace.soup.second_line(&item.package.name, &item.package.version) {
+                Some(advice) => bail!("{context}: nothing was written; {advice}, then review it"),
+                None => bail!(
+                    "{context}: {file} has no entry for {}; run `cargo soup sync` to add one, fill it in, then review",
+                    item.package.name
+                ),
+            },
         }
     };
     let package = item.package;

@@ -27,6 +27,9 @@ pub fn run(global: &GlobalArgs, args: &SyncArgs) -> Result<i32> {
             "  + [{}] {} {} ({how})\n",
             added.header, added.name, added.version
         ));
+        if let Some(advice) = &added.second_line {
+            log.push_str(&format!("    note: {advice}\n"));
+        }
     }
     for entry in &sync.orphans {
         let sign = if args.prune { '-' } else { '?' };

@@ -160,7 +160,7 @@ pub fn assessment_findings(inventory: &Inventory, input: &AuditInput) -> Vec<Fin
     let mut findings = Vec::new();
     for item in &inventory.items {
         let Some(entry) = item.entry else {
-            findings.extend(missing_assessment(item, input.lock_file));
+            findings.extend(missing_assessment(item, input.soup, input.lock_file));
             continue;
         };
         findings.extend(version_drift(item, entry, project.stale_on));
@@ -208,7 +208,7 @@ fn review_command(item: &SoupItem) -> String {
     )
 }
 
-pub fn missing_assessment(item: &SoupItem, lock_file: &str) -> Option<Finding> {
+pub fn missing_assessment(item: &SoupItem, soup: &SoupFile, lock_file: &str) -> Option<Finding> {
     if item.covered_by.is_some() {
         return None;
     }
@@ -218,9 +218,16 @@ pub fn missing_assessment(item: &SoupItem, lock_file: &str) -> Option<Finding> {
         line,
         column: 1,
     });
+    let advice = soup.second_line(&package.name, &package.version).map_or_else(
+        || {
+            "run `cargo soup sync` to add a placeholder entry and assess it, or add it to the `covers` of the \
+         entry that assesses it"
+                .to_string()
+        },
+        |second| second.to_string(),
+    );
     let message = format!(
-        "{} {} (reached from {}) has no soup.toml entry and no entry covers it; run `cargo soup sync` \
-         to add a placeholder entry and assess it, or add it to the `covers` of the entry that assesses it",
+        "{} {} (reached from {}) has no soup.toml entry and no entry covers it; {advice}",
         package.name,
         package.version,
         item.reached_from.join(", ")

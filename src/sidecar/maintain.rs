@@ -84,6 +84,8 @@ pub struct Added {
     pub name: String,
     pub version: String,
     pub direct: bool,
+    /// When the crate's unqualified entry assesses another line: how to qualify it.
+    pub second_line: Option<String>,
 }
 
 pub struct Sync<'s> {
@@ -134,6 +136,9 @@ pub fn sync<'s>(text: &str, soup: &'s SoupFile, graph: &Graph, scope: &Scope, pr
             name: entry.item.package.name.clone(),
             version: entry.item.package.version.to_string(),
             direct: entry.item.direct,
+            second_line: soup
+                .second_line(&entry.item.package.name, &entry.item.package.version)
+                .map(|second| format!("{}; {}", second.what, second.qualify)),
         })
         .collect();
     Ok(Sync {

@@ -354,6 +354,19 @@ impl Entry {
         )
     }
 
+    /// Whether an unqualified entry speaks for `version`, given the crate's lines in
+    /// scope (see `SoupFile::entry_for`).
+    pub fn assesses_line_of(&self, version: &semver::Version, lines: &BTreeSet<VersionLine>) -> bool {
+        self.own_line()
+            .is_none_or(|own| own.matches(version) || !lines.contains(&own))
+    }
+
+    /// The version line the entry assesses: the one its key names, else the line of
+    /// its assessed `version`.
+    pub fn own_line(&self) -> Option<VersionLine> {
+        self.key.line.or_else(|| self.version.as_ref().map(VersionLine::of))
+    }
+
     /// The field's line (`version`, `anomalies.reviewed`), else the entry's header.
     pub fn location_of(&self, field: &str) -> Location {
         let (table, key) = match field.split_once('.') {
@@ -397,8 +410,11 @@ impl SoupFile {
     }
 
     /// The entry that assesses this version of a crate: one for its version line
-    /// (`name@1`) before one for every version (`name`).
-    pub fn entry_for(&self, name: &str, version: &semver::Version) -> Option<&Entry> {
+    /// (`name@1`) before one for every version (`name`). An unqualified entry assesses
+    /// the line of its `version`, and another line only while no version of its own
+    /// line is in scope (`lines`: the lines of the crate in scope): an update from
+    /// 0.22 to 0.23 is drift of the entry, while 0.23 beside 0.22 is an item of its own.
+    pub fn entry_for(&self, name: &str, version: &semver::Version, lines: &BTreeSet<VersionLine>) -> Option<&Entry> {
         let mut best = None;
         for entry in self.entries.iter().filter(|entry| entry.key.name == name) {
             match entry.key.line {
@@ -407,7 +423,49 @@ impl SoupFile {
                 None => best = Some(entry),
             }
         }
-        best
+        best.filter(|entry| entry.assesses_line_of(version, lines))
+    }
+}
+
+impl SoupFile {
+    /// For a version no entry assesses: the unqualified entry of the crate that assesses
+    /// another of its lines, and what to do about the second line.
+    pub fn second_line(&self, name: &str, version: &semver::Version) -> Option<SecondLine> {
+        let entry = self
+            .entries
+            .iter()
+            .find(|entry| entry.key.name == name && entry.key.line.is_none())?;
+        let (own, assessed) = (entry.own_line()?, entry.version.as_ref()?);
+        let line = VersionLine::of(version);
+        (own != line).then(|| SecondLine {
+            what: format!(
+                "[{}] assesses the {own} line ({assessed}), and {version} is a second line of {name}",
+                entry.table_name()
+            ),
+            key: format!("soup.\"{name}@{line}\""),
+            qualify: format!(
+                "renaming [{}] to [soup.\"{name}@{own}\"] says which line it assesses",
+                entry.table_name()
+            ),
+        })
+    }
+}
+
+/// A second version line of a crate whose unqualified entry assesses another line.
+pub struct SecondLine {
+    pub what: String,
+    /// The table the second line needs.
+    pub key: String,
+    pub qualify: String,
+}
+
+impl fmt::Display for SecondLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: run `cargo soup sync` to add [{}] and assess it; {}",
+            self.what, self.key, self.qualify
+        )
     }
 }
 
