@@ -93,6 +93,7 @@ codes! {
     DispositionExpired = "disposition-expired", Deny, "7.1.3", "An advisory disposition is past its `expires` date.";
     StaleDisposition = "stale-disposition", Warn, "7.1.3", "A disposition names an advisory that no longer affects the locked version.";
     EndOfSupport = "end-of-support", Deny, "6.1", "The item's end-of-support date has passed, or a class B or C item has `support = \"none\"`.";
+    NewlyCovered = "newly-covered", Deny, "8.1.2", "Crates fell under an entry's `covers = \"*\"` after its last review.";
     OrphanedEntry = "orphaned-entry", Warn, "8.1.2", "A soup.toml entry names a crate that is no longer in scope.";
     StaleAdvisoryDb = "stale-advisory-db", Deny, "7.1.3", "The advisory data used is older than `advisory-max-age`.";
     UnreadableAdvisory = "unreadable-advisory", Deny, "7.1.3", "An advisory file could not be parsed.";
@@ -134,6 +135,9 @@ impl Code {
             Code::StaleDisposition => "Remove the disposition: the advisory no longer affects the locked version.",
             Code::EndOfSupport => {
                 "Plan the replacement of the item, or record why it stays in the surveillance section."
+            }
+            Code::NewlyCovered => {
+                "Assess the new crates as part of the entry, then record the review with `cargo soup review CRATE@VERSION --by NAME`, which lists them in `covered`."
             }
             Code::OrphanedEntry => {
                 "Remove the entry with `cargo soup sync --prune`, or check [project] `kinds` and `targets`."

@@ -98,15 +98,18 @@ impl<'g> Inventory<'g> {
                     .max()
                     .unwrap_or(Class::C);
                 let entry = entry_for(package);
-                let covered_by = match entry {
+                let covering = match entry {
                     Some(_) => None,
-                    None => covering_entry(soup, &exclusive_covers, package, at).map(|entry| entry.key.to_string()),
+                    None => covering_entry(soup, &exclusive_covers, package, at),
                 };
-                let status = match (entry, &covered_by) {
+                let status = match (entry, covering) {
                     (Some(entry), _) => assessment_status(entry, package, class, soup),
+                    // Taken in by `"*"` since the entry's last review: not assessed yet.
+                    (None, Some(parent)) if parent.newly_covers(&package.name) => Status::Stale,
                     (None, Some(_)) => Status::Covered,
                     (None, None) => Status::Missing,
                 };
+                let covered_by = covering.map(|entry| entry.key.to_string());
                 SoupItem {
                     package,
                     index: Some(at),
@@ -139,6 +142,24 @@ impl<'g> Inventory<'g> {
         self.items.iter().filter(move |item| {
             item.entry.is_some_and(|own| std::ptr::eq(own, entry)) || item.covered_by.as_deref() == Some(key.as_str())
         })
+    }
+
+    /// The names of the crates a `covers = "*"` entry took in since its last review.
+    pub fn newly_covered(&self, entry: &Entry) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .covered_by(entry)
+            .filter(|item| entry.newly_covers(&item.package.name))
+            .map(|item| item.package.name.clone())
+            .collect();
+        names.dedup();
+        names
+    }
+
+    /// The names of the crates an entry covers now, for the record of a review.
+    pub fn covered_names(&self, entry: &Entry) -> Vec<String> {
+        let mut names: Vec<String> = self.covered_by(entry).map(|item| item.package.name.clone()).collect();
+        names.dedup();
+        names
     }
 
     /// The crates an entry covers (not its own items).

@@ -121,6 +121,28 @@ fn scenarios() -> Vec<(&'static str, i32, Vec<Expected>)> {
             ],
         ),
         (
+            "end-of-support",
+            1,
+            vec![finding(
+                "end-of-support",
+                "twin",
+                "2.0.0",
+                "soup",
+                "end-of-support = 2026-06-30",
+            )],
+        ),
+        (
+            "newly-covered",
+            1,
+            vec![finding(
+                "newly-covered",
+                "normal-dep",
+                "1.0.0",
+                "soup",
+                "covers = \"*\"",
+            )],
+        ),
+        (
             "orphaned-entry",
             0,
             vec![Expected {
@@ -235,7 +257,7 @@ fn from_sarif(text: &str) -> Seen {
     }
     let run = &document["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), 20, "one rule per finding code");
+    assert_eq!(rules.len(), 21, "one rule per finding code");
     assert!(
         rules
             .iter()

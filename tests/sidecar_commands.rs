@@ -87,7 +87,7 @@ fn init_group_covers_what_only_a_direct_dependency_reaches() {
         .success();
     let written = read(dir.path());
     assert!(
-        written.contains("# covers: itoa, memchr, ryu\n[soup.serde_json]"),
+        written.contains("covers = \"*\"\ncovered = [\"itoa\", \"memchr\", \"ryu\"]   # what \"*\" takes in now\n"),
         "{written}"
     );
     assert!(!written.contains("[soup.itoa]"));

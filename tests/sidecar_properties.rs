@@ -207,6 +207,7 @@ fn graph(generated: &[GeneratedPackage], edges: &[(usize, usize, usize)]) -> Gra
         workspace_root: PathBuf::from("/work/generated"),
         root_package: None,
         toolchain: None,
+        host: None,
         packages,
         edges: adjacency,
         members: vec![0, 1],

@@ -5,6 +5,7 @@
 mod common;
 
 use common::{AUDIT_WITHOUT_ADVISORIES, copy_fixture, json_of, soup, soup_on};
+use predicates::prelude::*;
 use predicates::str::contains;
 use std::path::Path;
 
@@ -119,11 +120,7 @@ fn list_shows_the_second_line_as_missing_and_the_first_as_assessed() {
     let dir = copy_fixture("scope");
     let twin = "[soup.twin]\nversion = \"1.0.0\"\nlicense = \"MIT\"\nclass = \"A\"\n";
     std::fs::write(dir.path().join("soup.toml"), scope_soup(twin)).unwrap();
-    let list = json_of(
-        &mut soup()
-            .args(["list", "--format", "json", "--offline", "--manifest-path"])
-            .arg(dir.path().join("Cargo.toml")),
-    );
+    let list = json_of(&mut soup_on(dir.path(), &["list", "--format", "json", "--offline"]));
     let status = |version: &str| {
         list["items"]
             .as_array()
@@ -134,4 +131,147 @@ fn list_shows_the_second_line_as_missing_and_the_first_as_assessed() {
     };
     assert_eq!(status("1.0.0").as_deref(), Some("assessed"));
     assert_eq!(status("2.0.0").as_deref(), Some("missing"));
+}
+
+/// A `rustc` that reports itself as the nightly of `date` built from `commit`.
+#[cfg(unix)]
+fn nightly_rustc(dir: &Path, commit: &str, date: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let wrapper = dir.join(format!("rustc-{date}"));
+    let script = format!(
+        "#!/bin/sh\nif [ \"$1\" = -vV ]; then rustc -vV | sed -e 's/^release: .*/release: 1.97.0-nightly/' \
+         -e 's/^commit-hash: .*/commit-hash: {commit}/' -e 's/^commit-date: .*/commit-date: {date}/'; \
+         else exec rustc \"$@\"; fi\n"
+    );
+    std::fs::write(&wrapper, script).unwrap();
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    wrapper
+}
+
+/// Every nightly is `1.97.0-nightly`: the recorded commit is what tells the assessed
+/// one from the next night's.
+#[cfg(unix)]
+#[test]
+fn a_nightly_toolchain_bump_is_source_changed() {
+    let dir = copy_fixture("scope");
+    let twin = "[soup.twin]\nversion = \"1.0.0\"\nlicense = \"MIT\"\nclass = \"A\"\ncovers = [\"twin\"]\n";
+    let soup_toml = scope_soup(twin).replace(
+        "[toolchain]\nversion = \"1.95.0\"",
+        "[toolchain]\nversion = \"1.97.0-nightly\"\ncommit = \"aaaa1111\"",
+    );
+    std::fs::write(dir.path().join("soup.toml"), soup_toml).unwrap();
+    let run = |rustc: &Path| {
+        let mut command = soup_on(dir.path(), AUDIT_WITHOUT_ADVISORIES);
+        command.args(["--format", "json", "--no-cache"]).env("RUSTC", rustc);
+        let output = command.output().unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        (output.status.code(), json["findings"].as_array().unwrap().clone())
+    };
+    let (code, findings) = run(&nightly_rustc(dir.path(), "aaaa1111", "2026-11-20"));
+    assert_eq!((code, findings.len()), (Some(0), 0), "{findings:?}");
+    let (code, findings) = run(&nightly_rustc(dir.path(), "bbbb2222", "2026-11-27"));
+    assert_eq!(code, Some(1));
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["code"], "source-changed");
+    assert_eq!(findings[0]["crate"], "rust");
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("commit bbbb2222 of 2026-11-27 but commit aaaa1111 was assessed"),
+        "{message}"
+    );
+}
+
+/// A patch update changes the checksum with the version: that is version drift (here
+/// below `stale-on`, so nothing), never `source-changed`; the same version with another
+/// checksum is.
+#[test]
+fn the_checksum_is_compared_only_at_the_assessed_version() {
+    let assessed = |version: &str, checksum: &str| {
+        common::VULNERABLE_SOUP.replace(
+            "[soup.time]\nversion = \"0.1.43\"",
+            &format!("[soup.time]\nversion = \"{version}\"\nchecksum = \"{checksum}\""),
+        )
+    };
+    let codes = |soup_toml: &str| {
+        let mut command = soup();
+        command
+            .args(["audit", "--offline", "--no-rustsec", "--no-osv", "--format", "json"])
+            .env("CARGO_SOUP_TOOLCHAIN_VERSION", "1.95.0");
+        let output = common::run_on_sidecar(command, "vulnerable", soup_toml);
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|finding| finding["code"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let other = "0".repeat(64);
+    let stale_on_major = |text: String| text.replace("[project]\n", "[project]\nstale-on = \"major\"\n");
+    assert_eq!(codes(&stale_on_major(assessed("0.1.42", &other))), Vec::<String>::new());
+    assert_eq!(codes(&assessed("0.1.42", &other)), ["version-drift"]);
+    assert_eq!(codes(&assessed("0.1.43", &other)), ["source-changed"]);
+}
+
+/// `covers = "*"` on normal-dep, reviewed when it took in nothing: leaf, which an
+/// update brought in, is named by the audit, sync and review until the review records it.
+#[test]
+fn crates_that_fall_under_a_star_entry_are_named_until_it_is_reviewed() {
+    let dir = copy_fixture("scope");
+    // twin 1 covers the rest by name; twin 2 has an entry of its own.
+    let soup_toml = r#"[project]
+class = "A"
+
+[soup.normal-dep]
+version = "1.0.0"
+license = "MIT"
+class = "A"
+covers = "*"
+covered = []
+
+[soup.twin]
+version = "1.0.0"
+license = "MIT"
+class = "A"
+covers = ["build-helper", "host-tool", "linux-only", "win-only", "thumb-only", "unix-build", "win-build", "nolicense"]
+
+[soup."twin@2"]
+version = "2.0.0"
+license = "MIT"
+class = "A"
+
+[toolchain]
+version = "1.95.0"
+license = "MIT OR Apache-2.0"
+class = "A"
+"#;
+    std::fs::write(dir.path().join("soup.toml"), soup_toml).unwrap();
+    let (codes, messages) = audit(dir.path());
+    assert_eq!(codes, [triple("newly-covered", "normal-dep", "1.0.0")], "{messages:?}");
+    assert!(messages[0].contains("now takes in leaf"), "{}", messages[0]);
+
+    soup_on(dir.path(), &["sync", "--offline"])
+        .assert()
+        .success()
+        .stderr(contains("[soup.normal-dep] at ").and(contains("soup.toml:4: covers = \"*\" now also takes in leaf")));
+    soup_on(
+        dir.path(),
+        &[
+            "review",
+            "normal-dep",
+            "--by",
+            "R",
+            "--yes",
+            "--offline",
+            "--date",
+            "2026-11-20",
+        ],
+    )
+    .assert()
+    .success()
+    .stdout(contains("covers \"*\" now also takes in: leaf"));
+    let text = std::fs::read_to_string(dir.path().join("soup.toml")).unwrap();
+    assert!(text.contains("covered = [\"leaf\"]"), "{text}");
+    let (codes, _) = audit(dir.path());
+    assert_eq!(codes, Vec::<(String, String, String)>::new());
 }

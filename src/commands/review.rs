@@ -9,7 +9,7 @@ use crate::inventory::{Inventory, SoupItem};
 use crate::license::LicenseForm;
 use crate::rules::advisories::{disposition_for, hitting, is_checked};
 use crate::sidecar::edit::{Editor, Review};
-use crate::sidecar::{Entry, PLACEHOLDER};
+use crate::sidecar::{Covers, Entry, PLACEHOLDER};
 use crate::workspace::{SoupUse, Workspace, display_path};
 use anyhow::{Result, bail};
 use std::io::{BufRead, IsTerminal, Write};
@@ -81,12 +81,22 @@ pub fn run(global: &GlobalArgs, args: &ReviewArgs) -> Result<i32> {
         version: package.version.to_string(),
         license,
         checksum: package.checksum.as_deref(),
+        commit: package.source.commit(),
+        covered: (entry.covers == Covers::Exclusive).then(|| inventory.covered_names(entry)),
         reviewed: date,
         by,
     };
 
     let mut out = std::io::stdout().lock();
     write!(out, "{}", changes(entry, item, &review))?;
+    let newly_covered = inventory.newly_covered(entry);
+    if !newly_covered.is_empty() {
+        writeln!(
+            out,
+            "  covers \"*\" now also takes in: {} (assess them as part of this entry; the review records them in `covered`)",
+            newly_covered.join(", ")
+        )?;
+    }
     let plan = Plan::new(global, &args.advisories, Need::IfPresent)?;
     if plan.has_local_data() {
         let covered: Vec<&SoupItem> = inventory.covered_by(entry).collect();
@@ -160,6 +170,9 @@ fn changes(entry: &Entry, item: &SoupItem, review: &Review) -> String {
         entry.checksum.clone(),
         review.checksum.map(ToString::to_string),
     );
+    if review.commit.is_some() || entry.commit.is_some() {
+        line("commit", entry.commit.clone(), review.commit.map(ToString::to_string));
+    }
     let last = match (&entry.anomalies.reviewed, &entry.anomalies.by) {
         (Some(date), Some(by)) => format!("{date} by {by}"),
         (Some(date), None) => date.to_string(),

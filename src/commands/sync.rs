@@ -40,6 +40,14 @@ pub fn run(global: &GlobalArgs, args: &SyncArgs) -> Result<i32> {
             entry.key
         ));
     }
+    for (entry, names) in &sync.newly_covered {
+        log.push_str(&format!(
+            "  ! [{}] at {file}:{}: covers = \"*\" now also takes in {}; assess them, then record the review with `cargo soup review`\n",
+            entry.table_name(),
+            entry.location.line,
+            names.join(", ")
+        ));
+    }
     let count = sync.added.len();
     let verb = if args.dry_run { "would add" } else { "added" };
     let mut summary = format!("{file}: {verb} {count} entr{}", if count == 1 { "y" } else { "ies" });

@@ -10,7 +10,7 @@ use crate::graph::Package;
 use crate::inventory::{Inventory, SoupItem};
 use crate::license::LicenseForm;
 use crate::location::Location;
-use crate::sidecar::{Class, Entry, Project, Require, RequirementKind, SoupFile, StaleOn, VersionLine};
+use crate::sidecar::{Class, Entry, Project, Require, RequirementKind, SoupFile, StaleOn, Support, VersionLine};
 use std::collections::BTreeSet;
 
 pub mod advisories;
@@ -136,13 +136,44 @@ fn normal_form(expression: &str) -> String {
     expression.to_string()
 }
 
-/// The assessed checksum differs from the locked one.
-pub fn source_changed(entry: &Entry, package: &Package) -> bool {
-    match (&entry.checksum, &package.checksum) {
-        (Some(assessed), Some(locked)) => !assessed.eq_ignore_ascii_case(locked),
-        (Some(_), None) => true,
-        (None, _) => false,
+/// What the locked source differs in from the assessed one: the checksum, compared
+/// only at the assessed version (every update changes it, and an update is drift, not
+/// tampering), or the commit of a git dependency or toolchain.
+pub fn source_change_of(entry: &Entry, package: &Package) -> Option<String> {
+    let same_version = entry.version.as_ref() == Some(&package.version);
+    let checksum = match (&entry.checksum, &package.checksum) {
+        (Some(assessed), Some(locked)) if !assessed.eq_ignore_ascii_case(locked) => {
+            Some(format!("checksum {locked} but checksum {assessed} was assessed"))
+        }
+        (Some(assessed), None) => Some(format!(
+            "no checksum (source {}) but checksum {assessed} was assessed",
+            package.source.display()
+        )),
+        _ => None,
+    };
+    let commit = match (&entry.commit, package.source.commit()) {
+        (Some(assessed), Some(locked)) if assessed != locked => Some(format!(
+            "commit {locked}{} but commit {assessed} was assessed",
+            commit_date(package)
+        )),
+        _ => None,
+    };
+    commit.or(checksum.filter(|_| same_version))
+}
+
+fn commit_date(package: &Package) -> String {
+    match &package.source {
+        crate::graph::Source::Toolchain { commit: Some(commit) } => commit
+            .date
+            .as_ref()
+            .map(|date| format!(" of {date}"))
+            .unwrap_or_default(),
+        _ => String::new(),
     }
+}
+
+pub fn source_changed(entry: &Entry, package: &Package) -> bool {
+    source_change_of(entry, package).is_some()
 }
 
 /// What the audit reads besides the inventory: the file, its date and its evidence.
@@ -187,6 +218,8 @@ pub fn assessment_findings(inventory: &Inventory, input: &AuditInput) -> Vec<Fin
             .max()
             .unwrap_or(item.class);
         findings.extend(incomplete_assessment(item, entry, class, project));
+        findings.extend(newly_covered(item, entry, inventory));
+        findings.extend(end_of_support(item, entry, class, project, input.as_of));
         findings.extend(review_overdue(item, entry, project, input.as_of));
         findings.extend(missing_evidence(item, entry, input.evidence));
     }
@@ -283,22 +316,20 @@ pub fn license_change(item: &SoupItem, entry: &Entry) -> Option<Finding> {
 }
 
 pub fn source_change(item: &SoupItem, entry: &Entry) -> Option<Finding> {
-    if !source_changed(entry, item.package) {
-        return None;
-    }
-    let assessed = entry.checksum.as_deref()?;
-    let locked = match &item.package.checksum {
-        Some(checksum) => format!("checksum {checksum}"),
-        None => format!("no checksum (source {})", item.package.source.display()),
+    let change = source_change_of(entry, item.package)?;
+    let field = if change.starts_with("commit") {
+        "commit"
+    } else {
+        "checksum"
     };
     let message = format!(
-        "{} {} is locked with {locked} but checksum {assessed} was assessed: the code is not what was \
-         reviewed; check where it comes from, then run {}",
+        "{} {} is locked with {change}: the code is not what was reviewed; check where it comes from \
+         and what changed, then run {}",
         item.package.name,
         item.package.version,
         review_command(item)
     );
-    Some(on_item(Finding::new(Code::SourceChanged, message), item).at(Some(entry.location_of("checksum"))))
+    Some(on_item(Finding::new(Code::SourceChanged, message), item).at(Some(entry.location_of(field))))
 }
 
 /// The item's own surveillance interval, else the project's review interval.
@@ -316,6 +347,50 @@ pub fn review_overdue(item: &SoupItem, entry: &Entry, project: &Project, as_of: 
         review_command(item)
     );
     Some(on_item(Finding::new(Code::ReviewOverdue, message), item).at(Some(entry.location_of("anomalies.reviewed"))))
+}
+
+/// Crates an update brought under `covers = "*"` after the entry's last review.
+pub fn newly_covered(item: &SoupItem, entry: &Entry, inventory: &Inventory) -> Option<Finding> {
+    let names = inventory.newly_covered(entry);
+    if names.is_empty() {
+        return None;
+    }
+    let recorded = if entry.covered.is_some() {
+        "since its last review"
+    } else {
+        "and the entry records no `covered` list of what was assessed"
+    };
+    let message = format!(
+        "[{}] has `covers = \"*\"`, which now takes in {} {recorded}; assess {} as part of the entry, \
+         then run {} to record them",
+        entry.table_name(),
+        names.join(", "),
+        if names.len() == 1 { "it" } else { "them" },
+        review_command(item)
+    );
+    Some(on_item(Finding::new(Code::NewlyCovered, message), item).at(Some(entry.location_of("covers"))))
+}
+
+/// Support ended (`end-of-support` passed), or none is given for a class B or C item.
+pub fn end_of_support(item: &SoupItem, entry: &Entry, class: Class, project: &Project, as_of: Date) -> Option<Finding> {
+    let surveillance = &entry.surveillance;
+    let support = surveillance.support.or(project.surveillance.support);
+    let end = surveillance.end_of_support.or(project.surveillance.end_of_support);
+    let (problem, field) = match (end, support) {
+        (Some(end), _) if end < as_of => (format!("support for it ended on {end}"), "surveillance.end-of-support"),
+        (_, Some(Support::None)) if class >= Class::B => (
+            format!("it has `support = \"none\"` and is class {class}"),
+            "surveillance.support",
+        ),
+        _ => return None,
+    };
+    let message = format!(
+        "[{}]: {problem} (as of {as_of}); plan its replacement, or record in section 5 (surveillance) why \
+         it stays and how its anomalies are watched, then run {}",
+        entry.table_name(),
+        review_command(item)
+    );
+    Some(on_item(Finding::new(Code::EndOfSupport, message), item).at(Some(entry.location_of(field))))
 }
 
 pub fn class_below_inherited(item: &SoupItem, entry: &Entry) -> Option<Finding> {

@@ -18,6 +18,10 @@ pub struct Review<'a> {
     pub license: Option<&'a str>,
     /// The locked checksum; `None` removes one the entry had (a git or path source).
     pub checksum: Option<&'a str>,
+    /// The locked commit of a git dependency or the toolchain; `None` removes one.
+    pub commit: Option<&'a str>,
+    /// For a `covers = "*"` entry: the crates it takes in now.
+    pub covered: Option<Vec<String>>,
     pub reviewed: Date,
     pub by: &'a str,
 }
@@ -153,11 +157,16 @@ impl Editor {
         if let Some(license) = review.license {
             set_value(entry, "license", Value::from(license));
         }
-        match review.checksum {
-            Some(checksum) => set_value(entry, "checksum", Value::from(checksum)),
-            None => {
-                entry.remove("checksum");
+        for (key, value) in [("checksum", review.checksum), ("commit", review.commit)] {
+            match value {
+                Some(value) => set_value(entry, key, Value::from(value)),
+                None => {
+                    entry.remove(key);
+                }
             }
+        }
+        if let Some(covered) = &review.covered {
+            set_value(entry, "covered", Value::Array(covered.iter().collect()));
         }
         let reviewed = toml_edit::Datetime {
             date: Some(toml_edit::Date {
@@ -354,6 +363,8 @@ mod tests {
             version: "1.2.0".into(),
             license: Some("MIT OR Apache-2.0"),
             checksum: Some("abc"),
+            commit: None,
+            covered: None,
             reviewed: Date::new(2026, 11, 2).unwrap(),
             by: "R. Viewer",
         };

@@ -94,6 +94,8 @@ pub struct Sync<'s> {
     pub added: Vec<Added>,
     /// Entries that assess nothing in scope; removed from `text` when pruning.
     pub orphans: Vec<&'s Entry>,
+    /// `covers = "*"` entries with the crates they took in since their last review.
+    pub newly_covered: Vec<(&'s Entry, Vec<String>)>,
 }
 
 /// `text` (already parsed into `soup`) with placeholder entries for the items that
@@ -123,6 +125,12 @@ pub fn sync<'s>(text: &str, soup: &'s SoupFile, graph: &Graph, scope: &Scope, pr
         .map(|entry| template::entry_text(entry, soup.project.require, &mut used_ids))
         .collect();
     let orphans = inventory.orphans(soup);
+    let newly_covered = soup
+        .entries
+        .iter()
+        .map(|entry| (entry, inventory.newly_covered(entry)))
+        .filter(|(_, names)| !names.is_empty())
+        .collect();
     let mut editor = Editor::new(text)?;
     editor.add_entries(&added_text)?;
     if prune {
@@ -145,5 +153,6 @@ pub fn sync<'s>(text: &str, soup: &'s SoupFile, graph: &Graph, scope: &Scope, pr
         text: editor.finish(),
         added,
         orphans,
+        newly_covered,
     })
 }

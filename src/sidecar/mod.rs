@@ -270,10 +270,15 @@ pub struct Entry {
     pub license: Option<License>,
     pub vendor: Option<String>,
     pub checksum: Option<String>,
+    /// The commit that was assessed, for a git dependency or the toolchain.
+    pub commit: Option<String>,
     pub class: Option<Class>,
     pub class_rationale: Option<String>,
     pub segregation: Option<String>,
     pub covers: Covers,
+    /// With `covers = "*"`: the crates it took in when it was last reviewed, so that a
+    /// crate an update brings under it is not assessed silently.
+    pub covered: Option<Vec<String>>,
     pub prerequisites: Option<String>,
     pub requirements: Vec<Requirement>,
     pub anomalies: Anomalies,
@@ -342,16 +347,32 @@ impl Entry {
                 (&self.version, self.license.as_ref().map(|license| &license.expression)),
                 (
                     &self.vendor,
-                    &self.checksum,
+                    (&self.checksum, &self.commit),
                     self.class,
                     &self.class_rationale,
                     &self.segregation
                 ),
-                (&self.covers, &self.prerequisites, requirements, &self.anomalies),
+                (
+                    &self.covers,
+                    &self.covered,
+                    &self.prerequisites,
+                    requirements,
+                    &self.anomalies
+                ),
                 (&self.verification_method, &self.surveillance, dispositions, approvals),
                 &self.placeholders,
             )
         )
+    }
+
+    /// Whether `name` fell under this entry's `covers = "*"` after its last review
+    /// recorded what it covered (`covered`; none recorded: everything is new).
+    pub fn newly_covers(&self, name: &str) -> bool {
+        self.covers == Covers::Exclusive
+            && !self
+                .covered
+                .as_ref()
+                .is_some_and(|covered| covered.iter().any(|known| known == name))
     }
 
     /// Whether an unqualified entry speaks for `version`, given the crate's lines in

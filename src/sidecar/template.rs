@@ -138,9 +138,6 @@ pub fn entry_text(entry: &NewEntry, require: Require, used_ids: &mut BTreeSet<St
         item.class
     )
     .ok();
-    if let Some(covered) = entry.covers.as_ref().filter(|covered| !covered.is_empty()) {
-        writeln!(text, "# covers: {}", covered.join(", ")).ok();
-    }
     writeln!(text, "[{header}]").ok();
     writeln!(text, "version = {}", toml_string(&package.version.to_string())).ok();
     match (&package.license, &package.license_file) {
@@ -165,10 +162,14 @@ pub fn entry_text(entry: &NewEntry, require: Require, used_ids: &mut BTreeSet<St
     if let Some(checksum) = &package.checksum {
         writeln!(text, "checksum = {}", toml_string(checksum)).ok();
     }
+    if let Some(commit) = package.source.commit() {
+        writeln!(text, "commit = {}", toml_string(commit)).ok();
+    }
     writeln!(text, "class = {todo}   # A, B or C; inherited: {}", item.class).ok();
     writeln!(text, "class-rationale = {todo}").ok();
-    if entry.covers.is_some() {
+    if let Some(covered) = &entry.covers {
         writeln!(text, "covers = \"*\"").ok();
+        writeln!(text, "covered = {}   # what \"*\" takes in now", string_list(covered)).ok();
     }
     let full = require == Require::All || item.class >= Class::B;
     if !full {
