@@ -8,7 +8,7 @@ use crate::evidence::Evidence;
 use crate::finding::{Code, Finding};
 use crate::graph::Package;
 use crate::inventory::{Inventory, SoupItem};
-use crate::license::LicenseForm;
+use crate::license::{self, LicenseForm};
 use crate::location::Location;
 use crate::sidecar::{Class, Entry, Project, Require, RequirementKind, SoupFile, StaleOn, Support, VersionLine};
 use std::collections::BTreeSet;
@@ -108,32 +108,16 @@ pub fn version_drifted(assessed: &semver::Version, locked: &semver::Version, sta
 
 /// The locked licence differs from the assessed one. Only a valid SPDX expression in
 /// the manifest can be compared: where the crate has only a licence file or an invalid
-/// expression, the assessor's reading stands. `MIT OR Apache-2.0` and
-/// `Apache-2.0 OR MIT` are the same licence.
+/// expression, the assessor's reading stands. Expressions that mean the same compare
+/// equal (`MIT OR Apache-2.0` and `Apache-2.0 OR MIT`).
 pub fn license_changed(entry: &Entry, package: &Package) -> bool {
     match (&entry.license, &package.license) {
         (Some(assessed), Some(locked)) if locked.form != LicenseForm::Invalid => {
-            normal_form(&assessed.expression) != normal_form(&locked.expression)
+            let same = |text: &str| license::canonical(text).unwrap_or_else(|| text.to_string());
+            same(&assessed.expression) != same(&locked.expression)
         }
         _ => false,
     }
-}
-
-/// An expression whose only operator is one `OR` or one `AND` chain, with its terms
-/// sorted; anything else as written.
-fn normal_form(expression: &str) -> String {
-    for operator in [" OR ", " AND "] {
-        let terms: Vec<&str> = expression.split(operator).collect();
-        let flat = terms
-            .iter()
-            .all(|term| !term.contains(['(', ')']) && !term.contains(" OR ") && !term.contains(" AND "));
-        if terms.len() > 1 && flat {
-            let mut terms = terms;
-            terms.sort_unstable();
-            return terms.join(operator);
-        }
-    }
-    expression.to_string()
 }
 
 /// What the locked source differs in from the assessed one: the checksum, compared
@@ -504,6 +488,52 @@ mod tests {
         ] {
             assert!(missing.contains(&field.to_string()), "{field} in {missing:?}");
         }
+    }
+
+    #[test]
+    fn a_parenthesised_assessment_of_a_slash_licence_is_no_change() {
+        let mut package = crate::graph::toolchain::package(&version("1.0.0"), None);
+        package.license = Some(crate::license::License::parse("MIT/Apache-2.0 AND BSD-2-Clause"));
+        for (assessed, changed) in [
+            ("(MIT OR Apache-2.0) AND BSD-2-Clause", false),
+            ("BSD-2-Clause AND (Apache-2.0 OR MIT)", false),
+            ("MIT OR Apache-2.0 AND BSD-2-Clause", true),
+        ] {
+            let (entry, _) = entry(&format!("license = \"{assessed}\"\n"));
+            assert_eq!(license_changed(&entry, &package), changed, "{assessed}");
+        }
+    }
+
+    #[test]
+    fn no_support_is_end_of_support_for_class_b_and_c_only() {
+        let package = crate::graph::toolchain::package(&version("1.0.0"), None);
+        let item = SoupItem {
+            package: &package,
+            index: None,
+            direct: true,
+            kinds: Vec::new(),
+            reached_from: Vec::new(),
+            class: Class::A,
+            entry: None,
+            covered_by: None,
+            status: crate::inventory::Status::Assessed,
+        };
+        let (entry, project) = entry("surveillance = { support = \"none\" }\n");
+        let today = Date::new(2026, 11, 25).unwrap();
+        assert!(end_of_support(&item, &entry, Class::A, &project, today).is_none());
+        let finding = end_of_support(&item, &entry, Class::B, &project, today).expect("class B");
+        assert_eq!(finding.code, Code::EndOfSupport);
+        let (entry, project) = entry_with_date("2026-11-25");
+        assert!(
+            end_of_support(&item, &entry, Class::A, &project, today).is_none(),
+            "ends today, not yet passed"
+        );
+        let (entry, project) = entry_with_date("2026-11-24");
+        assert!(end_of_support(&item, &entry, Class::A, &project, today).is_some());
+    }
+
+    fn entry_with_date(date: &str) -> (Entry, Project) {
+        entry(&format!("surveillance = {{ end-of-support = {date} }}\n"))
     }
 
     #[test]
