@@ -275,3 +275,29 @@ class = "A"
     let (codes, _) = audit(dir.path());
     assert_eq!(codes, Vec::<(String, String, String)>::new());
 }
+
+/// A soup.toml checked out on Windows: sync and review write CRLF like the rest of it.
+#[test]
+fn sync_and_review_keep_crlf_line_endings() {
+    let dir = copy_fixture("scope");
+    let twin = "[soup.twin]\nversion = \"1.0.0\"\nlicense = \"MIT\"\nclass = \"A\"\n";
+    let crlf = scope_soup(twin).replace('\n', "\r\n");
+    let path = dir.path().join("soup.toml");
+    std::fs::write(&path, &crlf).unwrap();
+    soup_on(dir.path(), &["sync", "--offline"]).assert().success();
+    soup_on(dir.path(), &["review", "twin@1.0.0", "--by", "R", "--yes", "--offline"])
+        .assert()
+        .success();
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(written.contains("[soup.\"twin@2\"]\r\n"), "{written:?}");
+    assert!(written.contains("[soup.twin.anomalies]\r\n"), "{written:?}");
+    assert_eq!(
+        written.matches('\n').count(),
+        written.matches("\r\n").count(),
+        "every line ends in CRLF: {written:?}"
+    );
+    assert!(
+        written.starts_with(&crlf[..crlf.find("[soup.twin]").unwrap()]),
+        "the text before is kept"
+    );
+}

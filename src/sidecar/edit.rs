@@ -9,6 +9,9 @@ use toml_edit::{DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
 pub struct Editor {
     document: DocumentMut,
+    /// The file's lines end in CRLF: what is added or changed gets CRLF too, so a
+    /// Windows checkout does not see every line change.
+    crlf: bool,
 }
 
 /// What `review` records.
@@ -30,11 +33,17 @@ impl Editor {
     /// `text` must already have passed `sidecar::parse`.
     pub fn new(text: &str) -> Result<Self> {
         let document = text.parse::<DocumentMut>().context("soup.toml is not valid TOML")?;
-        Ok(Self { document })
+        let crlf = text.matches("\r\n").count() * 2 > text.matches('\n').count();
+        Ok(Self { document, crlf })
     }
 
     pub fn finish(&self) -> String {
-        self.document.to_string()
+        let text = self.document.to_string();
+        if self.crlf {
+            text.replace("\r\n", "\n").replace('\n', "\r\n")
+        } else {
+            text
+        }
     }
 
     /// Appends the `[soup.*]` tables of `text` after the last existing entry, so new
@@ -354,6 +363,34 @@ mod tests {
                 "\n# about a\n[soup.a]\nversion = \"1.0.0\"  # assessed\nlicense = \"MIT\"\n\n[soup.a.anomalies]\nby = \"someone\"\n",
                 ""
             )
+        );
+    }
+
+    #[test]
+    fn a_crlf_file_keeps_its_line_endings() {
+        let text = "# reviewed by hand\r\n[soup.a]\r\nversion = \"1.0.0\"  # assessed\r\n";
+        let mut editor = Editor::new(text).unwrap();
+        editor.add_entries("\n[soup.b]\nversion = \"2.0.0\"\n").unwrap();
+        let review = Review {
+            version: "1.2.0".into(),
+            license: None,
+            checksum: None,
+            commit: None,
+            covered: None,
+            reviewed: Date::new(2026, 11, 2).unwrap(),
+            by: "R. Viewer",
+        };
+        editor.record_review("a", &review).unwrap();
+        let written = editor.finish();
+        assert!(
+            written.starts_with("# reviewed by hand\r\n[soup.a]\r\nversion = \"1.2.0\"  # assessed\r\n"),
+            "{written:?}"
+        );
+        assert!(written.contains("[soup.b]\r\nversion = \"2.0.0\"\r\n"), "{written:?}");
+        assert_eq!(
+            written.matches('\n').count(),
+            written.matches("\r\n").count(),
+            "{written:?}"
         );
     }
 
