@@ -134,3 +134,30 @@ fn help_has_examples_and_version_is_printed() {
         .success()
         .stdout(contains(env!("CARGO_PKG_VERSION")));
 }
+
+/// `cargo soup list | head`: the reader closed the pipe before cargo-soup wrote; that
+/// is a normal end, with exit 0 and nothing on stderr.
+#[test]
+fn a_closed_pipe_is_a_normal_end() {
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("cargo-soup"));
+    command
+        .args(["list", "--offline", "--format", "json", "--manifest-path"])
+        .arg(fixture("scope").join("Cargo.toml"))
+        .env("CARGO_SOUP_OFFLINE", "1")
+        .env(
+            "CARGO_SOUP_CACHE",
+            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("soup-cache"),
+        )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
