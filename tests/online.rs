@@ -349,6 +349,19 @@ fn a_yanked_version_is_a_finding_online_and_the_check_is_skipped_offline() {
         "{}",
         online.stderr
     );
+    let message = online.json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|finding| finding["code"] == "yanked")
+        .and_then(|finding| finding["message"].as_str())
+        .unwrap()
+        .to_string();
+    assert!(
+        message.contains("update to a version that is not yanked (`cargo update -p time@0.1.43`)"),
+        "one space between words: {message}"
+    );
+    assert!(!message.contains("  "), "{message}");
     assert_eq!(online.data("registry-index")["skipped"], false);
     assert_eq!(server.count("/index/config.json"), 1);
     assert_eq!(server.count("/index/ti/me/time"), 1);

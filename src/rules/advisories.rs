@@ -355,7 +355,8 @@ fn yanked_findings(inventory: &Inventory, input: &AdvisoryInput, yanked: &BTreeS
         .map(|item| {
             let package = item.package;
             let message = format!(
-                "{} {} is yanked from its registry: its authors withdrew it, often for a defect; update to a                  version that is not yanked (`cargo update -p {}@{}`) and review the change",
+                "{} {} is yanked from its registry: its authors withdrew it, often for a defect; update to a \
+                 version that is not yanked (`cargo update -p {}@{}`) and review the change",
                 package.name, package.version, package.name, package.version
             );
             Finding::new(Code::Yanked, message)
