@@ -130,13 +130,14 @@ impl AuditReport {
         }
     }
 
-    /// Gates only the change: a deny finding on a crate outside `changed` (or on no
-    /// crate) becomes a warning, so an old problem does not block an unrelated change.
+    /// Gates only the change: a deny finding on an item outside `changed` becomes a
+    /// warning, so an old problem does not block an unrelated change. Findings about the
+    /// advisory data keep their level: stale data would hide what the change brings in.
     pub fn gate_change(&mut self, reference: &str, changed: &BTreeSet<String>) {
         let mut downgraded = 0;
         for finding in &mut self.findings {
             let in_change = finding.krate.as_ref().is_some_and(|krate| changed.contains(krate));
-            if finding.level == Level::Deny && !in_change {
+            if finding.level == Level::Deny && !in_change && !finding.code.is_about_data() {
                 finding.level = Level::Warn;
                 downgraded += 1;
             }

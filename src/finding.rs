@@ -104,6 +104,11 @@ impl Code {
         Self::ALL.iter().copied().find(|code| code.as_str() == text)
     }
 
+    /// Findings about the advisory data rather than an item.
+    pub fn is_about_data(self) -> bool {
+        matches!(self, Code::StaleAdvisoryDb | Code::UnreadableAdvisory)
+    }
+
     /// What a user does about a finding of this code, for rule help (SARIF, docs).
     pub fn remedy(self) -> &'static str {
         match self {

@@ -154,3 +154,28 @@ fn a_crate_taken_out_of_covers_is_part_of_the_change() {
     assert_eq!(code, Some(1));
     assert!(levels(&json).contains(&("missing-assessment".into(), "linux-only".into(), "error".into())));
 }
+
+/// Stale advisory data is a problem of the gate itself, not of an unchanged item: it
+/// stays an error, so a pull request cannot pass on data too old to show what it adds.
+#[test]
+fn stale_advisory_data_keeps_its_level() {
+    let dir = repository();
+    let output = soup()
+        .current_dir(dir.path())
+        .args(["audit", "--offline", "--no-osv", "--format", "json", "--as-of", "2030-01-01"])
+        .arg("--advisory-db")
+        .arg(fixture("advisory-db"))
+        .args(["--changed-since", "HEAD"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    let errors: Vec<&str> = findings
+        .iter()
+        .filter(|finding| finding["level"] == "error")
+        .map(|finding| finding["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(errors, ["stale-advisory-db"], "{findings:?}");
+    assert!(findings.len() > 1, "the item findings are there, as warnings");
+}
