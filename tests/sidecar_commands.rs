@@ -315,3 +315,21 @@ fn review_shows_the_advisories_that_touch_the_item_and_what_is_new() {
         .stdout(contains("  advisory (new since the last review): RUSTSEC-2024-0375 on atty 0.2.14 (unmaintained)"))
         .stdout(contains("RUSTSEC-2021-0003 on smallvec 0.6.13 (vulnerability): Buffer overflow in SmallVec::insert_many; disposition: mitigated"));
 }
+
+/// A review recorded without advisory data says so, rather than nothing at all.
+#[test]
+fn review_without_advisory_data_says_none_were_checked() {
+    let dir = copy_fixture("demo");
+    let review = |extra: &[&str]| {
+        let mut args = vec!["review", "bitflags@1.3.2", "--by", "R", "--yes", "--offline", "--as-of", "2026-11-20"];
+        args.extend_from_slice(extra);
+        let output = soup_on(dir.path(), &args).output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let without = review(&["--no-rustsec", "--no-osv"]);
+    assert!(without.contains("advisories: NONE CHECKED"), "{without}");
+    assert!(without.contains("cargo soup fetch"), "{without}");
+    let with = review(&[]);
+    assert!(!with.contains("NONE CHECKED"), "{with}");
+}

@@ -103,6 +103,13 @@ pub fn run(global: &GlobalArgs, args: &ReviewArgs) -> Result<i32> {
         let assessed: Vec<&SoupItem> = std::iter::once(item).chain(covered).collect();
         let sources = plan.load_local(&assessed.iter().map(|item| item.package.name.as_str()).collect());
         write!(out, "{}", advisories(entry, &assessed, &sources))?;
+    } else {
+        writeln!(
+            out,
+            "  advisories: NONE CHECKED: no advisory data was read (switched off, or none offline); \
+             `cargo soup fetch` downloads it, or name a copy with --advisory-db / --osv-db, and review again \
+             before you sign for the known anomalies"
+        )?;
     }
     if license.is_none() {
         writeln!(
