@@ -74,11 +74,10 @@ impl Evidence {
                     None if path.is_empty() => return None,
                     None => (Vec::new(), path),
                 };
-                let code = strip_comments(text);
-                if let Some(module) = modules.iter().find(|module| !declares(&code, "mod", module)) {
-                    return Some(format!("`{file}` has no `mod {module}`"));
+                match declared_functions(text) {
+                    Err(err) => Some(format!("`{file}` is not Rust that cargo soup can read ({err})")),
+                    Ok(declared) => missing_declaration(&declared, &modules, function, file),
                 }
-                (!declares(&code, "fn", function)).then(|| format!("`{file}` has no `fn {function}`"))
             }
         }
     }
@@ -89,46 +88,79 @@ fn split(reference: &str) -> (&str, &str) {
     reference.split_once("::").unwrap_or((reference, ""))
 }
 
-/// Source without `//` and `/* */` comments, so a commented-out test does not count.
-fn strip_comments(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix("//") {
-            rest = after.find('\n').map_or("", |end| &after[end..]);
-        } else if let Some(after) = rest.strip_prefix("/*") {
-            rest = after.find("*/").map_or("", |end| &after[end + 2..]);
-            out.push(' ');
-        } else {
-            let next = rest.chars().next().unwrap_or(' ');
-            out.push(next);
-            rest = &rest[next.len_utf8()..];
-        }
+/// Why `modules::function` is not among the declared functions: a module path matches
+/// the end of where the function is declared, so `parsing::f` and `f` both find
+/// `mod tests { mod parsing { fn f() } }`.
+fn missing_declaration(declared: &[Vec<String>], modules: &[&str], function: &str, file: &str) -> Option<String> {
+    let wanted: Vec<&str> = modules.iter().copied().chain([function]).map(unraw).collect();
+    let found = declared
+        .iter()
+        .any(|path| path.len() >= wanted.len() && path[path.len() - wanted.len()..].iter().eq(wanted.iter()));
+    if found {
+        return None;
     }
-    out
+    let declares_module = |module: &str| {
+        declared
+            .iter()
+            .any(|path| path[..path.len() - 1].iter().any(|at| at == module))
+    };
+    match modules
+        .iter()
+        .map(|module| unraw(module))
+        .find(|module| !declares_module(module))
+    {
+        Some(module) => Some(format!("`{file}` has no `mod {module}`")),
+        None => Some(format!("`{file}` has no `fn {function}`")),
+    }
 }
 
-/// Whether `keyword name` appears as tokens: `fn name(`, `fn name<`, `mod name {`.
-fn declares(code: &str, keyword: &str, name: &str) -> bool {
-    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
-    let mut search = code;
-    while let Some(at) = search.find(keyword) {
-        let before_ok = search[..at].chars().next_back().is_none_or(|c| !is_ident(c));
-        let after = &search[at + keyword.len()..];
-        let trimmed = after.trim_start();
-        let spaced = trimmed.len() < after.len();
-        if before_ok && spaced {
-            let name = name.strip_prefix("r#").unwrap_or(name);
-            let candidate = trimmed.strip_prefix("r#").unwrap_or(trimmed);
-            if let Some(rest) = candidate.strip_prefix(name)
-                && rest.chars().next().is_none_or(|c| !is_ident(c))
-            {
-                return true;
+fn unraw(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
+}
+
+/// Every `fn` of the source with the inline modules it is declared in, as read by a
+/// Rust lexer (proc-macro2): comments, nested ones too, and strings are never code.
+fn declared_functions(text: &str) -> Result<Vec<Vec<String>>, proc_macro2::LexError> {
+    let tokens: proc_macro2::TokenStream = text.parse()?;
+    let mut declared = Vec::new();
+    collect_functions(tokens, &mut Vec::new(), &mut declared);
+    Ok(declared)
+}
+
+fn collect_functions(tokens: proc_macro2::TokenStream, modules: &mut Vec<String>, declared: &mut Vec<Vec<String>>) {
+    use proc_macro2::TokenTree;
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    for (at, token) in tokens.iter().enumerate() {
+        let keyword = match token {
+            TokenTree::Ident(ident) => ident.to_string(),
+            TokenTree::Group(group) => {
+                // A module's body is handled with its name below; other groups (impl
+                // blocks, function bodies) can still hold nested functions and modules.
+                let is_module_body = at >= 2
+                    && matches!((&tokens[at - 2], &tokens[at - 1]), (TokenTree::Ident(keyword), TokenTree::Ident(_)) if keyword == "mod");
+                if !is_module_body {
+                    collect_functions(group.stream(), modules, declared);
+                }
+                continue;
             }
+            _ => continue,
+        };
+        let Some(TokenTree::Ident(name)) = tokens.get(at + 1) else {
+            continue;
+        };
+        let name = unraw(&name.to_string()).to_string();
+        match keyword.as_str() {
+            "fn" => declared.push(modules.iter().cloned().chain([name]).collect()),
+            "mod" => {
+                if let Some(TokenTree::Group(body)) = tokens.get(at + 2) {
+                    modules.push(name);
+                    collect_functions(body.stream(), modules, declared);
+                    modules.pop();
+                }
+            }
+            _ => {}
         }
-        search = &search[at + keyword.len()..];
     }
-    false
 }
 
 #[cfg(test)]
@@ -136,6 +168,42 @@ mod tests {
     use super::*;
 
     const TESTS: &str = "// fn commented_out() {}\n/* fn in_block() {} */\n#[test]\nfn rejects_malformed_config() {}\nmod parsing {\n    #[test]\n    fn generic<T>() {}\n    async fn r#async() {}\n}\nfn rejects_malformed_config_too() {}\n";
+
+    /// What the hand-written scanner got wrong: a `/*` inside a string hid every later
+    /// test, `//` in a URL hid the rest of its line, and a `fn` inside a string or a
+    /// nested comment counted as present.
+    #[test]
+    fn strings_and_nested_comments_are_never_code() {
+        let source = r#"
+const GLOB: &str = "src/*.rs";
+#[test]
+fn after_a_glob_in_a_string() { let url = "http://example.invalid"; } fn after_a_url() {}
+const FAKE: &str = "fn only_in_a_string() {}";
+/* outer /* nested */ fn only_in_a_nested_comment() {} */
+/// A doc comment: fn only_in_a_doc_comment() {}
+fn last() {}
+"#;
+        let evidence = Evidence::from_files([("tests/t.rs", Some(source))]);
+        for present in ["after_a_glob_in_a_string", "after_a_url", "last"] {
+            assert_eq!(evidence.problem(&format!("tests/t.rs::{present}")), None, "{present}");
+        }
+        for absent in ["only_in_a_string", "only_in_a_nested_comment", "only_in_a_doc_comment"] {
+            assert_eq!(
+                evidence.problem(&format!("tests/t.rs::{absent}")),
+                Some(format!("`tests/t.rs` has no `fn {absent}`")),
+                "{absent}"
+            );
+        }
+        let broken = Evidence::from_files([("tests/b.rs", Some("fn open() { \"unterminated }"))]);
+        assert!(
+            broken
+                .problem("tests/b.rs::open")
+                .is_some_and(|problem| problem.contains("is not Rust")),
+            "{:?}",
+            broken.problem("tests/b.rs::open")
+        );
+        assert_eq!(broken.problem("tests/b.rs"), None, "a file alone needs no lexing");
+    }
 
     #[test]
     fn finds_functions_inside_modules_and_ignores_comments() {

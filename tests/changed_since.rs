@@ -162,13 +162,26 @@ fn stale_advisory_data_keeps_its_level() {
     let dir = repository();
     let output = soup()
         .current_dir(dir.path())
-        .args(["audit", "--offline", "--no-osv", "--format", "json", "--as-of", "2030-01-01"])
+        .args([
+            "audit",
+            "--offline",
+            "--no-osv",
+            "--format",
+            "json",
+            "--as-of",
+            "2030-01-01",
+        ])
         .arg("--advisory-db")
         .arg(fixture("advisory-db"))
         .args(["--changed-since", "HEAD"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let findings = json["findings"].as_array().unwrap();
     let errors: Vec<&str> = findings

@@ -321,7 +321,16 @@ fn review_shows_the_advisories_that_touch_the_item_and_what_is_new() {
 fn review_without_advisory_data_says_none_were_checked() {
     let dir = copy_fixture("demo");
     let review = |extra: &[&str]| {
-        let mut args = vec!["review", "bitflags@1.3.2", "--by", "R", "--yes", "--offline", "--as-of", "2026-11-20"];
+        let mut args = vec![
+            "review",
+            "bitflags@1.3.2",
+            "--by",
+            "R",
+            "--yes",
+            "--offline",
+            "--as-of",
+            "2026-11-20",
+        ];
         args.extend_from_slice(extra);
         let output = soup_on(dir.path(), &args).output().unwrap();
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
