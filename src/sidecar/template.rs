@@ -74,6 +74,29 @@ fn is_toolchain(item: &SoupItem) -> bool {
     item.package.source.is_toolchain()
 }
 
+/// Where a crate's known anomalies are reported: the issue tracker of a repository on a
+/// forge whose layout is known (`https://github.com/o/r/issues` from
+/// `https://github.com/o/r.git` or `.../o/r/tree/master/sub`), else the repository as
+/// given, which is true, rather than a tracker address that was only guessed.
+fn issue_tracker(repository: &str) -> String {
+    let trimmed = repository.trim().trim_start_matches("git+");
+    let Some((scheme, rest)) = trimmed.split_once("://") else {
+        return repository.trim().to_string();
+    };
+    let mut parts = rest.split('/').filter(|part| !part.is_empty());
+    let (Some(host), Some(owner), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
+        return repository.trim().to_string();
+    };
+    let host = host.to_ascii_lowercase();
+    let name = name.trim_end_matches(".git");
+    let scheme = if scheme == "http" || scheme == "git" { "https" } else { scheme };
+    match host.trim_start_matches("www.") {
+        "github.com" | "codeberg.org" | "bitbucket.org" => format!("{scheme}://{host}/{owner}/{name}/issues"),
+        "gitlab.com" => format!("{scheme}://{host}/{owner}/{name}/-/issues"),
+        _ => repository.trim().to_string(),
+    }
+}
+
 /// A key as TOML spells it: bare when it can be, quoted otherwise.
 pub fn toml_key(text: &str) -> String {
     let bare = !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
@@ -186,7 +209,7 @@ pub fn entry_text(entry: &NewEntry, require: Require, used_ids: &mut BTreeSet<St
     }
     let mut sources = vec!["RustSec".to_string(), "OSV".to_string()];
     if let Some(repository) = &package.repository {
-        sources.insert(0, format!("{}/issues", repository.trim_end_matches('/')));
+        sources.insert(0, issue_tracker(repository));
     }
     writeln!(text, "\n[{header}.anomalies]").ok();
     writeln!(text, "reviewed = {todo}").ok();
@@ -302,4 +325,31 @@ pub fn document(workspace: &Workspace, project: &Project, entries: &[NewEntry]) 
         text.push_str(&entry_text(entry, project.require, &mut used_ids));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::issue_tracker;
+
+    #[test]
+    fn issue_trackers_are_derived_only_where_the_layout_is_known() {
+        for (repository, tracker) in [
+            ("https://github.com/serde-rs/json", "https://github.com/serde-rs/json/issues"),
+            ("https://github.com/serde-rs/json/", "https://github.com/serde-rs/json/issues"),
+            ("https://github.com/rust-lang/git2-rs.git", "https://github.com/rust-lang/git2-rs/issues"),
+            (
+                "https://github.com/probe-rs/probe-rs/tree/master/probe-rs",
+                "https://github.com/probe-rs/probe-rs/issues",
+            ),
+            ("git+https://github.com/o/r.git", "https://github.com/o/r/issues"),
+            ("http://github.com/o/r", "https://github.com/o/r/issues"),
+            ("https://gitlab.com/group/proj", "https://gitlab.com/group/proj/-/issues"),
+            ("https://codeberg.org/o/r", "https://codeberg.org/o/r/issues"),
+            ("https://git.example.com/o/r", "https://git.example.com/o/r"),
+            ("https://github.com/only-owner", "https://github.com/only-owner"),
+            ("not a url", "not a url"),
+        ] {
+            assert_eq!(issue_tracker(repository), tracker, "{repository}");
+        }
+    }
 }
