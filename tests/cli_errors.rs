@@ -79,8 +79,7 @@ fn every_problem_of_soup_toml_is_reported_at_once() {
         .assert()
         .code(2)
         // Named from where the user stands: the file is one folder up.
-        .stderr(contains("--> /"))
-        .stderr(contains("soup.toml:2:9"))
+        .stderr(contains("--> ../soup.toml:2:9"))
         .stderr(contains("`class` in [project] cannot be \"D\""))
         .stderr(contains("soup.toml:3:1"))
         .stderr(contains("did you mean `review-interval`?"))

@@ -301,3 +301,33 @@ fn sync_and_review_keep_crlf_line_endings() {
         "the text before is kept"
     );
 }
+
+/// Run from a member's folder, locations are `../soup.toml` for a person, and GitHub
+/// annotations name the file by its path in the repository.
+#[test]
+fn locations_from_a_subfolder_are_relative() {
+    let dir = copy_fixture("scope");
+    let soup_toml = std::fs::read_to_string(common::fixture("audit/review-overdue.toml")).unwrap();
+    std::fs::write(dir.path().join("soup.toml"), soup_toml).unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let run = |format: &str| {
+        let output = soup()
+            .current_dir(dir.path().join("app"))
+            .args(AUDIT_WITHOUT_ADVISORIES)
+            .args(["--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    assert_eq!(json["findings"][0]["location"]["file"], "../soup.toml", "{json}");
+    let github = run("github");
+    assert!(github.starts_with("::error file=soup.toml,line="), "{github}");
+    assert!(!github.contains(&dir.path().display().to_string()), "{github}");
+}

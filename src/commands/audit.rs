@@ -11,7 +11,7 @@ use crate::inventory::Inventory;
 use crate::render::findings;
 use crate::rules::AuditInput;
 use crate::rules::advisories::{AdvisoryInput, is_checked};
-use crate::workspace::{SoupUse, Workspace, display_path};
+use crate::workspace::{SoupUse, Workspace, display_path, repository_path};
 use anyhow::Result;
 use std::io::Write;
 
@@ -31,6 +31,17 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<i32> {
                 &workspace.soup_path,
             )?;
             audited.report.gate_change(reference, &changed);
+        }
+        if args.format == AuditFormat::Github {
+            // GitHub places an annotation by its path in the repository.
+            let locations = audited
+                .report
+                .findings
+                .iter_mut()
+                .filter_map(|finding| finding.location.as_mut());
+            for location in locations {
+                location.file = repository_path(&location.file);
+            }
         }
         let report = &audited.report;
         let text = match args.format {

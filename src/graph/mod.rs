@@ -175,7 +175,8 @@ impl Source {
     }
 }
 
-fn relative_path(path: &Path, base: &Path) -> String {
+/// `path` relative to `base`, with `..` where it lies beside it.
+pub fn relative_path(path: &Path, base: &Path) -> String {
     let path_parts: Vec<_> = path.components().collect();
     let base_parts: Vec<_> = base.components().collect();
     let common = path_parts.iter().zip(&base_parts).take_while(|(a, b)| a == b).count();

@@ -89,7 +89,11 @@ fn issue_tracker(repository: &str) -> String {
     };
     let host = host.to_ascii_lowercase();
     let name = name.trim_end_matches(".git");
-    let scheme = if scheme == "http" || scheme == "git" { "https" } else { scheme };
+    let scheme = if scheme == "http" || scheme == "git" {
+        "https"
+    } else {
+        scheme
+    };
     match host.trim_start_matches("www.") {
         "github.com" | "codeberg.org" | "bitbucket.org" => format!("{scheme}://{host}/{owner}/{name}/issues"),
         "gitlab.com" => format!("{scheme}://{host}/{owner}/{name}/-/issues"),
@@ -334,16 +338,28 @@ mod tests {
     #[test]
     fn issue_trackers_are_derived_only_where_the_layout_is_known() {
         for (repository, tracker) in [
-            ("https://github.com/serde-rs/json", "https://github.com/serde-rs/json/issues"),
-            ("https://github.com/serde-rs/json/", "https://github.com/serde-rs/json/issues"),
-            ("https://github.com/rust-lang/git2-rs.git", "https://github.com/rust-lang/git2-rs/issues"),
+            (
+                "https://github.com/serde-rs/json",
+                "https://github.com/serde-rs/json/issues",
+            ),
+            (
+                "https://github.com/serde-rs/json/",
+                "https://github.com/serde-rs/json/issues",
+            ),
+            (
+                "https://github.com/rust-lang/git2-rs.git",
+                "https://github.com/rust-lang/git2-rs/issues",
+            ),
             (
                 "https://github.com/probe-rs/probe-rs/tree/master/probe-rs",
                 "https://github.com/probe-rs/probe-rs/issues",
             ),
             ("git+https://github.com/o/r.git", "https://github.com/o/r/issues"),
             ("http://github.com/o/r", "https://github.com/o/r/issues"),
-            ("https://gitlab.com/group/proj", "https://gitlab.com/group/proj/-/issues"),
+            (
+                "https://gitlab.com/group/proj",
+                "https://gitlab.com/group/proj/-/issues",
+            ),
             ("https://codeberg.org/o/r", "https://codeberg.org/o/r/issues"),
             ("https://git.example.com/o/r", "https://git.example.com/o/r"),
             ("https://github.com/only-owner", "https://github.com/only-owner"),
