@@ -41,13 +41,9 @@ pub enum SoupUse {
 }
 
 impl Workspace {
-    pub fn load(args: &GlobalArgs, soup_use: SoupUse) -> Result<Self> {
-        Self::load_with(args, soup_use, |_| ()).map(|(workspace, ())| workspace)
-    }
-
-    /// Like `load`, and runs `beside` on the graph as soon as it is there, while
-    /// soup.toml is still being read: work that needs only the graph (reading the
-    /// advisories of its crates) costs no time of its own.
+    /// Reads the graph and soup.toml, and runs `beside` on the graph as soon as it is
+    /// there, while soup.toml is still being read: work that needs only the graph
+    /// (reading the advisories of its crates) costs no time of its own.
     pub fn load_with<T: Send>(
         args: &GlobalArgs,
         soup_use: SoupUse,
@@ -186,6 +182,20 @@ impl Workspace {
 }
 
 impl Workspace {
+    /// What the user should know about how the workspace was read, for the command to
+    /// print: cargo writes a missing Cargo.lock, which is a project file.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if self.graph.created_lockfile {
+            warnings.push(format!(
+                "the workspace had no Cargo.lock, so `cargo metadata` wrote {}; commit it, since the SOUP \
+                 list is what it locks (pass --locked to refuse instead)",
+                display_path(&self.graph.workspace_root.join("Cargo.lock"))
+            ));
+        }
+        warnings
+    }
+
     /// What `-v` prints: the scope in force and where it came from.
     pub fn describe(&self) -> String {
         let kinds: Vec<&str> = self.scope.kinds.iter().map(|kind| kind.as_str()).collect();

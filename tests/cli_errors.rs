@@ -3,6 +3,7 @@
 mod common;
 
 use common::*;
+use predicates::prelude::*;
 use predicates::str::contains;
 
 #[test]
@@ -159,4 +160,30 @@ fn a_closed_pipe_is_a_normal_end() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
+
+/// cargo writes a missing Cargo.lock: the list says so, and --locked refuses instead,
+/// saying what to do.
+#[test]
+fn a_missing_cargo_lock_is_named_or_refused() {
+    let dir = copy_fixture("scope");
+    std::fs::remove_file(dir.path().join("Cargo.lock")).unwrap();
+    soup_on(dir.path(), &["list", "--locked", "--offline"])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "The workspace has no Cargo.lock: run `cargo generate-lockfile`",
+        ));
+    assert!(!dir.path().join("Cargo.lock").exists(), "--locked writes nothing");
+    soup_on(dir.path(), &["list", "--offline", "--no-cache"])
+        .assert()
+        .success()
+        .stderr(contains(
+            "warning: the workspace had no Cargo.lock, so `cargo metadata` wrote",
+        ));
+    assert!(dir.path().join("Cargo.lock").exists());
+    soup_on(dir.path(), &["list", "--offline", "--no-cache"])
+        .assert()
+        .success()
+        .stderr(contains("no Cargo.lock").not());
 }

@@ -77,7 +77,7 @@ pub fn with_audit<R>(
     let mut plan = Plan::new(global, advisory_args, Need::Required)?;
     // The graph and soup.toml are read side by side; the local advisories of the
     // graph's crates as soon as the graph is there.
-    let loaded = Workspace::load_with(global, SoupUse::Required, |graph| plan.load_local(&graph.crate_names()));
+    let loaded = super::load_workspace(global, SoupUse::Required, |graph| plan.load_local(&graph.crate_names()));
     let (workspace, mut sources) = loaded?;
     if global.verbose > 0 {
         eprint!("{}", workspace.describe());

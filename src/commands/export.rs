@@ -7,12 +7,12 @@ use crate::date::Date;
 use crate::inventory::Inventory;
 use crate::render::export::{self, Exported};
 use crate::sidecar::Entry;
-use crate::workspace::{SoupUse, Workspace};
+use crate::workspace::SoupUse;
 use anyhow::Result;
 
 pub fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<i32> {
     let plan = Plan::new(global, &args.advisories, Need::IfPresent)?;
-    let workspace = Workspace::load(global, SoupUse::Required)?;
+    let workspace = super::load_workspace(global, SoupUse::Required, |_| ())?.0;
     let inventory = Inventory::build(&workspace.graph, &workspace.scope, &workspace.soup);
     let sources = plan.load_local(&workspace.graph.crate_names());
     let advisories: Vec<Advisory> = merged(sources.iter().flat_map(|source| &source.advisories));

@@ -3,11 +3,11 @@
 use crate::atomic_file;
 use crate::cli::{GlobalArgs, InitArgs};
 use crate::sidecar::{maintain, template};
-use crate::workspace::{SoupUse, Workspace, display_path};
+use crate::workspace::{SoupUse, display_path};
 use anyhow::Result;
 
 pub fn run(global: &GlobalArgs, args: &InitArgs) -> Result<i32> {
-    let workspace = Workspace::load(global, SoupUse::Create)?;
+    let workspace = super::load_workspace(global, SoupUse::Create, |_| ())?.0;
     let graph = &workspace.graph;
     let name = graph.name();
     let members: Vec<String> = graph

@@ -3,12 +3,12 @@
 use crate::cli::{GlobalArgs, ListArgs, ListFormat};
 use crate::inventory::Inventory;
 use crate::render;
-use crate::workspace::{SoupUse, Workspace};
+use crate::workspace::SoupUse;
 use anyhow::Result;
 use std::io::Write;
 
 pub fn run(global: &GlobalArgs, args: &ListArgs) -> Result<i32> {
-    let workspace = Workspace::load(global, SoupUse::Optional)?;
+    let workspace = super::load_workspace(global, SoupUse::Optional, |_| ())?.0;
     if global.verbose > 0 {
         eprint!("{}", workspace.describe());
     }

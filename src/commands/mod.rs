@@ -30,6 +30,22 @@ pub fn run(cli: Cli) -> Result<i32> {
     }
 }
 
+/// Reads the workspace as every command does, and says what the user should know about
+/// how it was read.
+fn load_workspace<T: Send>(
+    global: &crate::cli::GlobalArgs,
+    soup_use: crate::workspace::SoupUse,
+    beside: impl FnOnce(&crate::graph::Graph) -> T + Send,
+) -> Result<(crate::workspace::Workspace, T)> {
+    let (workspace, extra) = crate::workspace::Workspace::load_with(global, soup_use, beside)?;
+    if !global.quiet {
+        for warning in workspace.warnings() {
+            eprintln!("warning: {warning}");
+        }
+    }
+    Ok((workspace, extra))
+}
+
 /// Colour on a terminal unless NO_COLOR or --color says otherwise.
 pub fn use_color(choice: ColorChoice) -> bool {
     match choice {

@@ -10,7 +10,7 @@ use crate::license::LicenseForm;
 use crate::rules::advisories::{disposition_for, hitting, is_checked};
 use crate::sidecar::edit::{Editor, Review};
 use crate::sidecar::{Covers, Entry, PLACEHOLDER};
-use crate::workspace::{SoupUse, Workspace, display_path};
+use crate::workspace::{SoupUse, display_path};
 use anyhow::{Result, bail};
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -19,7 +19,7 @@ pub fn run(global: &GlobalArgs, args: &ReviewArgs) -> Result<i32> {
     if by.is_empty() || by.starts_with(PLACEHOLDER) {
         bail!("--by must name the reviewer, e.g. --by \"A. Reviewer\"");
     }
-    let workspace = Workspace::load(global, SoupUse::Required)?;
+    let workspace = super::load_workspace(global, SoupUse::Required, |_| ())?.0;
     let file = display_path(&workspace.soup_path);
     let context = format!("review {}", args.item);
     let inventory = Inventory::build(&workspace.graph, &workspace.scope, &workspace.soup);

@@ -4,12 +4,12 @@ use crate::atomic_file;
 use crate::cli::{GlobalArgs, SyncArgs};
 use crate::render;
 use crate::sidecar::maintain;
-use crate::workspace::{SoupUse, Workspace, display_path};
+use crate::workspace::{SoupUse, display_path};
 use anyhow::Result;
 use std::io::Write;
 
 pub fn run(global: &GlobalArgs, args: &SyncArgs) -> Result<i32> {
-    let workspace = Workspace::load(global, SoupUse::Maintain)?;
+    let workspace = super::load_workspace(global, SoupUse::Maintain, |_| ())?.0;
     let file = display_path(&workspace.soup_path);
     let sync = maintain::sync(
         &workspace.soup_text,

@@ -265,6 +265,10 @@ pub struct Graph {
     pub edges: Vec<Vec<Edge>>,
     /// Indices of workspace members, in name order.
     pub members: Vec<usize>,
+    /// `cargo metadata` wrote a Cargo.lock the workspace did not have (never cached: the
+    /// next run sees the file).
+    #[serde(skip)]
+    pub created_lockfile: bool,
 }
 
 /// What a user can pass on to `cargo metadata`.
@@ -315,6 +319,8 @@ impl Graph {
             .and_then(|path| path.parent())
             .filter(|folder| !folder.as_os_str().is_empty())
             .map(Path::to_path_buf);
+        let start = folder.clone().or_else(|| std::env::current_dir().ok());
+        let locks_before = existing_lockfiles(start.as_deref());
         let rustc = std::thread::spawn(move || toolchain::rustc(folder.as_deref()));
         let metadata = command.exec().map_err(|err| match err {
             cargo_metadata::Error::CargoMetadata { stderr } => metadata_error(&stderr),
@@ -322,8 +328,10 @@ impl Graph {
                 anyhow::Error::new(other).context("could not run `cargo metadata`; is cargo on PATH (or $CARGO set)?")
             }
         })?;
-        let lockfile = Lockfile::read(&metadata.workspace_root.as_std_path().join("Cargo.lock"))?;
+        let lock_path = metadata.workspace_root.as_std_path().join("Cargo.lock");
+        let lockfile = Lockfile::read(&lock_path)?;
         let mut graph = Self::from_metadata(metadata, &lockfile);
+        graph.created_lockfile = !locks_before.contains(&lock_path);
         if let Some(rustc) = rustc.join().ok().flatten() {
             graph.toolchain = Some(toolchain::package(&rustc.version, rustc.commit));
             graph.host = rustc.host;
@@ -465,8 +473,22 @@ impl Graph {
             packages,
             edges,
             members,
+            created_lockfile: false,
         }
     }
+}
+
+/// The Cargo.lock files at and above `start`: one of them is the workspace's, if it
+/// has one, before cargo runs.
+fn existing_lockfiles(start: Option<&Path>) -> Vec<PathBuf> {
+    let Some(start) = start.and_then(|start| std::fs::canonicalize(start).ok()) else {
+        return Vec::new();
+    };
+    start
+        .ancestors()
+        .map(|folder| folder.join("Cargo.lock"))
+        .filter(|lock| lock.is_file())
+        .collect()
 }
 
 fn check_manifest_path(path: &Path) -> Result<()> {
@@ -494,7 +516,10 @@ fn check_manifest_path(path: &Path) -> Result<()> {
 
 fn metadata_error(stderr: &str) -> anyhow::Error {
     let stderr = stderr.trim();
-    let hint = if stderr.contains("--locked") || stderr.contains("needs to be updated") {
+    let hint = if stderr.contains("cannot create the lock file") {
+        "\nThe workspace has no Cargo.lock: run `cargo generate-lockfile`, commit Cargo.lock (the SOUP list is \
+         what it locks), and try again."
+    } else if stderr.contains("--locked") || stderr.contains("needs to be updated") {
         "\nCargo.lock is out of date: run `cargo update --workspace` (or `cargo generate-lockfile`), commit the lockfile, and try again."
     } else if stderr.contains("could not find `Cargo.toml`") {
         "\nRun cargo soup inside a Cargo workspace, or point --manifest-path at its Cargo.toml."
