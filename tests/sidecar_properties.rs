@@ -208,6 +208,7 @@ fn graph(generated: &[GeneratedPackage], edges: &[(usize, usize, usize)]) -> Gra
         root_package: None,
         toolchain: None,
         host: None,
+        created_lockfile: false,
         packages,
         edges: adjacency,
         members: vec![0, 1],
