@@ -147,7 +147,7 @@ impl<'a> Plan<'a> {
                 display_path(store.root())
             );
         }
-        self.fetch(store, kind, "the cache has none").with_context(|| {
+        self.fetch(store, kind, None, "the cache has none").with_context(|| {
             format!(
                 "the audit needs the {}: fix the download (--{}-url, CARGO_SOUP_{}_URL for a mirror), pass \
                  {flag}, or audit without it with {off}",
@@ -159,12 +159,13 @@ impl<'a> Plan<'a> {
         Ok(store.current(kind))
     }
 
-    fn fetch(&self, store: &Store, kind: Kind, why: &str) -> Result<Current> {
+    /// Fetches `kind` unless another cargo soup replaced `seen` (the data found) meanwhile.
+    fn fetch(&self, store: &Store, kind: Kind, seen: Option<&str>, why: &str) -> Result<Current> {
         let urls = self.args.download.urls();
         if !self.global.quiet {
             eprintln!("fetching the {} from {} ({why})", kind.title(), urls.of(kind));
         }
-        crate::fetch::fetch(store, self.client()?, kind, &urls, !self.global.quiet)
+        crate::fetch::fetch(store, self.client()?, kind, &urls, !self.global.quiet, seen).map(|fetched| fetched.current)
     }
 
     fn client(&self) -> Result<&Client> {
@@ -183,20 +184,27 @@ impl<'a> Plan<'a> {
             return false;
         };
         let today = Date::today();
-        let stale =
-            |origin: &Origin| matches!(origin, Origin::Cached(current) if current.fetched_on().plus(max_age) < today);
+        // The stale data's folder, when the source is cached and stale.
+        let stale = |origin: &Origin| match origin {
+            Origin::Cached(current) if current.fetched_on().plus(max_age) < today => Some(current.folder.clone()),
+            _ => None,
+        };
         let mut changed = false;
-        let renew = |kind: Kind| match self.fetch(store, kind, &format!("older than advisory-max-age, {max_age}")) {
+        let why = format!("older than advisory-max-age, {max_age}");
+        let renew = |kind: Kind, seen: String| match self.fetch(store, kind, Some(&seen), &why) {
             Ok(_) => store.current(kind),
             Err(err) => {
                 eprintln!("warning: {err:#}; the audit goes on with the data fetched before");
                 None
             }
         };
-        let rustsec_stale = self.rustsec.as_ref().is_some_and(|(_, origin)| stale(origin));
-        let osv_stale = matches!(&self.osv, Some(Osv::Folder(_, origin)) if stale(origin));
-        let new_rustsec = rustsec_stale.then(|| renew(Kind::RustSec)).flatten();
-        let new_osv = osv_stale.then(|| renew(Kind::Osv)).flatten();
+        let rustsec_stale = self.rustsec.as_ref().and_then(|(_, origin)| stale(origin));
+        let osv_stale = match &self.osv {
+            Some(Osv::Folder(_, origin)) => stale(origin),
+            _ => None,
+        };
+        let new_rustsec = rustsec_stale.and_then(|seen| renew(Kind::RustSec, seen));
+        let new_osv = osv_stale.and_then(|seen| renew(Kind::Osv, seen));
         if let Some((current, folder)) = new_rustsec
             && let Ok(db) = RustSecDb::open(&folder)
         {

@@ -141,6 +141,13 @@ fn fetch_fills_the_cache_and_the_audit_on_it_finds_what_the_folders_find() {
     assert_eq!(cached.data("osv")["updated"].as_str(), Some(today.as_str()));
     assert_eq!(cached.data("registry-index")["skipped"], true, "offline");
     assert_eq!(server.requests().len(), 2, "an offline audit asks nothing");
+
+    // Asked again at once (within the same second): an explicit fetch downloads.
+    let again = fetch(&server, cache.path(), &[]);
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(again.status.success(), "{stderr}");
+    assert_eq!(server.requests().len(), 4, "a second fetch downloads again: {stderr}");
+    assert_eq!(stderr.matches("fetched the ").count(), 2, "{stderr}");
 }
 
 #[test]
@@ -430,4 +437,47 @@ fn fetch_refuses_to_run_offline() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("offline"));
+}
+
+/// Two fetches at once (parallel CI jobs on one cache): the one that waited for the
+/// cache's lock uses what the other downloaded, and says so.
+#[test]
+fn a_fetch_that_waited_for_another_uses_what_it_fetched() {
+    let answer = mirror(good_archive());
+    let server = Server::start(10, move |request| {
+        // Slow enough that the second process is waiting for the lock meanwhile.
+        std::thread::sleep(std::time::Duration::from_millis(800));
+        answer(request)
+    });
+    let cache = tempfile::tempdir().unwrap();
+    let start = || {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin!("cargo-soup"))
+            .args(["fetch", "--cache-dir"])
+            .arg(cache.path())
+            .arg("--rustsec-url")
+            .arg(format!("{}/advisory-db.tar.gz", server.url))
+            .arg("--osv-url")
+            .arg(format!("{}/osv", server.url))
+            .env_remove("CARGO_SOUP_OFFLINE")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (first, second) = (start(), start());
+    let stderr: Vec<String> = [first, second]
+        .into_iter()
+        .map(|child| {
+            let output = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+            assert!(output.status.success(), "{stderr}");
+            stderr
+        })
+        .collect();
+    assert_eq!(server.count("/advisory-db.tar.gz"), 1, "{stderr:?}");
+    assert_eq!(server.count("/osv/crates.io/all.zip"), 1, "{stderr:?}");
+    let reused = stderr
+        .concat()
+        .matches("by another cargo soup while this one waited")
+        .count();
+    assert_eq!(reused, 2, "each source once: {stderr:?}");
 }

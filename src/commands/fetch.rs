@@ -19,15 +19,23 @@ pub fn run(global: &GlobalArgs, args: &FetchArgs) -> Result<i32> {
     let client = Client::new()?;
     let urls = args.download.urls();
     let kinds = [(Kind::RustSec, args.no_rustsec), (Kind::Osv, args.no_osv)];
-    for kind in kinds.iter().filter(|(_, off)| !off).map(|(kind, _)| *kind) {
-        let current = crate::fetch::fetch(&store, &client, kind, &urls, !global.quiet)?;
+    let wanted: Vec<Kind> = kinds.iter().filter(|(_, off)| !off).map(|(kind, _)| *kind).collect();
+    let seen: Vec<Option<String>> = wanted.iter().map(|&kind| crate::fetch::seen(&store, kind)).collect();
+    for (&kind, seen) in wanted.iter().zip(&seen) {
+        let fetched = crate::fetch::fetch(&store, &client, kind, &urls, !global.quiet, seen.as_deref())?;
         if !global.quiet {
-            eprintln!(
-                "fetched the {} from {} into {}",
-                kind.title(),
-                current.url,
-                display_path(&root.join(&current.folder))
-            );
+            let current = &fetched.current;
+            let folder = display_path(&root.join(&current.folder));
+            if fetched.downloaded {
+                eprintln!("fetched the {} from {} into {folder}", kind.title(), current.url);
+            } else {
+                eprintln!(
+                    "the {} in {folder} was fetched from {} by another cargo soup while this one waited; \
+                     nothing was downloaded",
+                    kind.title(),
+                    current.url
+                );
+            }
         }
     }
     for kind in kinds.iter().filter(|(_, off)| *off).map(|(kind, _)| kind) {

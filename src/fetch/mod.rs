@@ -38,18 +38,43 @@ impl Urls {
     }
 }
 
-/// Downloads one source into the cache and makes it current. With `show_progress` a
+/// What a fetch made current.
+pub struct Fetched {
+    pub current: Current,
+    /// `false`: another cargo soup installed this data while this one waited for the
+    /// cache's lock, so nothing was downloaded.
+    pub downloaded: bool,
+}
+
+/// The folder of the current data of `kind` as this cargo soup found it when it set
+/// out to fetch (`None`: there was none), so `fetch` can tell data another process
+/// installed meanwhile from data that was already there.
+pub fn seen(store: &Store, kind: Kind) -> Option<String> {
+    store.current(kind).map(|(current, _)| current.folder)
+}
+
+/// Downloads one source into the cache and makes it current, unless another cargo soup
+/// installed it since `seen` (a parallel CI job; told by the record, not the clock, so
+/// a fetch in the same second as the last one still downloads). With `show_progress` a
 /// progress bar is drawn on standard error when that is a terminal.
-pub fn fetch(store: &Store, client: &Client, kind: Kind, urls: &Urls, show_progress: bool) -> Result<Current> {
-    let asked = store::now();
+pub fn fetch(
+    store: &Store,
+    client: &Client,
+    kind: Kind,
+    urls: &Urls,
+    show_progress: bool,
+    seen: Option<&str>,
+) -> Result<Fetched> {
     let _lock = store.lock()?;
     let url = urls.of(kind);
-    // Another cargo soup (a parallel CI job) may have fetched it while this one waited.
     if let Some((current, _)) = store
         .current(kind)
-        .filter(|(current, _)| current.fetched >= asked && current.url == url)
+        .filter(|(current, _)| Some(current.folder.as_str()) != seen && current.url == url)
     {
-        return Ok(current);
+        return Ok(Fetched {
+            current,
+            downloaded: false,
+        });
     }
     let bar = (show_progress && std::io::stderr().is_terminal()).then(|| ProgressBar::new(kind));
     let bytes = match &bar {
@@ -69,7 +94,13 @@ pub fn fetch(store: &Store, client: &Client, kind: Kind, urls: &Urls, show_progr
     let bytes = bytes.with_context(unchanged)?;
     let folder = store.staging(kind).with_context(unchanged)?;
     match unpack(kind, &bytes, &folder) {
-        Ok(data) => store.install(kind, &folder, &data, &url).with_context(unchanged),
+        Ok(data) => store
+            .install(kind, &folder, &data, &url)
+            .map(|current| Fetched {
+                current,
+                downloaded: true,
+            })
+            .with_context(unchanged),
         Err(err) => {
             let _ = std::fs::remove_dir_all(&folder);
             Err(err).with_context(unchanged)
