@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{AUDIT_WITHOUT_ADVISORIES, copy_fixture, fixture, soup};
+use common::{AUDIT_WITHOUT_ADVISORIES, copy_fixture, fixture, soup, stdout_with_code};
 use std::path::Path;
 use std::process::Command;
 
@@ -160,7 +160,8 @@ fn a_crate_taken_out_of_covers_is_part_of_the_change() {
 #[test]
 fn stale_advisory_data_keeps_its_level() {
     let dir = repository();
-    let output = soup()
+    let mut command = soup();
+    command
         .current_dir(dir.path())
         .args([
             "audit",
@@ -173,16 +174,8 @@ fn stale_advisory_data_keeps_its_level() {
         ])
         .arg("--advisory-db")
         .arg(fixture("advisory-db"))
-        .args(["--changed-since", "HEAD"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        .args(["--changed-since", "HEAD"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout_with_code(&mut command, 1)).unwrap();
     let findings = json["findings"].as_array().unwrap();
     let errors: Vec<&str> = findings
         .iter()

@@ -311,19 +311,12 @@ fn locations_from_a_subfolder_are_relative() {
     std::fs::write(dir.path().join("soup.toml"), soup_toml).unwrap();
     std::fs::create_dir(dir.path().join(".git")).unwrap();
     let run = |format: &str| {
-        let output = soup()
+        let mut command = soup();
+        command
             .current_dir(dir.path().join("app"))
             .args(AUDIT_WITHOUT_ADVISORIES)
-            .args(["--format", format])
-            .output()
-            .unwrap();
-        assert_eq!(
-            output.status.code(),
-            Some(1),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).unwrap()
+            .args(["--format", format]);
+        common::stdout_with_code(&mut command, 1)
     };
     let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
     assert_eq!(json["findings"][0]["location"]["file"], "../soup.toml", "{json}");

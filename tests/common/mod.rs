@@ -68,11 +68,16 @@ pub fn soup_on(manifest_dir: &Path, args: &[&str]) -> Command {
 }
 
 pub fn stdout_of(command: &mut Command) -> String {
+    stdout_with_code(command, 0)
+}
+
+/// Standard output of a run that must end with exit status `code`.
+pub fn stdout_with_code(command: &mut Command, code: i32) -> String {
     let output = command.output().expect("cargo-soup runs");
-    assert!(
-        output.status.success(),
-        "cargo-soup failed with {:?}:\n{}",
+    assert_eq!(
         output.status.code(),
+        Some(code),
+        "cargo-soup exit status:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout).expect("utf-8 output")
