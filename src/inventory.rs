@@ -146,12 +146,8 @@ impl<'g> Inventory<'g> {
 
     /// The names of the crates a `covers = "*"` entry took in since its last review.
     pub fn newly_covered(&self, entry: &Entry) -> Vec<String> {
-        let mut names: Vec<String> = self
-            .covered_by(entry)
-            .filter(|item| entry.newly_covers(&item.package.name))
-            .map(|item| item.package.name.clone())
-            .collect();
-        names.dedup();
+        let mut names = self.covered_names(entry);
+        names.retain(|name| entry.newly_covers(name));
         names
     }
 

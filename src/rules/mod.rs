@@ -120,10 +120,11 @@ pub fn license_changed(entry: &Entry, package: &Package) -> bool {
     }
 }
 
-/// What the locked source differs in from the assessed one: the checksum, compared
+/// What the locked source differs in from the assessed one, as (the entry's field, what
+/// differs): the commit of a git dependency or toolchain, else the checksum, compared
 /// only at the assessed version (every update changes it, and an update is drift, not
-/// tampering), or the commit of a git dependency or toolchain.
-pub fn source_change_of(entry: &Entry, package: &Package) -> Option<String> {
+/// tampering).
+pub fn source_change_of(entry: &Entry, package: &Package) -> Option<(&'static str, String)> {
     let same_version = entry.version.as_ref() == Some(&package.version);
     let checksum = match (&entry.checksum, &package.checksum) {
         (Some(assessed), Some(locked)) if !assessed.eq_ignore_ascii_case(locked) => {
@@ -142,7 +143,9 @@ pub fn source_change_of(entry: &Entry, package: &Package) -> Option<String> {
         )),
         _ => None,
     };
-    commit.or(checksum.filter(|_| same_version))
+    commit
+        .map(|change| ("commit", change))
+        .or(checksum.filter(|_| same_version).map(|change| ("checksum", change)))
 }
 
 fn commit_date(package: &Package) -> String {
@@ -235,14 +238,11 @@ pub fn missing_assessment(item: &SoupItem, soup: &SoupFile, lock_file: &str) -> 
         line,
         column: 1,
     });
-    let advice = soup.second_line(&package.name, &package.version).map_or_else(
-        || {
-            "run `cargo soup sync` to add a placeholder entry and assess it, or add it to the `covers` of the \
-         entry that assesses it"
-                .to_string()
-        },
-        |second| second.to_string(),
-    );
+    const ADD_OR_COVER: &str = "run `cargo soup sync` to add a placeholder entry and assess it, or add it to \
+                                the `covers` of the entry that assesses it";
+    let advice = soup
+        .second_line(&package.name, &package.version)
+        .map_or_else(|| ADD_OR_COVER.to_string(), |second| second.to_string());
     let message = format!(
         "{} {} (reached from {}) has no soup.toml entry and no entry covers it; {advice}",
         package.name,
@@ -300,12 +300,7 @@ pub fn license_change(item: &SoupItem, entry: &Entry) -> Option<Finding> {
 }
 
 pub fn source_change(item: &SoupItem, entry: &Entry) -> Option<Finding> {
-    let change = source_change_of(entry, item.package)?;
-    let field = if change.starts_with("commit") {
-        "commit"
-    } else {
-        "checksum"
-    };
+    let (field, change) = source_change_of(entry, item.package)?;
     let message = format!(
         "{} {} is locked with {change}: the code is not what was reviewed; check where it comes from \
          and what changed, then run {}",
