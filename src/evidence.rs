@@ -37,11 +37,12 @@ impl Evidence {
             let path = root.join(file);
             let state = if path.is_dir() {
                 FileState::Folder
+            } else if !path.exists() {
+                FileState::Missing
             } else {
-                match std::fs::read_to_string(&path) {
+                match crate::user_file::read_text(&path, file) {
                     Ok(text) => FileState::Text(text),
-                    Err(err) if err.kind() == std::io::ErrorKind::NotFound => FileState::Missing,
-                    Err(err) => FileState::Unreadable(err.to_string()),
+                    Err(err) => FileState::Unreadable(format!("{err:#}")),
                 }
             };
             files.insert(file.to_string(), state);

@@ -23,4 +23,5 @@ pub mod registry;
 pub mod render;
 pub mod rules;
 pub mod sidecar;
+pub mod user_file;
 pub mod workspace;

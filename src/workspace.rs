@@ -8,7 +8,7 @@ use crate::graph::platform::TargetCfg;
 use crate::graph::scope::Scope;
 use crate::graph::{Graph, MetadataOptions, toolchain};
 use crate::sidecar::{self, SoupFile};
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
 
 pub struct Workspace {
@@ -250,7 +250,7 @@ fn read_soup(path: &Path, display_name: &str) -> Result<LoadedSoup> {
             path.display()
         );
     }
-    let text = std::fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))?;
+    let text = crate::user_file::read_text(path, display_name)?;
     let (soup, problems) = sidecar::parse_with_problems(display_name, &text)?;
     Ok(LoadedSoup {
         soup,

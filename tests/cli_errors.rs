@@ -187,3 +187,32 @@ fn a_missing_cargo_lock_is_named_or_refused() {
         .success()
         .stderr(contains("no Cargo.lock").not());
 }
+
+/// What is not a regular file is refused at once (a FIFO would block forever,
+/// /dev/zero would read until memory runs out), and invalid UTF-8 is located.
+#[cfg(unix)]
+#[test]
+fn soup_toml_must_be_a_regular_utf8_file() {
+    soup_on(&fixture("scope"), &["list", "--offline", "--soup-file", "/dev/zero"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(2)
+        .stderr(contains("/dev/zero is not a regular file"));
+
+    let dir = copy_fixture("scope");
+    let fifo = dir.path().join("soup.toml");
+    let status = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(status.success());
+    soup_on(dir.path(), &["list", "--offline"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(2)
+        .stderr(contains("soup.toml is not a regular file"));
+    std::fs::remove_file(&fifo).unwrap();
+
+    std::fs::write(&fifo, b"[project]\nname = \"d\xe9vice\"\n").unwrap();
+    soup_on(dir.path(), &["list", "--offline"])
+        .assert()
+        .code(2)
+        .stderr(contains("soup.toml:2:10: byte 0xe9 is not UTF-8"));
+}

@@ -472,3 +472,46 @@ fn a_wrong_osv_folder_or_timeout_is_exit_2_with_what_to_do() {
     );
     assert!(server.requests().is_empty());
 }
+
+/// An answer with one vulnerability and a next page for every query, always.
+fn endless_pages(token: impl Fn(usize) -> String + Send + Sync + 'static) -> impl Fn(&Request) -> Reply + Send + Sync {
+    let pages = std::sync::atomic::AtomicUsize::new(0);
+    move |request| {
+        if request.path.starts_with("/index/") {
+            return index(request);
+        }
+        let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+        let count = body["queries"].as_array().map_or(0, Vec::len);
+        let page = pages.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let results: Vec<Value> = (0..count)
+            .map(|_| json!({"vulns": [], "next_page_token": token(page)}))
+            .collect();
+        Reply::Ok(serde_json::to_vec(&json!({ "results": results })).unwrap())
+    }
+}
+
+/// An API that always hands out a next page is stopped: at a repeated token at once,
+/// and after 100 pages of new tokens; the error names the API.
+#[test]
+fn an_api_that_pages_forever_is_stopped() {
+    let server = Server::start(500, endless_pages(|_| "same".to_string()));
+    let run = audit_api(&server, "2");
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("gave the same next_page_token twice"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(&server.url), "{}", run.stderr);
+    assert_eq!(server.count("/v1/querybatch"), 2);
+
+    let server = Server::start(500, endless_pages(|page| format!("page-{page}")));
+    let run = audit_api(&server, "2");
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("past 100 pages"), "{}", run.stderr);
+    assert_eq!(
+        server.count("/v1/querybatch"),
+        101,
+        "the first answer and 100 more pages"
+    );
+}

@@ -14,6 +14,9 @@ use std::path::{Path, PathBuf};
 
 /// The API's own limit on queries per batch.
 const BATCH: usize = 1000;
+/// Pages per query before the API is taken to be broken: OSV pages at 1000 records,
+/// and no crate has more than a few dozen advisories.
+const MAX_PAGES: usize = 100;
 const RESPONSE_LIMIT: u64 = 64 << 20;
 
 #[derive(Deserialize)]
@@ -89,6 +92,8 @@ impl<'c> OsvApi<'c> {
         let mut known = BTreeMap::new();
         for chunk in packages.chunks(BATCH) {
             let mut pending: Vec<(usize, Option<String>)> = (0..chunk.len()).map(|at| (at, None)).collect();
+            // The tokens each query has been given, to stop an API that pages forever.
+            let mut tokens: Vec<BTreeSet<String>> = vec![BTreeSet::new(); chunk.len()];
             while !pending.is_empty() {
                 let queries: Vec<serde_json::Value> = pending
                     .iter()
@@ -121,6 +126,20 @@ impl<'c> OsvApi<'c> {
                         known.insert(vuln.id, vuln.modified);
                     }
                     if let Some(token) = result.next_page_token.filter(|token| !token.is_empty()) {
+                        let (name, version) = &chunk[*at];
+                        if tokens[*at].len() >= MAX_PAGES {
+                            bail!(
+                                "{url} kept paging the results for {name} {version} past {MAX_PAGES} pages; \
+                                 check that --osv-api names a working OSV API, or use --osv-db with a downloaded copy"
+                            );
+                        }
+                        if !tokens[*at].insert(token.clone()) {
+                            bail!(
+                                "{url} gave the same next_page_token twice for {name} {version}, so its pages never \
+                                 end; check that --osv-api names a working OSV API, or use --osv-db with a \
+                                 downloaded copy"
+                            );
+                        }
                         next.push((*at, Some(token)));
                     }
                 }

@@ -1,0 +1,68 @@
+//! Reading a text file the user names (soup.toml, `verified-by` evidence): only a
+//! regular file, of a bounded size, as UTF-8. A FIFO would block forever and
+//! `/dev/zero` would read until memory runs out; invalid UTF-8 is located like every
+//! other problem of a file.
+
+use anyhow::{Context, Result, bail};
+use std::io::Read;
+use std::path::Path;
+
+/// Larger than any real soup.toml (1,000 fully assessed entries are 1.5 MiB) or test
+/// file, small enough to read at once.
+pub const SIZE_LIMIT: u64 = 32 << 20;
+
+/// The text of `path`, which `shown` names in messages.
+pub fn read_text(path: &Path, shown: &str) -> Result<String> {
+    let metadata = std::fs::metadata(path).with_context(|| format!("could not read {shown}"))?;
+    if !metadata.is_file() {
+        bail!("{shown} is not a regular file (a folder, a pipe or a device); name the file itself");
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(SIZE_LIMIT + 1).read_to_end(&mut bytes))
+        .with_context(|| format!("could not read {shown}"))?;
+    if bytes.len() as u64 > SIZE_LIMIT {
+        bail!(
+            "{shown} is larger than {} MiB, which no real file of its kind is; check that it is the right file",
+            SIZE_LIMIT >> 20
+        );
+    }
+    String::from_utf8(bytes).map_err(|err| {
+        let bytes = err.as_bytes();
+        let at = err.utf8_error().valid_up_to();
+        let before = &bytes[..at];
+        let line = before.iter().filter(|&&byte| byte == b'\n').count() + 1;
+        let line_start = before.iter().rposition(|&byte| byte == b'\n').map_or(0, |at| at + 1);
+        let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+        anyhow::anyhow!(
+            "{shown}:{line}:{column}: byte 0x{:02x} is not UTF-8; save the file as UTF-8 (TOML files must be)",
+            bytes[at]
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("soup.toml");
+        std::fs::write(&path, b"[project]\nname = \"d\xe9vice\"\n").unwrap();
+        let err = read_text(&path, "soup.toml").unwrap_err().to_string();
+        assert!(err.starts_with("soup.toml:2:10: byte 0xe9 is not UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn only_regular_files_of_a_sane_size_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = read_text(dir.path(), "x").unwrap_err().to_string();
+        assert!(err.contains("not a regular file"), "{err}");
+        let big = dir.path().join("big.toml");
+        let file = std::fs::File::create(&big).unwrap();
+        file.set_len(SIZE_LIMIT + 1).unwrap();
+        let err = read_text(&big, "big.toml").unwrap_err().to_string();
+        assert!(err.contains("larger than 32 MiB"), "{err}");
+    }
+}
