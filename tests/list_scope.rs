@@ -308,3 +308,29 @@ fn feature_flags_are_passed_to_cargo() {
     assert!(item_names(&scope_list(&["--features", "app/extra"])).contains(&optional));
     assert!(item_names(&scope_list(&["--all-features"])).contains(&optional));
 }
+
+/// Descriptions and authors come from third-party manifests; a cell a spreadsheet
+/// would run as a formula is written with a leading `'`.
+#[test]
+fn csv_cells_that_look_like_formulas_are_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "Cargo.toml",
+        "[package]\nname = \"device\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nevil = { path = \"evil\" }\n",
+    );
+    write("src/lib.rs", "");
+    write(
+        "evil/Cargo.toml",
+        "[package]\nname = \"evil\"\nversion = \"1.0.0\"\nedition = \"2021\"\nlicense = \"MIT\"\nauthors = [\"@SUM(1+1)\"]\ndescription = \"=HYPERLINK(\\\"http://example.invalid\\\",\\\"x\\\")\"\n",
+    );
+    write("evil/src/lib.rs", "");
+    let csv = stdout_of(&mut soup_on(dir.path(), &["list", "--offline", "--format", "csv"]));
+    let row = csv.lines().find(|line| line.starts_with("evil,")).expect("evil's row");
+    assert!(row.contains(",'@SUM(1+1),"), "{row}");
+    assert!(row.contains(",\"'=HYPERLINK(\"\"http://example.invalid\"\",\"\"x\"\")\","), "{row}");
+}

@@ -24,12 +24,20 @@ const HEADER: [&str; 18] = [
     "status",
 ];
 
-/// Quotes a field when it holds a comma, a quote or a line break, doubling quotes.
+/// Quotes a field when it holds a comma, a quote or a line break, doubling quotes. A
+/// field a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or
+/// a carriage return: descriptions and authors come from third-party manifests) gets a
+/// leading `'`, as OWASP advises, so it is shown as text.
 fn field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
-        text.to_string()
+        text
     }
 }
 
