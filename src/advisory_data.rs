@@ -165,7 +165,14 @@ impl<'a> Plan<'a> {
         if !self.global.quiet {
             eprintln!("fetching the {} from {} ({why})", kind.title(), urls.of(kind));
         }
-        crate::fetch::fetch(store, self.client()?, kind, &urls, !self.global.quiet, seen).map(|fetched| fetched.current)
+        let request = crate::fetch::Request {
+            kind,
+            urls: &urls,
+            show_progress: !self.global.quiet,
+            seen,
+            force: false,
+        };
+        crate::fetch::fetch(store, self.client()?, &request).map(|fetched| fetched.current)
     }
 
     fn client(&self) -> Result<&Client> {

@@ -209,6 +209,10 @@ pub struct FetchArgs {
     /// Do not download OSV's crates.io data.
     #[arg(long)]
     pub no_osv: bool,
+    /// Take a download that holds fewer than half the advisories of the data it
+    /// replaces (refused otherwise, as a partial copy).
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub download: DownloadArgs,
 }

@@ -332,5 +332,8 @@ fn csv_cells_that_look_like_formulas_are_text() {
     let csv = stdout_of(&mut soup_on(dir.path(), &["list", "--offline", "--format", "csv"]));
     let row = csv.lines().find(|line| line.starts_with("evil,")).expect("evil's row");
     assert!(row.contains(",'@SUM(1+1),"), "{row}");
-    assert!(row.contains(",\"'=HYPERLINK(\"\"http://example.invalid\"\",\"\"x\"\")\","), "{row}");
+    assert!(
+        row.contains(",\"'=HYPERLINK(\"\"http://example.invalid\"\",\"\"x\"\")\","),
+        "{row}"
+    );
 }

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::server::{Answer, Reply, Request, Server, tar_gz, zip_of};
+use common::server::{Answer, Reply, Request, Server, gzip, tar_gz, tar_of, zip_files, zip_of};
 use common::{VULNERABLE_SOUP, fixture, run_on_sidecar, run_with_sidecar, soup};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -127,8 +127,14 @@ fn fetch_fills_the_cache_and_the_audit_on_it_finds_what_the_folders_find() {
     let output = fetch(&server, cache.path(), &[]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
-    assert!(stderr.contains("fetched the RustSec advisory-db from"), "{stderr}");
-    assert!(stderr.contains("fetched the OSV crates.io data from"), "{stderr}");
+    assert!(
+        stderr.contains("fetched the RustSec advisory-db (12 records) from"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("fetched the OSV crates.io data (14 records) from"),
+        "{stderr}"
+    );
     assert_eq!(server.requests().len(), 2, "one download per source");
 
     let cached = audit_on_cache(cache.path(), &server, true);
@@ -176,8 +182,28 @@ fn a_broken_or_hostile_download_leaves_the_previous_cache_in_use() {
         &[("/tmp/cargo-soup-absolute.md", b"x")],
     );
     let not_a_database = tar_gz(&fixture("osv"), "advisory-db-main", &[]);
+    // Cut at an entry boundary: the end-of-archive marker is gone, every entry before
+    // it is whole, and the gzip stream is valid.
+    let whole = tar_of(&fixture("advisory-db"), "advisory-db-main");
+    let no_end_marker = gzip(&whole[..whole.len() - 1024]);
+    let subset = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(subset.path().join("crates/time")).unwrap();
+    for entry in std::fs::read_dir(fixture("advisory-db/crates/time")).unwrap().flatten() {
+        std::fs::copy(entry.path(), subset.path().join("crates/time").join(entry.file_name())).unwrap();
+    }
+    let half_the_database = tar_gz(subset.path(), "advisory-db-main", &[]);
     let cases: Vec<(&str, Answer, &str)> = vec![
         ("truncated archive", Box::new(mirror(truncated)), "truncated"),
+        (
+            "no end-of-archive marker",
+            Box::new(mirror(no_end_marker)),
+            "without tar's end-of-archive marker",
+        ),
+        (
+            "a small part of the database",
+            Box::new(mirror(half_the_database.clone())),
+            "fewer than half of the 12 in the data it would replace",
+        ),
         ("`..` entry", Box::new(mirror(escaping)), "outside the cache folder"),
         ("absolute entry", Box::new(mirror(absolute)), "outside the cache folder"),
         (
@@ -216,8 +242,51 @@ fn a_broken_or_hostile_download_leaves_the_previous_cache_in_use() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("not a complete zip file"));
     assert_eq!(record("osv.json"), osv_before);
 
+    // Any name ending in .json passed before; the records must be OSV.
+    let zeros = zip_files(&[("all.json", &vec![0u8; 100_000])]);
+    let junk = Server::start(10, move |_: &Request| Reply::Ok(zeros.clone()));
+    let output = fetch(&junk, cache.path(), &["--no-rustsec"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("none of the 1 *.json files in the archive is a readable OSV record"),
+        "{stderr}"
+    );
+    assert_eq!(record("osv.json"), osv_before);
+
     let still = audit_on_cache(cache.path(), &good, true);
     assert_eq!(still.findings(), audit_on_folders().findings(), "{}", still.stderr);
+
+    // A partial copy is taken when asked for.
+    let partial = Server::start(10, mirror(half_the_database));
+    let output = fetch(&partial, cache.path(), &["--no-osv", "--force"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("fetched the RustSec advisory-db (2 records)"),
+        "{stderr}"
+    );
+}
+
+/// pigz, bgzip and some mirrors write a gzip file of several members; GNU tar unpacks
+/// all of them, and so does fetch.
+#[test]
+fn an_archive_of_several_gzip_members_is_read_whole() {
+    let whole = tar_of(&fixture("advisory-db"), "advisory-db-main");
+    let split = whole.len() / 1024 * 512;
+    let mut members = gzip(&whole[..split]);
+    members.extend(gzip(&whole[split..]));
+    let server = Server::start(10, mirror(members));
+    let cache = tempfile::tempdir().unwrap();
+    let output = fetch(&server, cache.path(), &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("fetched the RustSec advisory-db (12 records)"),
+        "{stderr}"
+    );
+    let cached = audit_on_cache(cache.path(), &server, true);
+    assert_eq!(cached.findings(), audit_on_folders().findings(), "the whole database");
 }
 
 #[test]

@@ -390,6 +390,11 @@ impl OsvDb {
     /// threads.
     pub fn load<'n>(&self, crates: impl IntoIterator<Item = &'n str>) -> SourceData {
         let names: BTreeSet<&str> = crates.into_iter().collect();
+        self.load_where(&|name| names.contains(name))
+    }
+
+    /// The advisories about the crates `wanted` accepts.
+    pub fn load_where(&self, wanted: &(dyn Fn(&str) -> bool + Sync)) -> SourceData {
         let mut files: Vec<PathBuf> = std::fs::read_dir(&self.root)
             .into_iter()
             .flatten()
@@ -403,7 +408,7 @@ impl OsvDb {
         let read = |files: &[PathBuf]| {
             let mut part = Part::default();
             for path in files {
-                part.read(path, &names);
+                part.read(path, wanted);
             }
             part
         };
@@ -432,13 +437,13 @@ struct Part {
 }
 
 impl Part {
-    fn read(&mut self, path: &Path, names: &BTreeSet<&str>) {
+    fn read(&mut self, path: &Path, wanted: &(dyn Fn(&str) -> bool + Sync)) {
         let parsed = std::fs::read(path)
             .map_err(|err| (None, err.to_string()))
             .and_then(|bytes| serde_json::from_slice::<Record>(&bytes).map_err(|err| (None, err.to_string())))
             .and_then(|record| {
                 let modified = record.modified.as_deref().and_then(date_of);
-                match record.advisories(|name| names.contains(name)) {
+                match record.advisories(wanted) {
                     Ok(advisories) => Ok((modified, advisories)),
                     Err(reason) => Err((record.crates().next().map(String::from), reason)),
                 }

@@ -1,6 +1,7 @@
 //! `cargo soup fetch`.
 
 use crate::cli::{FetchArgs, GlobalArgs};
+use crate::fetch::Request;
 use crate::fetch::store::{Kind, Store};
 use crate::net::Client;
 use crate::workspace::display_path;
@@ -22,12 +23,28 @@ pub fn run(global: &GlobalArgs, args: &FetchArgs) -> Result<i32> {
     let wanted: Vec<Kind> = kinds.iter().filter(|(_, off)| !off).map(|(kind, _)| *kind).collect();
     let seen: Vec<Option<String>> = wanted.iter().map(|&kind| crate::fetch::seen(&store, kind)).collect();
     for (&kind, seen) in wanted.iter().zip(&seen) {
-        let fetched = crate::fetch::fetch(&store, &client, kind, &urls, !global.quiet, seen.as_deref())?;
+        let request = Request {
+            kind,
+            urls: &urls,
+            show_progress: !global.quiet,
+            seen: seen.as_deref(),
+            force: args.force,
+        };
+        let fetched = crate::fetch::fetch(&store, &client, &request)?;
         if !global.quiet {
             let current = &fetched.current;
             let folder = display_path(&root.join(&current.folder));
-            if fetched.downloaded {
-                eprintln!("fetched the {} from {} into {folder}", kind.title(), current.url);
+            if let Some(count) = fetched.count {
+                let unreadable = match count.unreadable {
+                    0 => String::new(),
+                    some => format!("; {some} unreadable, which the audit reports"),
+                };
+                eprintln!(
+                    "fetched the {} ({} records{unreadable}) from {} into {folder}",
+                    kind.title(),
+                    count.records,
+                    current.url
+                );
             } else {
                 eprintln!(
                     "the {} in {folder} was fetched from {} by another cargo soup while this one waited; \

@@ -22,10 +22,33 @@ impl Default for Limits {
     }
 }
 
+/// Notes whether the tar reader ran into the end of the data: an archive is complete
+/// only when tar's end-of-archive marker (a block of zeros) ended the entries.
+struct EndWatch<R> {
+    inner: R,
+    hit_end: bool,
+}
+
+impl<R: Read> Read for EndWatch<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        if read == 0 && !buf.is_empty() {
+            self.hit_end = true;
+        }
+        Ok(read)
+    }
+}
+
 /// A `.tar.gz`, such as GitHub's archive of advisory-db (everything below one top
 /// folder, `advisory-db-main/`), kept as named; `data_root` finds the data inside.
+/// Every gzip member is read (pigz and bgzip write several, as do some mirrors), and the
+/// archive must end with tar's end-of-archive marker: without it, it was cut short at
+/// an entry boundary, and half a database would pass for a whole one.
 pub fn unpack_tar_gz(bytes: &[u8], into: &Path, limits: Limits) -> Result<usize> {
-    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(bytes));
+    let mut archive = tar::Archive::new(EndWatch {
+        inner: flate2::read::MultiGzDecoder::new(bytes),
+        hit_end: false,
+    });
     let mut budget = Budget::new(limits);
     let mut files = 0;
     let entries = archive.entries().context("the archive is not a tar.gz file")?;
@@ -54,11 +77,15 @@ pub fn unpack_tar_gz(bytes: &[u8], into: &Path, limits: Limits) -> Result<usize>
         write_file(&mut entry, &into.join(&relative), size, &raw)?;
         files += 1;
     }
+    let mut rest = archive.into_inner();
+    if rest.hit_end {
+        bail!(
+            "the archive is truncated: it ends without tar's end-of-archive marker, after {files} files; \
+             download it again (a mirror may be serving a partial copy)"
+        );
+    }
     // A gzip stream cut short ends the entries without an error; reading on tells.
-    let mut rest = Vec::new();
-    archive
-        .into_inner()
-        .read_to_end(&mut rest)
+    std::io::copy(&mut rest, &mut std::io::sink())
         .context("the archive is truncated: it ends in the middle of its data")?;
     Ok(files)
 }
@@ -276,6 +303,56 @@ mod tests {
         let bytes = writer.finish().unwrap().into_inner();
         let err = unpack_zip(&bytes, tempfile::tempdir().unwrap().path(), Limits::default()).unwrap_err();
         assert!(err.to_string().contains("links are refused"), "{err}");
+    }
+
+    /// A plain tar of the entries, with its end-of-archive marker.
+    fn tar(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut builder = tar::Builder::new(Vec::new());
+        for (name, data) in entries {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(data.len() as u64);
+            header.set_mode(0o644);
+            builder.append_data(&mut header, name, *data).unwrap();
+        }
+        builder.into_inner().unwrap()
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    #[test]
+    fn an_archive_without_the_end_marker_is_truncated() {
+        let whole = tar(&[("db-main/a.md", b"a"), ("db-main/b.md", b"b")]);
+        // Cut at the entry boundary: the two zero blocks of the end marker go.
+        let cut = gzip(&whole[..whole.len() - 1024]);
+        let dir = tempfile::tempdir().unwrap();
+        let err = unpack_tar_gz(&cut, dir.path(), Limits::default()).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("without tar's end-of-archive marker, after 2 files"),
+            "{err:#}"
+        );
+        let again = tempfile::tempdir().unwrap();
+        assert_eq!(
+            unpack_tar_gz(&gzip(&whole), again.path(), Limits::default()).unwrap(),
+            2
+        );
+    }
+
+    #[test]
+    fn every_gzip_member_is_read() {
+        let whole = tar(&[("db-main/a.md", b"a"), ("db-main/b.md", b"b"), ("db-main/c.md", b"c")]);
+        // pigz-style: the tar stream split into two gzip members at a block boundary.
+        let split = 1024;
+        let mut bytes = gzip(&whole[..split]);
+        bytes.extend(gzip(&whole[split..]));
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(unpack_tar_gz(&bytes, dir.path(), Limits::default()).unwrap(), 3);
+        assert_eq!(std::fs::read(dir.path().join("db-main/c.md")).unwrap(), b"c");
     }
 
     #[test]

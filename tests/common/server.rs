@@ -132,6 +132,32 @@ pub fn tar_gz(folder: &std::path::Path, top: &str, extra: &[(&str, &[u8])]) -> V
     builder.into_inner().unwrap().finish().unwrap()
 }
 
+/// The tar stream of `folder` below `top`, uncompressed, with its end-of-archive marker
+/// (two zero blocks) at the end.
+pub fn tar_of(folder: &std::path::Path, top: &str) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    builder.append_dir_all(top, folder).expect("archive the folder");
+    builder.into_inner().unwrap()
+}
+
+/// `bytes` as one gzip member.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// A zip of the given files, as named.
+pub fn zip_files(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in files {
+        writer.start_file(*name, options).unwrap();
+        writer.write_all(data).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
 /// A deflated `.zip` of the `*.json` files of `folder`, flat, as OSV's all.zip.
 pub fn zip_of(folder: &std::path::Path) -> Vec<u8> {
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
