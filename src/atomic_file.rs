@@ -29,12 +29,89 @@ pub fn create_new(path: &Path, contents: &str) -> Result<()> {
     }
 }
 
-/// Replaces `path` with `contents`, but only while it still holds `expected`: a file
-/// someone changed since it was read is left alone.
+/// Held while a command reads, changes and writes a file a person keeps (soup.toml), so
+/// that two commands at once do not lose one's change: the second waits, then reads the
+/// file the first wrote. The lock is a file beside it, `.NAME.lock`, which stays (removing
+/// it would race with the next command taking it).
+pub struct EditLock {
+    _file: File,
+}
+
+/// Takes the edit lock of `path` (of the file a symbolic link points to), waiting for a
+/// command that holds it, and removes the temporary files of earlier writes that were
+/// killed before they could (no live writer has one while the lock is held).
+pub fn lock_for_edit(path: &Path) -> Result<EditLock> {
+    let target = write_target(path);
+    let (folder, name) = folder_and_name(&target);
+    let lock = folder.join(format!(".{name}.lock"));
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock)
+        .with_context(|| format!("could not create the lock file {}", lock.display()))?;
+    file.lock()
+        .with_context(|| format!("could not lock {}", lock.display()))?;
+    let stale = |entry_name: &str| {
+        entry_name
+            .strip_prefix(&format!(".{name}."))
+            .is_some_and(|rest| rest.ends_with(".tmp"))
+    };
+    for entry in fs::read_dir(&folder).into_iter().flatten().flatten() {
+        if stale(&entry.file_name().to_string_lossy()) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+    Ok(EditLock { _file: file })
+}
+
+/// The file a write changes: the target of a symbolic link (writing the link itself
+/// would turn it into a copy and leave the target as it was), else `path`.
+fn write_target(path: &Path) -> PathBuf {
+    match fs::symlink_metadata(path) {
+        Ok(metadata) if metadata.file_type().is_symlink() => {
+            fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+        }
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Why `path` may not be replaced: read-only (an editor would ask first), or hard-linked
+/// (a rename would leave the other names with the old text).
+fn refuse_replacing(path: &Path, metadata: &fs::Metadata) -> Result<()> {
+    if metadata.permissions().readonly() {
+        bail!(
+            "{} is read-only, so nothing was written; make it writable (`chmod u+w`) if the change is wanted",
+            path.display()
+        );
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if metadata.nlink() > 1 {
+            bail!(
+                "{} has {} hard links, and replacing it would leave the others with the old text, so nothing \
+                 was written; make the other names symbolic links, which cargo soup writes through",
+                path.display(),
+                metadata.nlink()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Replaces `path` (through a symbolic link, its target) with `contents`, but only while
+/// it still holds `expected`: a file someone changed since it was read is left alone,
+/// and so is one that is read-only or hard-linked.
 pub fn replace(path: &Path, expected: &str, contents: &str) -> Result<()> {
+    let path = &write_target(path);
+    let metadata = fs::metadata(path).ok();
+    if let Some(metadata) = &metadata {
+        refuse_replacing(path, metadata)?;
+    }
     let temp = write_temp(path, contents, Durability::Synced)?;
-    if let Ok(metadata) = fs::metadata(path) {
-        // Keep the file's mode (a read-only soup.toml stays read-only for others).
+    if let Some(metadata) = metadata {
+        // Keep the file's mode.
         let _ = fs::set_permissions(&temp.path, metadata.permissions());
     }
     let current = fs::read_to_string(path).unwrap_or_default();
@@ -87,7 +164,8 @@ impl TempFile {
     }
 }
 
-fn write_temp(path: &Path, contents: impl AsRef<[u8]>, durability: Durability) -> Result<TempFile> {
+/// The folder a file is in (`.` for a bare name) and its name.
+fn folder_and_name(path: &Path) -> (PathBuf, String) {
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
@@ -95,6 +173,11 @@ fn write_temp(path: &Path, contents: impl AsRef<[u8]>, durability: Durability) -
     let name = path
         .file_name()
         .map_or_else(|| "soup.toml".into(), |name| name.to_string_lossy().into_owned());
+    (folder, name)
+}
+
+fn write_temp(path: &Path, contents: impl AsRef<[u8]>, durability: Durability) -> Result<TempFile> {
+    let (folder, name) = folder_and_name(path);
     let mut attempt = 0u32;
     let (temp_path, mut file) = loop {
         let candidate = folder.join(format!(".{name}.{}-{attempt}.tmp", std::process::id()));

@@ -7,7 +7,7 @@ use crate::workspace::{SoupUse, display_path};
 use anyhow::Result;
 
 pub fn run(global: &GlobalArgs, args: &InitArgs) -> Result<i32> {
-    let workspace = super::load_workspace(global, SoupUse::Create, |_| ())?.0;
+    let (workspace, _lock) = super::load_for_edit(global, SoupUse::Create)?;
     let graph = &workspace.graph;
     let name = graph.name();
     let members: Vec<String> = graph

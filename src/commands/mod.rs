@@ -46,6 +46,23 @@ fn load_workspace<T: Send>(
     Ok((workspace, extra))
 }
 
+/// The workspace read under the edit lock of its soup.toml, for the commands that change
+/// the file, which hold the lock until they have written: another cargo soup may have
+/// written the file between the first read and the lock, and then it is read again.
+fn load_for_edit(
+    global: &crate::cli::GlobalArgs,
+    soup_use: crate::workspace::SoupUse,
+) -> Result<(crate::workspace::Workspace, crate::atomic_file::EditLock)> {
+    let (workspace, ()) = load_workspace(global, soup_use, |_| ())?;
+    let lock = crate::atomic_file::lock_for_edit(&workspace.soup_path)?;
+    let now = std::fs::read_to_string(&workspace.soup_path).ok();
+    if now.as_deref() == workspace.soup_exists.then_some(workspace.soup_text.as_str()) {
+        return Ok((workspace, lock));
+    }
+    let (workspace, ()) = crate::workspace::Workspace::load_with(global, soup_use, |_| ())?;
+    Ok((workspace, lock))
+}
+
 /// Colour on a terminal unless NO_COLOR or --color says otherwise.
 pub fn use_color(choice: ColorChoice) -> bool {
     match choice {

@@ -19,7 +19,7 @@ pub fn run(global: &GlobalArgs, args: &ReviewArgs) -> Result<i32> {
     if by.is_empty() || by.starts_with(PLACEHOLDER) {
         bail!("--by must name the reviewer, e.g. --by \"A. Reviewer\"");
     }
-    let workspace = super::load_workspace(global, SoupUse::Required, |_| ())?.0;
+    let (workspace, _lock) = super::load_for_edit(global, SoupUse::Required)?;
     let file = display_path(&workspace.soup_path);
     let context = format!("review {}", args.item);
     let inventory = Inventory::build(&workspace.graph, &workspace.scope, &workspace.soup);

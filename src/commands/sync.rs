@@ -9,7 +9,7 @@ use anyhow::Result;
 use std::io::Write;
 
 pub fn run(global: &GlobalArgs, args: &SyncArgs) -> Result<i32> {
-    let workspace = super::load_workspace(global, SoupUse::Maintain, |_| ())?.0;
+    let (workspace, _lock) = super::load_for_edit(global, SoupUse::Maintain)?;
     let file = display_path(&workspace.soup_path);
     let sync = maintain::sync(
         &workspace.soup_text,

@@ -12,7 +12,11 @@ pub struct Editor {
     /// The file's lines end in CRLF: what is added or changed gets CRLF too, so a
     /// Windows checkout does not see every line change.
     crlf: bool,
+    /// The file starts with a UTF-8 byte order mark, which toml_edit does not keep.
+    bom: bool,
 }
+
+const BOM: char = '\u{feff}';
 
 /// What `review` records.
 pub struct Review<'a> {
@@ -32,18 +36,24 @@ pub struct Review<'a> {
 impl Editor {
     /// `text` must already have passed `sidecar::parse`.
     pub fn new(text: &str) -> Result<Self> {
-        let document = text.parse::<DocumentMut>().context("soup.toml is not valid TOML")?;
+        let bom = text.starts_with(BOM);
+        let document = text
+            .trim_start_matches(BOM)
+            .parse::<DocumentMut>()
+            .context("soup.toml is not valid TOML")?;
         let crlf = text.matches("\r\n").count() * 2 > text.matches('\n').count();
-        Ok(Self { document, crlf })
+        Ok(Self { document, crlf, bom })
     }
 
     pub fn finish(&self) -> String {
-        let text = self.document.to_string();
+        let mut text = self.document.to_string();
         if self.crlf {
-            text.replace("\r\n", "\n").replace('\n', "\r\n")
-        } else {
-            text
+            text = text.replace("\r\n", "\n").replace('\n', "\r\n");
         }
+        if self.bom {
+            text.insert(0, BOM);
+        }
+        text
     }
 
     /// Appends the `[soup.*]` tables of `text` after the last existing entry, so new
@@ -363,6 +373,21 @@ mod tests {
                 "\n# about a\n[soup.a]\nversion = \"1.0.0\"  # assessed\nlicense = \"MIT\"\n\n[soup.a.anomalies]\nby = \"someone\"\n",
                 ""
             )
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_kept() {
+        let text = "\u{feff}# notes\n[soup.a]\nversion = \"1.0.0\"\n";
+        let mut editor = Editor::new(text).unwrap();
+        editor.add_entries("\n[soup.b]\nversion = \"2.0.0\"\n").unwrap();
+        let written = editor.finish();
+        assert!(written.starts_with("\u{feff}# notes\n[soup.a]\n"), "{written:?}");
+        assert_eq!(written.matches('\u{feff}').count(), 1);
+        assert_eq!(
+            Editor::new("[soup.a]\n").unwrap().finish(),
+            "[soup.a]\n",
+            "no mark is added"
         );
     }
 
