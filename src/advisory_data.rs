@@ -86,7 +86,10 @@ impl<'a> Plan<'a> {
         }
         for (kind, err) in missing {
             if !global.quiet {
-                eprintln!("warning: {err:#}\n  the audit goes on with the other source and reports the missing one");
+                eprintln!(
+                    "warning: {}\n  the audit goes on with the other source and reports the missing one",
+                    crate::render::printable(&format!("{err:#}"))
+                );
             }
             plan.unavailable.push((kind, format!("{err:#}")));
         }
@@ -201,7 +204,10 @@ impl<'a> Plan<'a> {
         let renew = |kind: Kind, seen: String| match self.fetch(store, kind, Some(&seen), &why) {
             Ok(_) => store.current(kind),
             Err(err) => {
-                eprintln!("warning: {err:#}; the audit goes on with the data fetched before");
+                eprintln!(
+                    "warning: {}; the audit goes on with the data fetched before",
+                    crate::render::printable(&format!("{err:#}"))
+                );
                 None
             }
         };

@@ -10,10 +10,12 @@ fn main() {
         Err(err) if is_broken_pipe(&err) => 0,
         Err(err) => {
             // Diagnostics carry their own `error:` lines, one per problem.
-            match err.downcast_ref::<Diagnostics>() {
-                Some(diagnostics) => eprintln!("{diagnostics}"),
-                None => eprintln!("error: {err:#}"),
-            }
+            // Messages can quote a server's answer or a file's text: shown, not sent.
+            let message = match err.downcast_ref::<Diagnostics>() {
+                Some(diagnostics) => diagnostics.to_string(),
+                None => format!("error: {err:#}"),
+            };
+            eprintln!("{}", cargo_soup::render::printable(&message));
             2
         }
     };

@@ -515,3 +515,73 @@ fn an_api_that_pages_forever_is_stopped() {
         "the first answer and 100 more pages"
     );
 }
+
+/// Advisory text is third-party text: an escape sequence in a summary (window title,
+/// clear screen, colour), a carriage return or a backspace is shown as `\u{..}` by the
+/// human and GitHub formats and by review, and kept as data in JSON.
+#[test]
+fn control_characters_in_advisory_text_never_reach_the_terminal() {
+    let folder = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(fixture("osv")).unwrap().flatten() {
+        std::fs::copy(entry.path(), folder.path().join(entry.file_name())).unwrap();
+    }
+    let hostile = "Owned\u{1b}]0;pwned\u{7}\u{1b}[2J\u{1b}[31mred\rhidden\u{8}";
+    let record = json!({
+        "id": "GHSA-cccc-dddd-eeee",
+        "summary": hostile,
+        "modified": "2026-03-01T10:00:00Z",
+        "published": "2026-02-20T10:00:00Z",
+        "affected": [{
+            "package": {"ecosystem": "crates.io", "name": "ansi_term"},
+            "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}]
+        }]
+    });
+    std::fs::write(folder.path().join("GHSA-cccc-dddd-eeee.json"), record.to_string()).unwrap();
+    let osv_db = folder.path().to_str().unwrap();
+    let run = |format: &str| {
+        let mut command = soup();
+        command
+            .args([
+                "audit",
+                "--offline",
+                "--no-rustsec",
+                "--as-of",
+                "2026-11-25",
+                "--format",
+                format,
+            ])
+            .env("CARGO_SOUP_OSV_DB", osv_db);
+        run_with_sidecar(command, "vulnerable", VULNERABLE_SOUP).stdout
+    };
+    for format in ["human", "github"] {
+        let out = run(format);
+        let text = String::from_utf8_lossy(&out);
+        assert!(
+            !out.iter().any(|&byte| byte < 0x20 && byte != b'\n'),
+            "{format}: {text}"
+        );
+        assert!(
+            text.contains("Owned\\u{1b}]0;pwned\\u{7}\\u{1b}[2J"),
+            "{format}: {text}"
+        );
+    }
+    let json: Value = serde_json::from_slice(&run("json")).unwrap();
+    let kept = json["findings"].as_array().unwrap().iter().any(|finding| {
+        finding["message"]
+            .as_str()
+            .is_some_and(|message| message.contains(hostile))
+    });
+    assert!(kept, "JSON keeps the text as data: {json}");
+
+    let mut review = soup();
+    review
+        .args(["review", "time", "--by", "R", "--offline", "--no-rustsec"])
+        .env("CARGO_SOUP_OSV_DB", osv_db);
+    let out = run_with_sidecar(review, "vulnerable", VULNERABLE_SOUP).stdout;
+    assert!(
+        !out.iter().any(|&byte| byte < 0x20 && byte != b'\n'),
+        "{}",
+        String::from_utf8_lossy(&out)
+    );
+    assert!(String::from_utf8_lossy(&out).contains("\\u{1b}]0;pwned"));
+}

@@ -7,6 +7,7 @@ use crate::cli::{GlobalArgs, ReviewArgs};
 use crate::date::Date;
 use crate::inventory::{Inventory, SoupItem};
 use crate::license::LicenseForm;
+use crate::render::printable;
 use crate::rules::advisories::{disposition_for, hitting, is_checked};
 use crate::sidecar::edit::{Editor, Review};
 use crate::sidecar::{Covers, Entry, PLACEHOLDER};
@@ -88,7 +89,7 @@ pub fn run(global: &GlobalArgs, args: &ReviewArgs) -> Result<i32> {
     };
 
     let mut out = std::io::stdout().lock();
-    write!(out, "{}", changes(entry, item, &review))?;
+    write!(out, "{}", printable(&changes(entry, item, &review)))?;
     let newly_covered = inventory.newly_covered(entry);
     if !newly_covered.is_empty() {
         writeln!(
@@ -102,7 +103,7 @@ pub fn run(global: &GlobalArgs, args: &ReviewArgs) -> Result<i32> {
         let covered: Vec<&SoupItem> = inventory.covered_by(entry).collect();
         let assessed: Vec<&SoupItem> = std::iter::once(item).chain(covered).collect();
         let sources = plan.load_local(&assessed.iter().map(|item| item.package.name.as_str()).collect());
-        write!(out, "{}", advisories(entry, &assessed, &sources))?;
+        write!(out, "{}", printable(&advisories(entry, &assessed, &sources)))?;
     } else {
         writeln!(
             out,

@@ -32,7 +32,7 @@ pub fn human(report: &AuditReport, color: bool) -> String {
                 (Some(name), None) => name.to_string(),
                 (None, _) => "audit".to_string(),
             };
-            writeln!(text, "{}", paint("1", &title)).ok();
+            writeln!(text, "{}", paint("1", &super::printable(&title))).ok();
             current = Some(group);
         }
         let level = match finding.level {
@@ -43,12 +43,13 @@ pub fn human(report: &AuditReport, color: bool) -> String {
             text,
             "  {level}[{}] {} (IEC 62304 {})",
             finding.code.as_str(),
-            finding.message,
+            super::printable(&finding.message),
             finding.code.clause()
         )
         .ok();
         if let Some(location) = &finding.location {
-            writeln!(text, "    --> {}:{}:{}", location.file, location.line, location.column).ok();
+            let file = super::printable(&location.file);
+            writeln!(text, "    --> {file}:{}:{}", location.line, location.column).ok();
         }
     }
     if !report.findings.is_empty() {
@@ -247,8 +248,11 @@ pub fn github(report: &AuditReport) -> String {
     text
 }
 
+/// What GitHub would read as the end of a command is percent-encoded, and the other
+/// control characters are shown, not sent to the log.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    let encoded = text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    super::printable(&encoded).into_owned()
 }
 
 fn escape_property(text: &str) -> String {

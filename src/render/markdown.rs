@@ -4,9 +4,11 @@ use super::{license_text, notes, vendor};
 use crate::inventory::Inventory;
 
 fn cell(text: &str) -> String {
-    text.replace('\\', "\\\\")
+    let text = text
+        .replace('\\', "\\\\")
         .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
+        .replace(['\n', '\r'], " ");
+    super::printable(&text).into_owned()
 }
 
 pub fn list(inventory: &Inventory) -> String {

@@ -16,6 +16,27 @@ use crate::inventory::{Inventory, SoupItem, Status};
 use crate::license::LicenseForm;
 
 /// The vendor as an assessor names it: the authors, then the repository.
+/// Text for a terminal or a text file, with control characters shown as `\u{1b}`
+/// rather than sent: advisory summaries, manifests and servers are third-party text,
+/// and an escape sequence in them could retitle the window, clear the screen, or hide
+/// what came before a carriage return. Line breaks and tabs stay. JSON and SARIF keep
+/// the text as data instead.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.contains(hidden) {
+        return text.into();
+    }
+    let mut shown = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if hidden(c) {
+            shown.extend(c.escape_unicode());
+        } else {
+            shown.push(c);
+        }
+    }
+    shown.into()
+}
+
 pub fn vendor(package: &Package) -> Option<String> {
     let authors: Vec<&str> = package
         .authors
@@ -101,4 +122,16 @@ pub fn summary_line(inventory: &Inventory, soup_exists: bool) -> String {
         );
     }
     line
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_are_shown_not_sent() {
+        assert_eq!(
+            super::printable("a\u{1b}]0;pwned\u{7}\u{1b}[2J\rb\u{8}\u{9b}c\n\td"),
+            "a\\u{1b}]0;pwned\\u{7}\\u{1b}[2J\\u{d}b\\u{8}\\u{9b}c\n\td"
+        );
+        assert!(matches!(super::printable("plain"), std::borrow::Cow::Borrowed("plain")));
+    }
 }

@@ -456,13 +456,15 @@ pub fn markdown(blocks: &[Block]) -> String {
             }
         }
     }
-    text
+    super::printable(&text).into_owned()
 }
 
-/// HTML-escaped text; most text needs nothing, and then nothing is copied.
+/// HTML-escaped text, control characters shown (see `printable`); most text needs
+/// nothing, and then nothing is copied.
 fn escape(text: &str) -> std::borrow::Cow<'_, str> {
+    let text = super::printable(text);
     if !text.contains(['&', '<', '>', '"']) {
-        return text.into();
+        return text;
     }
     let mut escaped = String::with_capacity(text.len() + 16);
     for c in text.chars() {

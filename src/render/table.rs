@@ -1,6 +1,6 @@
 //! `--format table`: the terminal view, fitted to the terminal's width.
 
-use super::{license_text, notes};
+use super::{license_text, notes, printable};
 use crate::inventory::{Inventory, Status};
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
@@ -43,14 +43,14 @@ pub fn list(inventory: &Inventory, color: bool) -> String {
             if item.direct { ", direct" } else { "" }
         );
         table.add_row(vec![
-            Cell::new(&package.name),
+            Cell::new(printable(&package.name)),
             Cell::new(package.version.to_string()),
-            Cell::new(package.source.display()),
-            Cell::new(license_text(package)),
+            Cell::new(printable(&package.source.display())),
+            Cell::new(printable(&license_text(package))),
             Cell::new(item.class.to_string()),
             Cell::new(kind),
             status,
-            Cell::new(notes(item).join("; ")),
+            Cell::new(printable(&notes(item).join("; "))),
         ]);
     }
     format!("{table}\n")
