@@ -19,10 +19,19 @@ use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 /// Attempts per request, the first included.
 const ATTEMPTS: u32 = 4;
 const DEFAULT_TIMEOUT_SECONDS: u64 = 30;
+/// The slowest average a body may arrive at once the timeout has passed: the timeout
+/// alone bounds each pause, and a server that sends a byte just before each pause ends
+/// would hold a transfer for ever. A 512 MiB archive may so take 9 hours at the most,
+/// a 40 KiB index file the timeout and 2.5 seconds.
+const SLOWEST_BYTES_PER_SECOND: f64 = 16.0 * 1024.0;
+/// The longest `Retry-After` waited for; a server that asks for more is retried on the
+/// usual schedule and, if it keeps refusing, reported.
+const LONGEST_RETRY_AFTER: Duration = Duration::from_secs(30);
 
 pub struct Client {
     agent: ureq::Agent,
     backoff: Duration,
+    timeout: Duration,
 }
 
 /// What a request got back, when it got an answer that retrying would not change.
@@ -83,6 +92,7 @@ impl Client {
         Ok(Self {
             agent,
             backoff: Duration::from_millis(250).min(Duration::from_secs_f64(seconds / 4.0)),
+            timeout: Duration::from_secs_f64(seconds),
         })
     }
 
@@ -116,9 +126,10 @@ impl Client {
         send: impl Fn() -> Result<ureq::http::Response<ureq::Body>, ureq::Error>,
     ) -> Result<Reply> {
         let mut last = String::new();
+        let mut asked_wait: Option<Duration> = None;
         for attempt in 0..ATTEMPTS {
             if attempt > 0 {
-                std::thread::sleep(self.backoff_before(attempt));
+                std::thread::sleep(asked_wait.take().unwrap_or_else(|| self.backoff_before(attempt)));
             }
             let mut response = match send() {
                 Ok(response) => response,
@@ -141,16 +152,23 @@ impl Client {
                 404 | 410 => return Ok(Reply::NotFound),
                 429 | 500..=599 => {
                     last = format!("HTTP {status}");
+                    asked_wait = retry_after(&response).filter(|wait| *wait <= LONGEST_RETRY_AFTER);
                     continue;
                 }
                 _ => bail!("{url} answered HTTP {status}; check the URL and any credentials the server needs"),
             }
-            match read_body(response.body_mut(), limit, progress) {
+            match read_body(response.body_mut(), limit, progress, self.timeout) {
                 Ok(body) => return Ok(Reply::Body(body)),
                 Err(BodyError::TooLarge) => {
                     bail!("{url} sent more than {limit} bytes, the most cargo soup accepts from it; check the URL")
                 }
                 Err(BodyError::Broken(err)) => last = format!("the transfer broke off ({err})"),
+                // A server that dripped the whole time will drip again.
+                Err(BodyError::TooSlow { bytes, seconds }) => bail!(
+                    "{url} sent its answer too slowly ({bytes} bytes in {seconds:.1} s, below {} KiB/s on average); \
+                     check the network or the mirror, or raise CARGO_SOUP_HTTP_TIMEOUT",
+                    SLOWEST_BYTES_PER_SECOND / 1024.0
+                ),
             }
         }
         Err(anyhow!("{last}")).with_context(|| {
@@ -191,12 +209,28 @@ impl Resolver for OneLookupPerHost {
     }
 }
 
+/// The wait a 429 or 503 asks for in seconds (`Retry-After: 3`); an HTTP date is left to
+/// the usual backoff.
+fn retry_after(response: &ureq::http::Response<ureq::Body>) -> Option<Duration> {
+    let value = response.headers().get("retry-after")?.to_str().ok()?;
+    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
 enum BodyError {
     TooLarge,
     Broken(std::io::Error),
+    TooSlow { bytes: usize, seconds: f64 },
 }
 
-fn read_body(body: &mut ureq::Body, limit: u64, progress: &dyn Progress) -> Result<Vec<u8>, BodyError> {
+/// The body, at most `limit` bytes, arriving no slower than `SLOWEST_BYTES_PER_SECOND`
+/// on average once `timeout` has passed: a deadline that grows with what arrived.
+fn read_body(
+    body: &mut ureq::Body,
+    limit: u64,
+    progress: &dyn Progress,
+    timeout: Duration,
+) -> Result<Vec<u8>, BodyError> {
+    let started = std::time::Instant::now();
     let length = body.content_length();
     if length.is_some_and(|length| length > limit) {
         return Err(BodyError::TooLarge);
@@ -215,6 +249,14 @@ fn read_body(body: &mut ureq::Body, limit: u64, progress: &dyn Progress) -> Resu
         progress.advance(read as u64);
         if bytes.len() as u64 > limit {
             return Err(BodyError::TooLarge);
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        let deadline = timeout.as_secs_f64() + bytes.len() as f64 / SLOWEST_BYTES_PER_SECOND;
+        if seconds > deadline {
+            return Err(BodyError::TooSlow {
+                bytes: bytes.len(),
+                seconds,
+            });
         }
     }
     if length.is_some_and(|length| length != bytes.len() as u64) {

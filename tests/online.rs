@@ -550,3 +550,57 @@ fn a_fetch_that_waited_for_another_uses_what_it_fetched() {
         .count();
     assert_eq!(reused, 2, "each source once: {stderr:?}");
 }
+
+/// A server that sends a byte just before each pause would end: the timeout bounds
+/// each pause, and the transfer as a whole must keep an average speed, so the fetch
+/// ends within seconds instead of holding on for minutes.
+#[test]
+fn a_dripping_server_is_given_up_on() {
+    let server = Server::start(10, |_: &Request| {
+        Reply::Drip(vec![b'x'; 400], std::time::Duration::from_millis(300))
+    });
+    let cache = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let output = soup()
+        .env_remove("CARGO_SOUP_OFFLINE")
+        .env("CARGO_SOUP_HTTP_TIMEOUT", "1")
+        .args(["fetch", "--no-osv", "--cache-dir"])
+        .arg(cache.path())
+        .arg("--rustsec-url")
+        .arg(format!("{}/advisory-db.tar.gz", server.url))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("sent its answer too slowly"), "{stderr}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.count("/advisory-db.tar.gz"), 1, "a drip is not retried");
+}
+
+/// A 503 with `Retry-After: 1` is retried after that second, not after the shorter
+/// backoff.
+#[test]
+fn retry_after_is_honoured() {
+    let asked = std::sync::Mutex::new(Vec::new());
+    let archive = good_archive();
+    let server = Server::start(10, move |_: &Request| {
+        let mut asked = asked.lock().unwrap();
+        asked.push(std::time::Instant::now());
+        match asked.len() {
+            1 => Reply::RetryAfter(503, 1),
+            _ => {
+                let waited = asked[1] - asked[0];
+                assert!(waited >= std::time::Duration::from_millis(950), "waited {waited:?}");
+                Reply::Ok(archive.clone())
+            }
+        }
+    });
+    let cache = tempfile::tempdir().unwrap();
+    let output = fetch(&server, cache.path(), &["--no-osv"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(server.count("/advisory-db.tar.gz"), 2);
+}

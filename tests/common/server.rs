@@ -23,6 +23,10 @@ pub enum Reply {
     Slow(Duration),
     /// Announces the full length and sends only part of the body, then hangs up.
     CutShort(Vec<u8>, usize),
+    /// Sends the body a byte at a time, pausing between bytes.
+    Drip(Vec<u8>, Duration),
+    /// A status with a `Retry-After` of so many seconds.
+    RetryAfter(u16, u64),
 }
 
 /// A server's way of answering, boxed to keep several in one list.
@@ -93,6 +97,8 @@ fn serve(stream: TcpStream, recorded: &Mutex<Vec<Request>>, answer: &(dyn Fn(&Re
     let request = Request { method, path, body };
     recorded.lock().unwrap().push(request.clone());
     let mut stream = stream;
+    let mut extra_header = String::new();
+    let mut drip = None;
     let (status, body, sent) = match answer(&request) {
         Reply::Ok(body) => {
             let sent = body.len();
@@ -104,14 +110,34 @@ fn serve(stream: TcpStream, recorded: &Mutex<Vec<Request>>, answer: &(dyn Fn(&Re
             (200, b"{}".to_vec(), 2)
         }
         Reply::CutShort(body, sent) => (200, body, sent),
+        Reply::Drip(body, pause) => {
+            drip = Some(pause);
+            (200, body, 0)
+        }
+        Reply::RetryAfter(status, seconds) => {
+            extra_header = format!("Retry-After: {seconds}\r\n");
+            (status, b"later".to_vec(), 5)
+        }
     };
     let head = format!(
-        "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {status} X\r\nContent-Length: {}\r\n{extra_header}Connection: close\r\n\r\n",
         body.len()
     );
     let _ = stream.write_all(head.as_bytes());
     let _ = stream.write_all(&body[..sent]);
     let _ = stream.flush();
+    if let Some(pause) = drip {
+        for byte in &body {
+            std::thread::sleep(pause);
+            if stream
+                .write_all(std::slice::from_ref(byte))
+                .and_then(|()| stream.flush())
+                .is_err()
+            {
+                return;
+            }
+        }
+    }
 }
 
 /// A `.tar.gz` of `folder` below the folder `top` (`advisory-db-main` as in GitHub's
