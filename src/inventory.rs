@@ -4,7 +4,7 @@
 use crate::graph::scope::{self, Scope};
 use crate::graph::{DepKind, Graph, Package};
 use crate::rules;
-use crate::sidecar::{Class, Covers, Entry, SoupFile, VersionLine};
+use crate::sidecar::{Class, Covers, Entry, SoupFile, VersionLine, entry_among};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 
@@ -70,21 +70,36 @@ impl<'g> Inventory<'g> {
                 .or_default()
                 .insert(VersionLine::of(&package.version));
         }
-        let entry_for =
-            |package: &Package| soup.entry_for(&package.name, &package.version, &lines[package.name.as_str()]);
-        let exclusive_covers: Vec<(&Entry, Vec<bool>)> = soup
-            .entries
-            .iter()
-            .filter(|entry| entry.covers == Covers::Exclusive)
-            .filter_map(|entry| {
-                let parents: Vec<usize> = (0..graph.packages.len())
-                    .filter(|&at| {
-                        in_scope(at) && entry_for(&graph.packages[at]).is_some_and(|own| std::ptr::eq(own, entry))
-                    })
-                    .collect();
-                (!parents.is_empty()).then(|| (entry, scope::reachable_avoiding(graph, scope, &parents)))
+        // Each package's own entry, looked up once among the entries of its name: a
+        // file with thousands of entries is read once, not once per package.
+        let by_name = soup.entries_by_name();
+        let own: Vec<Option<&'g Entry>> = (0..graph.packages.len())
+            .map(|at| {
+                let package = &graph.packages[at];
+                let candidates = by_name.get(package.name.as_str()).filter(|_| in_scope(at))?;
+                entry_among(
+                    candidates.iter().copied(),
+                    &package.version,
+                    &lines[package.name.as_str()],
+                )
             })
             .collect();
+        let mut parents: HashMap<*const Entry, Vec<usize>> = HashMap::new();
+        for (at, entry) in own.iter().enumerate() {
+            if let Some(entry) = entry.filter(|entry| entry.covers == Covers::Exclusive) {
+                parents.entry(std::ptr::from_ref(entry)).or_default().push(at);
+            }
+        }
+        let exclusive = ExclusiveCovers::new(graph, scope, soup, &parents);
+        // The first entry that names a crate in its `covers` list.
+        let mut covers_by_name: HashMap<&str, &Entry> = HashMap::new();
+        for entry in &soup.entries {
+            if let Covers::Crates(names) = &entry.covers {
+                for name in names {
+                    covers_by_name.entry(name.as_str()).or_insert(entry);
+                }
+            }
+        }
 
         let mut items: Vec<SoupItem<'g>> = (0..graph.packages.len())
             .filter(|&at| in_scope(at))
@@ -97,10 +112,13 @@ impl<'g> Inventory<'g> {
                     .map(|&member| soup.member_class(&graph.packages[member].name))
                     .max()
                     .unwrap_or(Class::C);
-                let entry = entry_for(package);
+                let entry = own[at];
                 let covering = match entry {
                     Some(_) => None,
-                    None => covering_entry(soup, &exclusive_covers, package, at),
+                    None => covers_by_name
+                        .get(package.name.as_str())
+                        .copied()
+                        .or_else(|| exclusive.covering(at)),
                 };
                 let status = match (entry, covering) {
                     (Some(entry), _) => assessment_status(entry, package, class, soup),
@@ -169,14 +187,14 @@ impl<'g> Inventory<'g> {
     /// The entries that assess no item in scope: their crate left the graph or the
     /// scope, or a `name@LINE` entry took its place.
     pub fn orphans<'s>(&self, soup: &'s SoupFile) -> Vec<&'s Entry> {
+        let assessing: std::collections::HashSet<*const Entry> = self
+            .items
+            .iter()
+            .filter_map(|item| item.entry.map(std::ptr::from_ref))
+            .collect();
         soup.entries
             .iter()
-            .filter(|entry| {
-                !self
-                    .items
-                    .iter()
-                    .any(|item| item.entry.is_some_and(|own| std::ptr::eq(own, *entry)))
-            })
+            .filter(|entry| !assessing.contains(&std::ptr::from_ref(*entry)))
             .collect()
     }
 }
@@ -227,21 +245,60 @@ impl SoupItem<'_> {
     }
 }
 
-fn covering_entry<'s>(
-    soup: &'s SoupFile,
-    exclusive: &[(&'s Entry, Vec<bool>)],
-    package: &Package,
-    at: usize,
-) -> Option<&'s Entry> {
-    soup.entries
-        .iter()
-        .find(|entry| matches!(&entry.covers, Covers::Crates(names) if names.contains(&package.name)))
-        .or_else(|| {
-            exclusive
-                .iter()
-                .find(|(_, reachable)| !reachable[at])
-                .map(|(entry, _)| *entry)
-        })
+/// The `covers = "*"` entries that assess something, and what each takes in: the
+/// packages reached only through its crate.
+struct ExclusiveCovers<'s> {
+    /// The entries in the file's order (the first that covers a package wins).
+    entries: Vec<&'s Entry>,
+    /// For the package an entry assesses (when it assesses one): the entry's place.
+    by_parent: HashMap<usize, usize>,
+    dominators: scope::Dominators,
+    /// An entry that assesses several packages (two versions of a crate): its place,
+    /// and what stays reachable without all of them.
+    several: Vec<(usize, Vec<bool>)>,
+}
+
+impl<'s> ExclusiveCovers<'s> {
+    fn new(graph: &Graph, scope: &Scope, soup: &'s SoupFile, parents: &HashMap<*const Entry, Vec<usize>>) -> Self {
+        let entries: Vec<&Entry> = soup
+            .entries
+            .iter()
+            .filter(|entry| parents.contains_key(&std::ptr::from_ref(*entry)))
+            .collect();
+        let mut by_parent = HashMap::new();
+        let mut several = Vec::new();
+        for (place, entry) in entries.iter().enumerate() {
+            match parents[&std::ptr::from_ref(*entry)].as_slice() {
+                [parent] => {
+                    by_parent.insert(*parent, place);
+                }
+                many => several.push((place, scope::reachable_avoiding(graph, scope, many))),
+            }
+        }
+        Self {
+            entries,
+            by_parent,
+            dominators: scope::Dominators::new(graph, scope),
+            several,
+        }
+    }
+
+    /// The first entry without whose crates package `at` is not reached.
+    fn covering(&self, at: usize) -> Option<&'s Entry> {
+        let through_one = self
+            .dominators
+            .of(at)
+            .filter_map(|dominator| self.by_parent.get(&dominator).copied());
+        let through_several = self
+            .several
+            .iter()
+            .filter(|(_, reachable)| !reachable[at])
+            .map(|(place, _)| *place);
+        through_one
+            .chain(through_several)
+            .min()
+            .map(|place| self.entries[place])
+    }
 }
 
 fn assessment_status(entry: &Entry, package: &Package, class: Class, soup: &SoupFile) -> Status {

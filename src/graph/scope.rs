@@ -174,3 +174,168 @@ pub fn reachable_avoiding(graph: &Graph, scope: &Scope, avoid: &[usize]) -> Vec<
     }
     reachable
 }
+
+/// Which packages every path from the members to a package passes: the dominator tree
+/// of the graph, rooted in the members, over the edges that count on any platform of
+/// the scope (Cooper, Harvey and Kennedy's iterative algorithm). One pass serves every
+/// `covers = "*"` entry: a package is reached only through package D when D dominates it.
+pub struct Dominators {
+    /// The immediate dominator of each package (the root, index `len`, for a member;
+    /// `None` for a package no member reaches).
+    immediate: Vec<Option<usize>>,
+}
+
+impl Dominators {
+    pub fn new(graph: &Graph, scope: &Scope) -> Self {
+        let root = graph.packages.len();
+        let mut successors: Vec<Vec<usize>> = graph
+            .edges
+            .iter()
+            .map(|edges| {
+                edges
+                    .iter()
+                    .filter(|edge| !scope.edge_kinds_anywhere(edge).is_empty())
+                    .map(|edge| edge.to)
+                    .collect()
+            })
+            .collect();
+        successors.push(graph.members.clone());
+        let mut predecessors = vec![Vec::new(); root + 1];
+        for (from, tos) in successors.iter().enumerate() {
+            for &to in tos {
+                predecessors[to].push(from);
+            }
+        }
+        // Postorder numbers from a depth-first walk; the root comes last.
+        let mut number = vec![usize::MAX; root + 1];
+        let mut postorder = Vec::with_capacity(root + 1);
+        let mut visited = vec![false; root + 1];
+        visited[root] = true;
+        let mut stack = vec![(root, 0)];
+        while let Some((at, next)) = stack.last_mut() {
+            let at = *at;
+            if let Some(&to) = successors[at].get(*next) {
+                *next += 1;
+                if !std::mem::replace(&mut visited[to], true) {
+                    stack.push((to, 0));
+                }
+            } else {
+                number[at] = postorder.len();
+                postorder.push(at);
+                stack.pop();
+            }
+        }
+        let mut immediate = vec![usize::MAX; root + 1];
+        immediate[root] = root;
+        let intersect = |immediate: &[usize], mut a: usize, mut b: usize| {
+            while a != b {
+                while number[a] < number[b] {
+                    a = immediate[a];
+                }
+                while number[b] < number[a] {
+                    b = immediate[b];
+                }
+            }
+            a
+        };
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for &at in postorder.iter().rev().skip(1) {
+                let mut new = usize::MAX;
+                for &from in &predecessors[at] {
+                    if immediate[from] != usize::MAX {
+                        new = if new == usize::MAX {
+                            from
+                        } else {
+                            intersect(&immediate, from, new)
+                        };
+                    }
+                }
+                if immediate[at] != new {
+                    immediate[at] = new;
+                    changed = true;
+                }
+            }
+        }
+        immediate.pop();
+        Self {
+            immediate: immediate
+                .into_iter()
+                .map(|dominator| (dominator != usize::MAX).then_some(dominator))
+                .collect(),
+        }
+    }
+
+    /// The packages every path from a member to `at` passes, nearest first; neither `at`
+    /// itself nor the root of the members.
+    pub fn of(&self, at: usize) -> impl Iterator<Item = usize> + '_ {
+        let root = self.immediate.len();
+        // The root is past the end of `immediate`, so the walk ends there.
+        std::iter::successors(self.immediate[at], move |&dominator| {
+            self.immediate.get(dominator).copied().flatten()
+        })
+        .take_while(move |&dominator| dominator != root)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::{Package, toolchain};
+    use proptest::prelude::*;
+
+    fn graph(members: usize, edges: &[(usize, usize)], packages: usize) -> Graph {
+        let version = semver::Version::new(1, 0, 0);
+        let packages: Vec<Package> = (0..packages)
+            .map(|at| Package {
+                name: format!("p{at}"),
+                is_member: at < members,
+                ..toolchain::package(&version, None)
+            })
+            .collect();
+        let mut out = vec![Vec::new(); packages.len()];
+        for &(from, to) in edges {
+            out[from].push(Edge {
+                to,
+                kinds: vec![(DepKind::Normal, None)],
+            });
+        }
+        Graph {
+            workspace_root: "/w".into(),
+            root_package: None,
+            toolchain: None,
+            host: None,
+            members: (0..members).collect(),
+            packages,
+            edges: out,
+            created_lockfile: false,
+        }
+    }
+
+    proptest! {
+        /// A package is reached only through D exactly when D dominates it: the one pass
+        /// agrees with a walk that leaves D out, on graphs with cycles and shared parts.
+        #[test]
+        fn dominators_agree_with_walks_that_leave_a_package_out(
+            members in 1usize..3,
+            extra in 1usize..12,
+            edges in proptest::collection::vec((0usize..14, 0usize..14), 0..40),
+        ) {
+            let count = members + extra;
+            let edges: Vec<(usize, usize)> = edges.into_iter().map(|(a, b)| (a % count, b % count)).collect();
+            let graph = graph(members, &edges, count);
+            let scope = Scope::default();
+            let dominators = Dominators::new(&graph, &scope);
+            let reached = reachable_avoiding(&graph, &scope, &[]);
+            for avoid in members..count {
+                let without = reachable_avoiding(&graph, &scope, &[avoid]);
+                for at in (members..count).filter(|&at| at != avoid && reached[at]) {
+                    let only_through = !without[at];
+                    let dominated = dominators.of(at).any(|dominator| dominator == avoid);
+                    prop_assert_eq!(only_through, dominated, "{} through {} in {:?}", at, avoid, edges);
+                }
+            }
+        }
+    }
+}

@@ -14,7 +14,7 @@ use crate::graph::DepKind;
 use crate::license::License;
 use crate::location::Location;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 pub use parse::{parse, parse_with_problems};
@@ -376,7 +376,7 @@ impl Entry {
     }
 
     /// Whether an unqualified entry speaks for `version`, given the crate's lines in
-    /// scope (see `SoupFile::entry_for`).
+    /// scope (see `entry_among`).
     pub fn assesses_line_of(&self, version: &semver::Version, lines: &BTreeSet<VersionLine>) -> bool {
         self.own_line()
             .is_none_or(|own| own.matches(version) || !lines.contains(&own))
@@ -430,21 +430,13 @@ impl SoupFile {
         self.policy.get(&code).copied().unwrap_or(code.default_level())
     }
 
-    /// The entry that assesses this version of a crate: one for its version line
-    /// (`name@1`) before one for every version (`name`). An unqualified entry assesses
-    /// the line of its `version`, and another line only while no version of its own
-    /// line is in scope (`lines`: the lines of the crate in scope): an update from
-    /// 0.22 to 0.23 is drift of the entry, while 0.23 beside 0.22 is an item of its own.
-    pub fn entry_for(&self, name: &str, version: &semver::Version, lines: &BTreeSet<VersionLine>) -> Option<&Entry> {
-        let mut best = None;
-        for entry in self.entries.iter().filter(|entry| entry.key.name == name) {
-            match entry.key.line {
-                Some(line) if line.matches(version) => return Some(entry),
-                Some(_) => {}
-                None => best = Some(entry),
-            }
+    /// The entries by crate name, for looking many crates up (`entry_among`).
+    pub fn entries_by_name(&self) -> HashMap<&str, Vec<&Entry>> {
+        let mut by_name: HashMap<&str, Vec<&Entry>> = HashMap::new();
+        for entry in &self.entries {
+            by_name.entry(entry.key.name.as_str()).or_default().push(entry);
         }
-        best.filter(|entry| entry.assesses_line_of(version, lines))
+        by_name
     }
 }
 
@@ -470,6 +462,28 @@ impl SoupFile {
             ),
         })
     }
+}
+
+/// The entry among `candidates` (the entries of one crate) that assesses this version
+/// of it: one for its version line (`name@1`) before one for every version (`name`).
+/// An unqualified entry assesses the line of its `version`, and another line only while
+/// no version of its own line is in scope (`lines`: the lines of the crate in scope): an
+/// update from 0.22 to 0.23 is drift of the entry, while 0.23 beside 0.22 is an item of
+/// its own.
+pub fn entry_among<'e>(
+    candidates: impl IntoIterator<Item = &'e Entry>,
+    version: &semver::Version,
+    lines: &BTreeSet<VersionLine>,
+) -> Option<&'e Entry> {
+    let mut best = None;
+    for entry in candidates {
+        match entry.key.line {
+            Some(line) if line.matches(version) => return Some(entry),
+            Some(_) => {}
+            None => best = Some(entry),
+        }
+    }
+    best.filter(|entry| entry.assesses_line_of(version, lines))
 }
 
 /// A second version line of a crate whose unqualified entry assesses another line.
