@@ -54,6 +54,58 @@ mod tests {
         assert!(err.starts_with("soup.toml:2:10: byte 0xe9 is not UTF-8"), "{err}");
     }
 
+    /// What reading and parsing a soup.toml does with any bytes: a text or a located
+    /// error, never a panic. The bytes are the SPEC example with bytes of any value put
+    /// in (invalid UTF-8 among them), or any bytes at all.
+    fn read_and_parse(bytes: &[u8]) -> Result<(), String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("soup.toml");
+        std::fs::write(&path, bytes).unwrap();
+        match read_text(&path, "soup.toml") {
+            Ok(text) => {
+                let _ = crate::sidecar::parse_with_problems("soup.toml", &text);
+                Ok(())
+            }
+            Err(err) => Err(err.to_string()),
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        #[test]
+        fn any_bytes_are_read_and_parsed_or_located(
+            inserts in proptest::collection::vec((0usize..20_000, proptest::prelude::any::<u8>()), 0..8),
+            noise in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+        ) {
+            let mut bytes = include_bytes!("../fixtures/soup-toml/spec-example.toml").to_vec();
+            for (at, byte) in inserts {
+                bytes.insert(at % (bytes.len() + 1), byte);
+            }
+            for candidate in [bytes, noise] {
+                if let Err(message) = read_and_parse(&candidate) {
+                    let located = message.starts_with("soup.toml:") && message.contains("is not UTF-8");
+                    proptest::prop_assert!(located, "{}", message);
+                }
+            }
+        }
+    }
+
+    /// A large file below the limit is parsed whole (and quickly enough to be a test),
+    /// one above it is refused before it is parsed.
+    #[test]
+    fn huge_inputs_are_parsed_or_refused() {
+        let entry = "[soup.crate-N]\nversion = \"1.0.0\"\nlicense = \"MIT\"\nclass = \"A\"\n\n";
+        let text: String = (0..40_000).map(|at| entry.replace('N', &at.to_string())).collect();
+        assert!(text.len() > 2 << 20);
+        assert_eq!(read_and_parse(text.as_bytes()), Ok(()));
+        let junk = vec![b'['; 3 << 20];
+        assert_eq!(
+            read_and_parse(&junk),
+            Ok(()),
+            "unparsable, but read and reported as TOML errors"
+        );
+    }
+
     #[test]
     fn only_regular_files_of_a_sane_size_are_read() {
         let dir = tempfile::tempdir().unwrap();
