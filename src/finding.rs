@@ -93,6 +93,8 @@ codes! {
     DispositionExpired = "disposition-expired", Deny, "7.1.3", "An advisory disposition is past its `expires` date.";
     StaleDisposition = "stale-disposition", Warn, "7.1.3", "A disposition names an advisory that no longer affects the locked version.";
     EndOfSupport = "end-of-support", Deny, "6.1", "The item's end-of-support date has passed, or a class B or C item has `support = \"none\"`.";
+    CoveredClassAboveEntry = "covered-class-above-entry", Deny, "4.3, 5.3.5", "A covered crate inherits a higher class than the covering entry is assessed for.";
+    ApprovalBeforeReview = "approval-before-review", Deny, "8.1.2", "An approval is dated before the entry's anomaly review: the approver signed an earlier state.";
     NewlyCovered = "newly-covered", Deny, "8.1.2", "Crates fell under an entry's `covers = \"*\"` after its last review.";
     OrphanedEntry = "orphaned-entry", Warn, "8.1.2", "A soup.toml entry names a crate that is no longer in scope.";
     StaleAdvisoryDb = "stale-advisory-db", Deny, "7.1.3", "The advisory data used is older than `advisory-max-age`.";
@@ -140,6 +142,12 @@ impl Code {
             Code::StaleDisposition => "Remove the disposition: the advisory no longer affects the locked version.",
             Code::EndOfSupport => {
                 "Plan the replacement of the item, or record why it stays in the surveillance section."
+            }
+            Code::CoveredClassAboveEntry => {
+                "Assess the covered crate for its class in an entry of its own, or raise the covering entry's class (and fill in what that class requires)."
+            }
+            Code::ApprovalBeforeReview => {
+                "Have the approver review the entry as it is now and date the approval on or after the anomaly review."
             }
             Code::NewlyCovered => {
                 "Assess the new crates as part of the entry, then record the review with `cargo soup review CRATE@VERSION --by NAME`, which lists them in `covered`."

@@ -132,6 +132,28 @@ fn scenarios() -> Vec<(&'static str, i32, Vec<Expected>)> {
             )],
         ),
         (
+            "approval-before-review",
+            1,
+            vec![finding(
+                "approval-before-review",
+                "twin",
+                "2.0.0",
+                "soup",
+                "[[soup.\"twin@2\".approvals]]",
+            )],
+        ),
+        (
+            "covered-class-above-entry",
+            1,
+            vec![finding(
+                "covered-class-above-entry",
+                "leaf",
+                "0.1.0",
+                "soup",
+                "covers = [\"leaf\"]",
+            )],
+        ),
+        (
             "newly-covered",
             1,
             vec![finding(
@@ -257,7 +279,7 @@ fn from_sarif(text: &str) -> Seen {
     }
     let run = &document["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), 21, "one rule per finding code");
+    assert_eq!(rules.len(), 23, "one rule per finding code");
     assert!(
         rules
             .iter()
@@ -433,9 +455,10 @@ fn the_review_overdue_date_follows_as_of() {
             .status
             .code()
     };
-    // Reviewed 2026-03-01 with a 180-day interval: due 2026-08-28.
-    assert_eq!(run("2026-08-28"), Some(0));
-    assert_eq!(run("2026-08-29"), Some(1));
+    // Reviewed 2026-03-01; the interval is [project.surveillance]'s 90 days, which section
+    // 5 of the documents states, not review-interval's 180: due 2026-05-30.
+    assert_eq!(run("2026-05-30"), Some(0));
+    assert_eq!(run("2026-05-31"), Some(1));
 }
 
 #[test]

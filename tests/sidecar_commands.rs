@@ -68,7 +68,10 @@ fn init_puts_direct_dependencies_first_and_keeps_two_versions_apart() {
         .unwrap();
     assert!(written.contains(&format!("[soup.serde_json]\nversion = \"1.0.140\"\nlicense = \"MIT OR Apache-2.0\"\nvendor = \"Erick Tryzelaar, David Tolnay (https://github.com/serde-rs/json)\"\nchecksum = {serde_json_checksum}\n")), "{written}");
     assert!(written.contains("[software-items.dose-engine]\nclass = \"C\""));
-    assert!(written.contains("review-interval = \"180d\""));
+    // One review interval, in section 5's defaults, not a second one that disagrees.
+    assert!(written.contains("[project.surveillance]"));
+    assert!(written.contains("\ninterval = \"180d\""));
+    assert!(!written.contains("review-interval"), "{written}");
     let statuses = statuses(dir.path());
     assert_eq!(statuses.len(), 23, "22 crates and the toolchain");
     assert!(written.contains("\n[toolchain]\nversion = \"1.95.0\"\nlicense = \"MIT OR Apache-2.0\""));

@@ -335,7 +335,7 @@ fn item_blocks(item: &SoupItem, soup: &SoupFile, inventory: &Inventory, sources:
         ("Role".into(), pick(&|s| s.role.clone())),
         (
             "Interval".into(),
-            pick(&|s| s.interval.map(|interval| interval.to_string())),
+            Cell::text(soup.project.review_interval_of(own.unwrap_or(default)).to_string()),
         ),
         (
             "Triggers".into(),

@@ -71,6 +71,20 @@ pub fn missing_fields(entry: &Entry, class: Class, project: &Project) -> Vec<Str
             "surveillance.interval",
         );
     }
+    if all {
+        // What the auditors' article asks of sections 3 and 5 beyond the class table.
+        let (own, default) = (&entry.surveillance, &project.surveillance);
+        need(!entry.anomalies.sources.is_empty(), "anomalies.sources");
+        need(entry.anomalies.summary.is_some(), "anomalies.summary");
+        need(
+            own.update_strategy.is_some() || default.update_strategy.is_some(),
+            "surveillance.update-strategy",
+        );
+        need(
+            own.obsolescence.is_some() || default.obsolescence.is_some(),
+            "surveillance.obsolescence",
+        );
+    }
     if at_least(Class::C) {
         need(
             entry
@@ -206,6 +220,8 @@ pub fn assessment_findings(inventory: &Inventory, input: &AuditInput) -> Vec<Fin
             .unwrap_or(item.class);
         findings.extend(incomplete_assessment(item, entry, class, project));
         findings.extend(newly_covered(item, entry, inventory));
+        findings.extend(covered_class_above_entry(entry, class, inventory));
+        findings.extend(approvals_before_review(item, entry));
         findings.extend(end_of_support(item, entry, class, project, input.as_of));
         findings.extend(review_overdue(item, entry, project, input.as_of));
         findings.extend(missing_evidence(item, entry, input.evidence));
@@ -311,10 +327,11 @@ pub fn source_change(item: &SoupItem, entry: &Entry) -> Option<Finding> {
     Some(on_item(Finding::new(Code::SourceChanged, message), item).at(Some(entry.location_of(field))))
 }
 
-/// The item's own surveillance interval, else the project's review interval.
+/// The anomaly review is older than the entry's review interval (the one section 5 of
+/// the documents states).
 pub fn review_overdue(item: &SoupItem, entry: &Entry, project: &Project, as_of: Date) -> Option<Finding> {
     let reviewed = entry.anomalies.reviewed?;
-    let interval = entry.surveillance.interval.unwrap_or(project.review_interval);
+    let interval = project.review_interval_of(&entry.surveillance);
     let due = reviewed.plus(interval);
     if as_of <= due {
         return None;
@@ -348,6 +365,57 @@ pub fn newly_covered(item: &SoupItem, entry: &Entry, inventory: &Inventory) -> O
         review_command(item)
     );
     Some(on_item(Finding::new(Code::NewlyCovered, message), item).at(Some(entry.location_of("covers"))))
+}
+
+/// Covered crates that inherit a higher class than `class`, the one the covering entry is
+/// assessed for: a class C crate inside a class B assessment is not assessed for class C.
+pub fn covered_class_above_entry(entry: &Entry, class: Class, inventory: &Inventory) -> Vec<Finding> {
+    inventory
+        .covered_by(entry)
+        .filter(|covered| covered.class > class)
+        .map(|covered| {
+            let message = format!(
+                "{} {} is covered by [{}], which is assessed for class {class}, but {} reaches it, which \
+                 makes it class {}; give it an entry of its own assessed for class {}, or raise the class of \
+                 [{}]",
+                covered.package.name,
+                covered.package.version,
+                entry.table_name(),
+                covered.reached_from.join(", "),
+                covered.class,
+                covered.class,
+                entry.table_name()
+            );
+            on_item(Finding::new(Code::CoveredClassAboveEntry, message), covered).at(Some(entry.location_of("covers")))
+        })
+        .collect()
+}
+
+/// Approvals dated before the entry's anomaly review: what was approved is not what
+/// the entry says now.
+pub fn approvals_before_review(item: &SoupItem, entry: &Entry) -> Vec<Finding> {
+    let Some(reviewed) = entry.anomalies.reviewed else {
+        return Vec::new();
+    };
+    entry
+        .approvals
+        .iter()
+        .filter_map(|approval| {
+            let date = approval.date.filter(|date| *date < reviewed)?;
+            let who = match (&approval.name, &approval.role) {
+                (Some(name), Some(role)) => format!("{name} ({role})"),
+                (Some(name), None) => name.clone(),
+                (None, Some(role)) => role.clone(),
+                (None, None) => "an approver".to_string(),
+            };
+            let message = format!(
+                "the approval of [{}] by {who} is dated {date}, before the anomaly review of {reviewed}: it \
+                 approved an earlier state of the assessment; have it approved again as it is now",
+                entry.table_name()
+            );
+            Some(on_item(Finding::new(Code::ApprovalBeforeReview, message), item).at(Some(approval.location.clone())))
+        })
+        .collect()
 }
 
 /// Support ended (`end-of-support` passed), or none is given for a class B or C item.
@@ -529,6 +597,32 @@ mod tests {
 
     fn entry_with_date(date: &str) -> (Entry, Project) {
         entry(&format!("surveillance = {{ end-of-support = {date} }}\n"))
+    }
+
+    #[test]
+    fn require_all_asks_for_sources_summary_strategy_and_obsolescence() {
+        let body = "version = \"1.0.0\"\nlicense = \"MIT\"\nclass = \"A\"\n";
+        let file = parse(
+            "soup.toml",
+            &format!("[project]\nrequire = \"all\"\n[soup.foo]\n{body}"),
+        )
+        .unwrap();
+        let missing = missing_fields(&file.entries[0], Class::A, &file.project);
+        for field in [
+            "anomalies.sources",
+            "anomalies.summary",
+            "surveillance.update-strategy",
+            "surveillance.obsolescence",
+            "approvals",
+        ] {
+            assert!(missing.contains(&field.to_string()), "{field} in {missing:?}");
+        }
+        let (standard, project) = entry(body);
+        assert!(
+            missing_fields(&standard, Class::C, &project)
+                .iter()
+                .all(|field| !field.starts_with("anomalies.s") && !field.contains("strategy"))
+        );
     }
 
     #[test]

@@ -440,6 +440,18 @@ impl SoupFile {
     }
 }
 
+impl Project {
+    /// The review interval of an entry, the one section 5 of the documents states and
+    /// `review-overdue` applies: the entry's `surveillance.interval`, else
+    /// `[project.surveillance] interval`, else `review-interval`.
+    pub fn review_interval_of(&self, surveillance: &Surveillance) -> Duration {
+        surveillance
+            .interval
+            .or(self.surveillance.interval)
+            .unwrap_or(self.review_interval)
+    }
+}
+
 impl SoupFile {
     /// For a version no entry assesses: the unqualified entry of the crate that assesses
     /// another of its lines, and what to do about the second line.

@@ -270,10 +270,6 @@ pub fn document(workspace: &Workspace, project: &Project, entries: &[NewEntry]) 
             "software system safety class; default for members without an entry",
         ),
         (
-            format!("review-interval = \"{DEFAULT_REVIEW_INTERVAL}\""),
-            "how old an anomaly/vulnerability review may get",
-        ),
-        (
             format!("stale-on = \"{}\"", project.stale_on.as_str()),
             "version change that invalidates an assessment: \"patch\", \"minor\" or \"major\"",
         ),
@@ -298,13 +294,14 @@ pub fn document(workspace: &Workspace, project: &Project, entries: &[NewEntry]) 
             writeln!(text, "{setting:<27} # {comment}").ok();
         }
     }
-    text.push_str(
+    // The one review interval: section 5 states it and `review-overdue` applies it.
+    text.push_str(&format!(
         "\n[project.surveillance]      # defaults for every item's section 5 (post-market surveillance)\n\
          monitoring = \"cargo soup audit in nightly CI against RustSec and OSV\"\n\
          role = \"TODO\"               # who watches the SOUP items, e.g. \"Software Lead\"\n\
-         interval = \"90d\"\n\
+         interval = \"{DEFAULT_REVIEW_INTERVAL}\"          # how old an anomaly/vulnerability review may get\n\
          triggers = [\"new advisory\", \"major version change\", \"unmaintained notice\"]\n",
-    );
+    ));
     text.push_str("\n# The software item class of each workspace member (IEC 62304 4.3); SOUP it reaches\n# inherits the highest.\n");
     for member in workspace.members {
         writeln!(text, "[software-items.{}]\nclass = \"C\"", toml_key(member)).ok();
