@@ -145,6 +145,7 @@ impl<'g> Inventory<'g> {
                 }
             })
             .collect();
+        covered_take_their_entrys_status(&mut items);
         if let Some(toolchain) = &graph.toolchain {
             items.push(toolchain_item(graph, soup, toolchain));
         }
@@ -242,6 +243,27 @@ impl SoupItem<'_> {
                 .iter()
                 .find(|entry| Some(entry.key.to_string().as_str()) == parent)
         })
+    }
+}
+
+/// A covered item is `covered` only while the entry that covers it is assessed; else it
+/// has that entry's status (`incomplete`, `stale`): a crate is not assessed by an
+/// assessment that is not finished.
+fn covered_take_their_entrys_status(items: &mut [SoupItem]) {
+    let mut entry_status: HashMap<String, Status> = HashMap::new();
+    for item in items.iter().filter(|item| item.entry.is_some()) {
+        let key = item.entry.map(|entry| entry.key.to_string()).unwrap_or_default();
+        let status = entry_status.entry(key).or_insert(item.status);
+        // Of two versions an entry assesses, the one that is not assessed speaks for it.
+        if *status == Status::Assessed {
+            *status = item.status;
+        }
+    }
+    for item in items.iter_mut().filter(|item| item.status == Status::Covered) {
+        let parent = item.covered_by.as_ref().and_then(|key| entry_status.get(key));
+        if let Some(&status) = parent.filter(|status| **status != Status::Assessed) {
+            item.status = status;
+        }
     }
 }
 

@@ -324,3 +324,46 @@ fn locations_from_a_subfolder_are_relative() {
     assert!(github.starts_with("::error file=soup.toml,line="), "{github}");
     assert!(!github.contains(&dir.path().display().to_string()), "{github}");
 }
+
+/// A crate covered by an entry that is not finished is not assessed: it shows the
+/// entry's status in the list, and the counts of list and audit agree.
+#[test]
+fn a_covered_crate_takes_the_status_of_an_unfinished_entry() {
+    let dir = copy_fixture("scope");
+    let twin = "[soup.twin]\nversion = \"1.0.0\"\nlicense = \"MIT\"\nclass = \"A\"\ncovers = [\"twin\"]\n";
+    let soup_toml = scope_soup(twin).replace(
+        "[soup.normal-dep]\nversion = \"1.0.0\"\nlicense = \"MIT\"",
+        "[soup.normal-dep]\nversion = \"1.0.0\"\nlicense = \"TODO\"",
+    );
+    std::fs::write(dir.path().join("soup.toml"), soup_toml).unwrap();
+    let list = json_of(&mut soup_on(dir.path(), &["list", "--format", "json", "--offline"]));
+    let status_of = |name: &str| {
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|item| item["name"] == name)
+            .map(|item| item["status"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(status_of("normal-dep"), "incomplete");
+    assert_eq!(status_of("leaf"), "incomplete", "covered by the incomplete normal-dep");
+    assert_eq!(status_of("twin"), "assessed");
+    let text = common::stdout_of(&mut soup_on(dir.path(), &["list", "--offline"]));
+    let summary = text.lines().find(|line| line.contains("SOUP items:")).unwrap();
+    // normal-dep and the nine crates it covers are incomplete; twin 2 is covered by the
+    // assessed [soup.twin].
+    assert!(
+        summary.starts_with("13 SOUP items: 2 assessed, 1 covered, 10 incomplete"),
+        "{summary}"
+    );
+    let mut audit = soup_on(dir.path(), AUDIT_WITHOUT_ADVISORIES);
+    audit
+        .args(["--format", "json"])
+        .env("CARGO_SOUP_TOOLCHAIN_VERSION", "1.95.0");
+    let json: serde_json::Value = serde_json::from_str(&common::stdout_with_code(&mut audit, 1)).unwrap();
+    assert_eq!(
+        json["summary"]["assessed"], 3,
+        "assessed and covered, as the list counts them"
+    );
+}
