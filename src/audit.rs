@@ -100,11 +100,12 @@ impl AuditReport {
         inventory: &Inventory,
         input: &AuditInput,
         advisories: &AdvisoryInput,
+        verdicts: &[rules::advisories::AdvisoryVerdict],
         advisory_data: Vec<AdvisoryData>,
         deny_warnings: bool,
     ) -> (Self, Vec<String>) {
         let mut findings = rules::assessment_findings(inventory, input);
-        let outcome = rules::advisories::advisory_findings(inventory, advisories);
+        let outcome = rules::advisories::advisory_findings(inventory, advisories, verdicts);
         findings.extend(outcome.findings);
         let findings = finding::apply_policy(findings, &input.soup.policy, deny_warnings);
         let report = Self {

@@ -1,6 +1,5 @@
 //! `cargo soup audit`.
 
-use crate::advisories::SourceData;
 use crate::advisory_data::{Need, Plan};
 use crate::audit::{AdvisoryData, AuditReport};
 use crate::changes;
@@ -10,7 +9,7 @@ use crate::evidence::Evidence;
 use crate::inventory::Inventory;
 use crate::render::findings;
 use crate::rules::AuditInput;
-use crate::rules::advisories::{AdvisoryInput, is_checked};
+use crate::rules::advisories::{AdvisoryInput, AdvisoryVerdict, is_checked, verdicts};
 use crate::workspace::{SoupUse, Workspace, display_path, repository_path};
 use anyhow::Result;
 use std::io::Write;
@@ -59,7 +58,8 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<i32> {
 pub struct Audited<'w> {
     pub workspace: &'w Workspace,
     pub inventory: &'w Inventory<'w>,
-    pub sources: &'w [SourceData],
+    /// Every advisory on every item, decided once.
+    pub verdicts: &'w [AdvisoryVerdict<'w>],
     pub report: AuditReport,
 }
 
@@ -125,16 +125,8 @@ pub fn with_audit<R>(
             .iter()
             .position(|source| *source == data.source)
     });
-    let targets: Option<Vec<(String, String)>> = workspace.scope.targets.as_ref().map(|targets| {
-        targets
-            .iter()
-            .map(|target| {
-                let os = target.value("target_os").unwrap_or("none").to_string();
-                let arch = target.value("target_arch").unwrap_or_default().to_string();
-                (os, arch)
-            })
-            .collect()
-    });
+    let targets = workspace.scope.target_platforms();
+    let verdicts = verdicts(&inventory, &workspace.soup, &sources, targets.as_deref(), as_of);
     let unavailable = plan.unavailable();
     let advisories = AdvisoryInput {
         soup: &workspace.soup,
@@ -146,7 +138,7 @@ pub fn with_audit<R>(
         unavailable: &unavailable,
     };
     let (report, notes) = if with_findings {
-        AuditReport::new(&inventory, &input, &advisories, advisory_data, deny_warnings)
+        AuditReport::new(&inventory, &input, &advisories, &verdicts, advisory_data, deny_warnings)
     } else {
         (
             AuditReport::without_findings(&inventory, as_of, advisory_data),
@@ -180,7 +172,7 @@ pub fn with_audit<R>(
     let result = then(Audited {
         workspace: &workspace,
         inventory: &inventory,
-        sources: &sources,
+        verdicts: &verdicts,
         report,
     });
     // The process ends now: freeing the graph, the sidecar and the advisories would

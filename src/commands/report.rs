@@ -17,7 +17,7 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> Result<i32> {
             &subject,
             &workspace.soup,
             audited.inventory,
-            audited.sources,
+            audited.verdicts,
             &audited.report,
         );
         let text = match args.format {

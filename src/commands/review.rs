@@ -1,6 +1,5 @@
 //! `cargo soup review CRATE[@VERSION]`.
 
-use crate::advisories::SourceData;
 use crate::advisory_data::{Need, Plan};
 use crate::atomic_file;
 use crate::cli::{GlobalArgs, ReviewArgs};
@@ -8,7 +7,7 @@ use crate::date::Date;
 use crate::inventory::{Inventory, SoupItem};
 use crate::license::LicenseForm;
 use crate::render::printable;
-use crate::rules::advisories::{disposition_for, hitting, is_checked};
+use crate::rules::advisories::{AdvisoryVerdict, Applicability, DispositionState, verdicts};
 use crate::sidecar::edit::{Editor, Review};
 use crate::sidecar::{Covers, Entry, PLACEHOLDER};
 use crate::workspace::{SoupUse, display_path};
@@ -103,7 +102,16 @@ pub fn run(global: &GlobalArgs, args: &ReviewArgs) -> Result<i32> {
         let covered: Vec<&SoupItem> = inventory.covered_by(entry).collect();
         let assessed: Vec<&SoupItem> = std::iter::once(item).chain(covered).collect();
         let sources = plan.load_local(&assessed.iter().map(|item| item.package.name.as_str()).collect());
-        write!(out, "{}", printable(&advisories(entry, &assessed, &sources)))?;
+        let targets = workspace.scope.target_platforms();
+        let verdicts = verdicts(&inventory, &workspace.soup, &sources, targets.as_deref(), date);
+        let touching: Vec<&AdvisoryVerdict> = verdicts
+            .iter()
+            .filter(|verdict| {
+                let on = &inventory.items[verdict.item];
+                assessed.iter().any(|assessed| std::ptr::eq(*assessed, on))
+            })
+            .collect();
+        write!(out, "{}", printable(&advisories(entry, &inventory, &touching)))?;
     } else {
         writeln!(
             out,
@@ -192,33 +200,43 @@ fn changes(entry: &Entry, item: &SoupItem, review: &Review) -> String {
 
 /// The advisories that touch what the entry assesses, marked new when published after
 /// the last review, with their dispositions.
-fn advisories(entry: &Entry, assessed: &[&SoupItem], sources: &[SourceData]) -> String {
+/// The advisories that touch what the entry assesses, as their verdicts decided them:
+/// marked new when published after the last review, with the state of their disposition.
+fn advisories(entry: &Entry, inventory: &Inventory, touching: &[&AdvisoryVerdict]) -> String {
     let mut text = String::new();
-    for item in assessed.iter().filter(|item| is_checked(item)) {
-        for advisory in &hitting(sources, item) {
-            let new = entry
-                .anomalies
-                .reviewed
-                .is_none_or(|reviewed| advisory.changed() > reviewed);
-            let disposition = disposition_for(entry, advisory).map_or_else(
-                || "no disposition".to_string(),
-                |disposition| {
-                    serde_json::to_value(disposition.status)
-                        .ok()
-                        .and_then(|value| value.as_str().map(|status| format!("disposition: {status}")))
-                        .unwrap_or_default()
-                },
-            );
-            text.push_str(&format!(
-                "  advisory{}: {} on {} {} ({}): {}; {disposition}\n",
-                if new { " (new since the last review)" } else { "" },
-                advisory.id,
-                item.package.name,
-                item.package.version,
-                advisory.kind.as_str(),
-                advisory.title.trim_end_matches('.')
-            ));
-        }
+    for verdict in touching {
+        let (item, advisory) = (&inventory.items[verdict.item], &verdict.advisory);
+        let new = entry
+            .anomalies
+            .reviewed
+            .is_none_or(|reviewed| advisory.changed() > reviewed);
+        let status = |disposition: &crate::sidecar::Disposition| {
+            serde_json::to_value(disposition.status)
+                .ok()
+                .and_then(|value| value.as_str().map(String::from))
+                .unwrap_or_default()
+        };
+        let state = match (&verdict.applicability, verdict.disposition) {
+            (Applicability::OtherPlatforms(platforms), _) => {
+                format!("not applicable to the device: affects only {platforms}")
+            }
+            (_, DispositionState::None) => "no disposition".to_string(),
+            (_, DispositionState::Valid(disposition)) => format!("disposition: {}", status(disposition)),
+            (_, DispositionState::Expired(disposition)) => format!(
+                "disposition EXPIRED on {}: {} no longer counts",
+                disposition.expires.map(|date| date.to_string()).unwrap_or_default(),
+                status(disposition)
+            ),
+        };
+        text.push_str(&format!(
+            "  advisory{}: {} on {} {} ({}): {}; {state}\n",
+            if new { " (new since the last review)" } else { "" },
+            advisory.id,
+            item.package.name,
+            item.package.version,
+            advisory.kind.as_str(),
+            advisory.title.trim_end_matches('.')
+        ));
     }
     if text.is_empty() {
         text.push_str("  advisories: none touches it in the data used\n");

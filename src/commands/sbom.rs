@@ -19,7 +19,7 @@ pub fn run(global: &GlobalArgs, args: &SbomArgs) -> Result<i32> {
                 graph,
                 &workspace.soup,
                 audited.inventory,
-                audited.sources,
+                audited.verdicts,
                 audited.report.as_of,
             )?,
         };

@@ -62,6 +62,21 @@ impl Scope {
             .collect()
     }
 
+    /// `(target_os, target_arch)` of each target the device ships for, as advisories
+    /// name platforms; `None`: every platform.
+    pub fn target_platforms(&self) -> Option<Vec<(String, String)>> {
+        self.targets.as_ref().map(|targets| {
+            targets
+                .iter()
+                .map(|target| {
+                    let os = target.value("target_os").unwrap_or("none").to_string();
+                    let arch = target.value("target_arch").unwrap_or_default().to_string();
+                    (os, arch)
+                })
+                .collect()
+        })
+    }
+
     /// The kinds by which an edge counts for either platform: for views that do not
     /// follow paths (`--why`, coverage), where including an edge errs on the safe side.
     pub fn edge_kinds_anywhere(&self, edge: &Edge) -> BTreeSet<DepKind> {

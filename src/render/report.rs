@@ -3,11 +3,10 @@
 //! file. Nothing is invented: a field soup.toml lacks shows as a visible gap.
 
 use super::{license_text, notes, vendor};
-use crate::advisories::{Advisory, SourceData};
 use crate::audit::AuditReport;
 use crate::finding::Level;
 use crate::inventory::{Inventory, SoupItem};
-use crate::rules::advisories::{disposition_for, hitting, is_checked};
+use crate::rules::advisories::{AdvisoryVerdict, Applicability, DispositionState};
 use crate::sidecar::{Entry, SoupFile, Support};
 use std::fmt::Write;
 
@@ -59,7 +58,7 @@ pub fn build(
     subject: &Subject,
     soup: &SoupFile,
     inventory: &Inventory,
-    sources: &[SourceData],
+    verdicts: &[AdvisoryVerdict],
     audit: &AuditReport,
 ) -> Vec<Block> {
     let data = if audit.advisory_data.is_empty() {
@@ -140,7 +139,7 @@ pub fn build(
         empty: "no SOUP items".into(),
     });
     for item in inventory.items.iter().filter(|item| item.covered_by.is_none()) {
-        blocks.extend(item_blocks(item, soup, inventory, sources));
+        blocks.extend(item_blocks(item, soup, inventory, verdicts));
     }
     blocks.push(Block::Appendix("Open findings".into()));
     blocks.push(Block::Table {
@@ -170,7 +169,7 @@ pub fn build(
     blocks
 }
 
-fn item_blocks(item: &SoupItem, soup: &SoupFile, inventory: &Inventory, sources: &[SourceData]) -> Vec<Block> {
+fn item_blocks(item: &SoupItem, soup: &SoupFile, inventory: &Inventory, verdicts: &[AdvisoryVerdict]) -> Vec<Block> {
     let package = item.package;
     let entry = item.entry;
     let field = |value: Option<String>| Cell::of(value);
@@ -271,22 +270,25 @@ fn item_blocks(item: &SoupItem, soup: &SoupFile, inventory: &Inventory, sources:
         ),
         ("Summary".into(), from_entry(&|entry| entry.anomalies.summary.clone())),
     ]));
-    let mut touching: Vec<(&SoupItem, Advisory)> = Vec::new();
-    for assessed in std::iter::once(item).chain(covered.iter().copied()) {
-        if is_checked(assessed) {
-            for advisory in hitting(sources, assessed) {
-                touching.push((assessed, advisory));
-            }
-        }
-    }
+    let assessed: Vec<&SoupItem> = std::iter::once(item).chain(covered.iter().copied()).collect();
+    let touching: Vec<(&SoupItem, &AdvisoryVerdict)> = verdicts
+        .iter()
+        .filter_map(|verdict| {
+            let on = &inventory.items[verdict.item];
+            assessed
+                .iter()
+                .any(|assessed| std::ptr::eq(*assessed, on))
+                .then_some((on, verdict))
+        })
+        .collect();
     blocks.push(Block::Table {
         headers: ["Advisory", "Crate", "Kind", "Title", "Disposition"]
             .map(String::from)
             .to_vec(),
         rows: touching
             .iter()
-            .map(|(assessed, advisory)| {
-                let disposition = entry.and_then(|entry| disposition_for(entry, advisory));
+            .map(|(assessed, verdict)| {
+                let advisory = &verdict.advisory;
                 let names = std::iter::once(advisory.id.as_str())
                     .chain(advisory.aliases.iter().map(String::as_str))
                     .collect::<Vec<_>>()
@@ -296,22 +298,7 @@ fn item_blocks(item: &SoupItem, soup: &SoupFile, inventory: &Inventory, sources:
                     Cell::text(format!("{} {}", assessed.package.name, assessed.package.version)),
                     Cell::text(advisory.kind.as_str()),
                     Cell::text(&advisory.title),
-                    match disposition {
-                        Some(disposition) => {
-                            let mut text = serde_json::to_value(disposition.status)
-                                .ok()
-                                .and_then(|value| value.as_str().map(String::from))
-                                .unwrap_or_default();
-                            if let Some(rationale) = &disposition.rationale {
-                                write!(text, ": {rationale}").ok();
-                            }
-                            if let Some(expires) = disposition.expires {
-                                write!(text, " (until {expires})").ok();
-                            }
-                            Cell::Text(text)
-                        }
-                        None => Cell::Missing,
-                    },
+                    disposition_cell(verdict),
                 ]
             })
             .collect(),
@@ -410,6 +397,39 @@ impl Cell {
 }
 
 const GAP: &str = "MISSING";
+
+/// The disposition column as the verdict decided it: not applicable (and why), the
+/// disposition, EXPIRED, or a gap.
+fn disposition_cell(verdict: &AdvisoryVerdict) -> Cell {
+    if let Applicability::OtherPlatforms(platforms) = &verdict.applicability {
+        return Cell::text(format!("not applicable to the device: affects only {platforms}"));
+    }
+    let described = |disposition: &crate::sidecar::Disposition| {
+        let mut text = serde_json::to_value(disposition.status)
+            .ok()
+            .and_then(|value| value.as_str().map(String::from))
+            .unwrap_or_default();
+        if let Some(rationale) = &disposition.rationale {
+            write!(text, ": {rationale}").ok();
+        }
+        text
+    };
+    match verdict.disposition {
+        DispositionState::None => Cell::Missing,
+        DispositionState::Valid(disposition) => {
+            let mut text = described(disposition);
+            if let Some(expires) = disposition.expires {
+                write!(text, " (until {expires})").ok();
+            }
+            Cell::Text(text)
+        }
+        DispositionState::Expired(disposition) => Cell::Text(format!(
+            "EXPIRED on {}: {}",
+            disposition.expires.map(|date| date.to_string()).unwrap_or_default(),
+            described(disposition)
+        )),
+    }
+}
 
 fn markdown_cell(cell: &Cell) -> std::borrow::Cow<'_, str> {
     match cell {

@@ -3,12 +3,12 @@
 //! soup.toml as VEX analysis. Deterministic: the same inputs give the same bytes.
 
 use super::vendor;
-use crate::advisories::{Advisory, SourceData};
+use crate::advisories::Advisory;
 use crate::date::Date;
 use crate::graph::{Graph, Source};
 use crate::inventory::{Inventory, SoupItem};
 use crate::license::LicenseForm;
-use crate::rules::advisories::{disposition_for, hitting, is_checked};
+use crate::rules::advisories::{AdvisoryVerdict, Applicability, DispositionState};
 use crate::sidecar::{DispositionStatus, SoupFile, Support};
 use anyhow::Result;
 use serde_json::{Value, json};
@@ -33,7 +33,7 @@ pub fn cyclonedx(
     graph: &Graph,
     soup: &SoupFile,
     inventory: &Inventory,
-    sources: &[SourceData],
+    verdicts: &[AdvisoryVerdict],
     as_of: Date,
 ) -> Result<String> {
     let refs: BTreeMap<usize, String> = inventory
@@ -60,7 +60,7 @@ pub fn cyclonedx(
         dependencies.push(json!({"ref": purl(item), "dependsOn": depends_on}));
     }
 
-    let vulnerabilities = vulnerabilities(inventory, soup, sources);
+    let vulnerabilities = vulnerabilities(inventory, verdicts);
     let document = json!({
         "bomFormat": "CycloneDX",
         "specVersion": "1.6",
@@ -159,49 +159,62 @@ fn component(item: &SoupItem, soup: &SoupFile) -> Value {
     component
 }
 
-fn vulnerabilities(inventory: &Inventory, soup: &SoupFile, sources: &[SourceData]) -> Vec<Value> {
-    // One vulnerability per advisory, with every item it affects.
-    let mut affected: BTreeMap<String, (Advisory, Vec<&SoupItem>)> = BTreeMap::new();
-    for item in inventory.items.iter().filter(|item| is_checked(item)) {
-        for advisory in hitting(sources, item) {
-            affected
-                .entry(advisory.id.clone())
-                .or_insert((advisory, Vec::new()))
-                .1
-                .push(item);
+/// The VEX analysis of an advisory as its verdict decided it: not on the device's
+/// platforms, the disposition, or in triage (none, or expired).
+fn analysis(verdict: &AdvisoryVerdict) -> Value {
+    if let Applicability::OtherPlatforms(platforms) = &verdict.applicability {
+        return json!({
+            "state": "not_affected",
+            "justification": "requires_environment",
+            "detail": format!("Affects only {platforms}, which the device does not ship for."),
+        });
+    }
+    match verdict.disposition {
+        DispositionState::None | DispositionState::Expired(_) => json!({"state": "in_triage"}),
+        DispositionState::Valid(disposition) => {
+            let detail = [disposition.rationale.as_deref(), disposition.mitigation.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" Mitigation: ");
+            let mut analysis = match disposition.status {
+                DispositionStatus::NotAffected => {
+                    json!({"state": "not_affected", "justification": "code_not_reachable"})
+                }
+                DispositionStatus::Mitigated => {
+                    json!({"state": "resolved", "response": ["workaround_available"]})
+                }
+                DispositionStatus::Accepted => json!({"state": "exploitable", "response": ["will_not_fix"]}),
+            };
+            if !detail.is_empty() {
+                analysis["detail"] = json!(detail);
+            }
+            if let Some(reviewed) = disposition.reviewed {
+                analysis["lastUpdated"] = json!(format!("{reviewed}T00:00:00Z"));
+            }
+            analysis
         }
+    }
+}
+
+fn vulnerabilities(inventory: &Inventory, verdicts: &[AdvisoryVerdict]) -> Vec<Value> {
+    // One vulnerability per advisory, with every item it affects; the first verdict on
+    // the device speaks for it.
+    let mut affected: BTreeMap<&str, (&AdvisoryVerdict, Vec<&SoupItem>)> = BTreeMap::new();
+    for verdict in verdicts {
+        let (first, items) = affected
+            .entry(verdict.advisory.id.as_str())
+            .or_insert((verdict, Vec::new()));
+        if first.applicability != Applicability::Applies && verdict.applicability == Applicability::Applies {
+            *first = verdict;
+        }
+        items.push(&inventory.items[verdict.item]);
     }
     affected
         .values()
-        .map(|(advisory, items)| {
-            let entry = items.iter().find_map(|item| item.assessing_entry(soup));
-            let disposition = entry.and_then(|entry| disposition_for(entry, advisory));
-            let analysis = match disposition {
-                None => json!({"state": "in_triage"}),
-                Some(disposition) => {
-                    let detail = [disposition.rationale.as_deref(), disposition.mitigation.as_deref()]
-                        .into_iter()
-                        .flatten()
-                        .collect::<Vec<_>>()
-                        .join(" Mitigation: ");
-                    let mut analysis = match disposition.status {
-                        DispositionStatus::NotAffected => {
-                            json!({"state": "not_affected", "justification": "code_not_reachable"})
-                        }
-                        DispositionStatus::Mitigated => {
-                            json!({"state": "resolved", "response": ["workaround_available"]})
-                        }
-                        DispositionStatus::Accepted => json!({"state": "exploitable", "response": ["will_not_fix"]}),
-                    };
-                    if !detail.is_empty() {
-                        analysis["detail"] = json!(detail);
-                    }
-                    if let Some(reviewed) = disposition.reviewed {
-                        analysis["lastUpdated"] = json!(format!("{reviewed}T00:00:00Z"));
-                    }
-                    analysis
-                }
-            };
+        .map(|(verdict, items)| {
+            let advisory = &verdict.advisory;
+            let analysis = analysis(verdict);
             let mut vulnerability = json!({
                 "bom-ref": format!("vulnerability:{}", advisory.id),
                 "id": advisory.id,

@@ -44,36 +44,120 @@ pub fn is_checked(item: &SoupItem) -> bool {
     }
 }
 
-pub fn advisory_findings(inventory: &Inventory, input: &AdvisoryInput) -> AdvisoryOutcome {
+/// Whether an advisory that touches an item applies to the device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applicability {
+    Applies,
+    /// It affects only other operating systems or CPUs than the device ships for
+    /// (`os windows`, `arch x86`).
+    OtherPlatforms(String),
+}
+
+/// What soup.toml says about an advisory on an item.
+#[derive(Debug, Clone, Copy)]
+pub enum DispositionState<'s> {
+    None,
+    Valid(&'s Disposition),
+    /// Past its `expires` date: as if there were none, and a finding of its own.
+    Expired(&'s Disposition),
+}
+
+impl<'s> DispositionState<'s> {
+    /// The disposition, valid or expired.
+    pub fn written(self) -> Option<&'s Disposition> {
+        match self {
+            DispositionState::None => None,
+            DispositionState::Valid(disposition) | DispositionState::Expired(disposition) => Some(disposition),
+        }
+    }
+}
+
+/// One advisory on one SOUP item, decided once: the audit, the documents, the SBOM and
+/// `review` render this and decide nothing again.
+#[derive(Debug, Clone)]
+pub struct AdvisoryVerdict<'s> {
+    /// The item's place in `Inventory::items`.
+    pub item: usize,
+    pub advisory: Advisory,
+    pub applicability: Applicability,
+    pub disposition: DispositionState<'s>,
+}
+
+impl AdvisoryVerdict<'_> {
+    /// An advisory on the device that no valid disposition answers.
+    pub fn is_open(&self) -> bool {
+        self.applicability == Applicability::Applies && !matches!(self.disposition, DispositionState::Valid(_))
+    }
+}
+
+/// Every advisory that touches a checked item of the inventory (crates.io packages and
+/// the toolchain): whether it applies to the device's targets (`(target_os,
+/// target_arch)` each; `None`: every platform), and the state of its disposition in the
+/// item's own or covering entry as of `as_of`.
+pub fn verdicts<'s>(
+    inventory: &Inventory<'s>,
+    soup: &'s SoupFile,
+    sources: &[SourceData],
+    targets: Option<&[(String, String)]>,
+    as_of: Date,
+) -> Vec<AdvisoryVerdict<'s>> {
+    let mut verdicts = Vec::new();
+    for (at, item) in inventory.items.iter().enumerate().filter(|(_, item)| is_checked(item)) {
+        let entry = item.assessing_entry(soup);
+        for advisory in hitting(sources, item) {
+            let applicability = if advisory.can_affect_targets(targets) {
+                Applicability::Applies
+            } else {
+                Applicability::OtherPlatforms(platforms(&advisory))
+            };
+            let disposition = match entry.and_then(|entry| disposition_for(entry, &advisory)) {
+                None => DispositionState::None,
+                Some(disposition) if disposition.expires.is_some_and(|expires| expires < as_of) => {
+                    DispositionState::Expired(disposition)
+                }
+                Some(disposition) => DispositionState::Valid(disposition),
+            };
+            verdicts.push(AdvisoryVerdict {
+                item: at,
+                advisory,
+                applicability,
+                disposition,
+            });
+        }
+    }
+    verdicts
+}
+
+pub fn advisory_findings(
+    inventory: &Inventory,
+    input: &AdvisoryInput,
+    verdicts: &[AdvisoryVerdict],
+) -> AdvisoryOutcome {
     let mut outcome = AdvisoryOutcome::default();
     let advisories: Vec<&Advisory> = input.sources.iter().flat_map(|source| &source.advisories).collect();
-    for item in inventory.items.iter().filter(|item| is_checked(item)) {
+    for verdict in verdicts {
+        let item = &inventory.items[verdict.item];
         let entry = item.assessing_entry(input.soup);
-        for advisory in &hitting(input.sources, item) {
-            if !advisory.can_affect_targets(input.targets) {
-                outcome.notes.push(format!(
-                    "{} on {} {} affects only {}: not a finding for the device's targets",
-                    advisory.id,
-                    item.package.name,
-                    item.package.version,
-                    platforms(advisory)
-                ));
-                continue;
+        let advisory = &verdict.advisory;
+        if let Applicability::OtherPlatforms(platforms) = &verdict.applicability {
+            outcome.notes.push(format!(
+                "{} on {} {} affects only {platforms}: not a finding for the device's targets",
+                advisory.id, item.package.name, item.package.version,
+            ));
+            continue;
+        }
+        match verdict.disposition {
+            DispositionState::Expired(disposition) => {
+                outcome
+                    .findings
+                    .push(disposition_expired(item, entry, disposition, advisory));
+                outcome.findings.push(advisory_finding(item, entry, advisory, input));
             }
-            let disposition = entry.and_then(|entry| disposition_for(entry, advisory));
-            match disposition {
-                Some(disposition) if disposition.expires.is_some_and(|expires| expires < input.as_of) => {
-                    outcome
-                        .findings
-                        .push(disposition_expired(item, entry, disposition, advisory));
-                    outcome.findings.push(advisory_finding(item, entry, advisory, input));
-                }
-                Some(_) => {}
-                None => outcome.findings.push(advisory_finding(item, entry, advisory, input)),
-            }
-            if let Some(finding) = advisory_since_review(item, entry, disposition, advisory) {
-                outcome.findings.push(finding);
-            }
+            DispositionState::Valid(_) => {}
+            DispositionState::None => outcome.findings.push(advisory_finding(item, entry, advisory, input)),
+        }
+        if let Some(finding) = advisory_since_review(item, entry, verdict.disposition.written(), advisory) {
+            outcome.findings.push(finding);
         }
     }
     for entry in &input.soup.entries {

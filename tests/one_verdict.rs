@@ -1,0 +1,117 @@
+//! One verdict per item and advisory, stated alike by every output: on a Windows-only
+//! device, time's advisory that affects only Unix does not apply, and smallvec's
+//! disposition that expired no longer counts. The audit, the report, the SBOM and
+//! `review` must all say so.
+
+mod common;
+
+use common::{VULNERABLE_SOUP, run_with_sidecar, soup};
+
+fn device_soup() -> String {
+    VULNERABLE_SOUP.replace(
+        "[project]\nclass = \"A\"\n",
+        "[project]\nclass = \"A\"\ntargets = [\"x86_64-pc-windows-msvc\"]\n",
+    ) + r#"
+[[soup.time.advisories]]
+id = "RUSTSEC-2021-0003"
+status = "accepted"
+rationale = "Accepted until the update of release 2.3."
+expires = 2026-01-01
+"#
+}
+
+fn run(args: &[&str]) -> (Option<i32>, String) {
+    let mut command = soup();
+    command
+        .args(args)
+        .args(["--offline", "--no-osv", "--as-of", "2026-11-25"])
+        .env("CARGO_SOUP_TOOLCHAIN_VERSION", "1.95.0");
+    let output = run_with_sidecar(command, "vulnerable", &device_soup());
+    (output.status.code(), String::from_utf8(output.stdout).unwrap())
+}
+
+#[test]
+fn the_audit_skips_what_does_not_apply_and_reports_the_expired_disposition() {
+    let (code, text) = run(&["audit", "--format", "json"]);
+    assert_eq!(code, Some(1));
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let about = |id: &str| -> Vec<String> {
+        let mut codes: Vec<String> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|finding| finding["advisory"]["id"] == id)
+            .map(|finding| finding["code"].as_str().unwrap().to_string())
+            .collect();
+        codes.sort();
+        codes
+    };
+    assert!(about("RUSTSEC-2020-0071").is_empty(), "Unix only, on a Windows device");
+    assert_eq!(about("RUSTSEC-2021-0003"), ["disposition-expired", "vulnerability"]);
+}
+
+#[test]
+fn the_report_states_the_same_verdict() {
+    let (code, text) = run(&["report", "--format", "markdown"]);
+    assert_eq!(code, Some(0));
+    let row = |id: &str| {
+        text.lines()
+            .find(|line| line.starts_with(&format!("| {id}")))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        row("RUSTSEC-2020-0071").contains("not applicable to the device: affects only os "),
+        "{}",
+        row("RUSTSEC-2020-0071")
+    );
+    assert!(
+        row("RUSTSEC-2021-0003").contains("EXPIRED on 2026-01-01: accepted"),
+        "{}",
+        row("RUSTSEC-2021-0003")
+    );
+}
+
+#[test]
+fn the_sbom_states_the_same_verdict() {
+    let (code, text) = run(&["sbom"]);
+    assert_eq!(code, Some(0));
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let analysis = |id: &str| {
+        json["vulnerabilities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|vulnerability| vulnerability["id"] == id)
+            .map(|vulnerability| vulnerability["analysis"].clone())
+            .unwrap()
+    };
+    let unix_only = analysis("RUSTSEC-2020-0071");
+    assert_eq!(unix_only["state"], "not_affected");
+    assert_eq!(unix_only["justification"], "requires_environment");
+    assert_eq!(
+        analysis("RUSTSEC-2021-0003")["state"],
+        "in_triage",
+        "an expired acceptance is no answer"
+    );
+}
+
+#[test]
+fn review_states_the_same_verdict() {
+    let (code, text) = run(&["review", "time", "--by", "R"]);
+    assert_eq!(code, Some(2), "off a terminal without --yes: shown, then refused");
+    let line = |id: &str| {
+        text.lines()
+            .find(|line| line.contains(id))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        line("RUSTSEC-2020-0071").contains("not applicable to the device: affects only os"),
+        "{text}"
+    );
+    assert!(
+        line("RUSTSEC-2021-0003").contains("disposition EXPIRED on 2026-01-01"),
+        "{text}"
+    );
+}
