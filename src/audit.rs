@@ -5,8 +5,9 @@ use crate::advisories::SourceData;
 use crate::date::Date;
 use crate::finding::{self, Finding, Level};
 use crate::inventory::{Inventory, Status};
-use crate::rules::advisories::AdvisoryInput;
+use crate::rules::advisories::{AdvisoryInput, AdvisoryVerdict, Applicability, DispositionState};
 use crate::rules::{self, AuditInput};
+use crate::sidecar::{Class, DispositionStatus};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -80,10 +81,93 @@ impl AdvisoryData {
     }
 }
 
+/// One SOUP item as the audit JSON states it: its verdict, for tools that read the
+/// assessment item by item.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemVerdict {
+    pub name: String,
+    pub version: String,
+    pub status: Status,
+    pub class: Class,
+    pub entry: Option<String>,
+    pub covered_by: Option<String>,
+    /// Every advisory that touches the item, with whether it applies and its disposition.
+    pub advisories: Vec<ItemAdvisory>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemAdvisory {
+    pub id: String,
+    pub applies: bool,
+    /// Why it does not apply (the platforms it is limited to).
+    pub reason: Option<String>,
+    pub disposition: Option<DispositionVerdict>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DispositionVerdict {
+    pub status: DispositionStatus,
+    pub expired: bool,
+    pub rationale: Option<String>,
+    pub mitigation: Option<String>,
+    pub reviewed: Option<String>,
+    pub by: Option<String>,
+    pub expires: Option<String>,
+}
+
+impl ItemVerdict {
+    fn of(inventory: &Inventory, verdicts: &[AdvisoryVerdict]) -> Vec<Self> {
+        inventory
+            .items
+            .iter()
+            .enumerate()
+            .map(|(at, item)| Self {
+                name: item.package.name.clone(),
+                version: item.package.version.to_string(),
+                status: item.status,
+                class: item.class,
+                entry: item.entry.map(|entry| entry.key.to_string()),
+                covered_by: item.covered_by.clone(),
+                advisories: verdicts
+                    .iter()
+                    .filter(|verdict| verdict.item == at)
+                    .map(ItemAdvisory::of)
+                    .collect(),
+            })
+            .collect()
+    }
+}
+
+impl ItemAdvisory {
+    fn of(verdict: &AdvisoryVerdict) -> Self {
+        let reason = match &verdict.applicability {
+            Applicability::Applies => None,
+            Applicability::OtherPlatforms(platforms) => Some(format!("affects only {platforms}")),
+        };
+        let expired = matches!(verdict.disposition, DispositionState::Expired(_));
+        Self {
+            id: verdict.advisory.id.clone(),
+            applies: reason.is_none(),
+            reason,
+            disposition: verdict.disposition.written().map(|disposition| DispositionVerdict {
+                status: disposition.status,
+                expired,
+                rationale: disposition.rationale.clone(),
+                mitigation: disposition.mitigation.clone(),
+                reviewed: disposition.reviewed.map(|date| date.to_string()),
+                by: disposition.by.clone(),
+                expires: disposition.expires.map(|date| date.to_string()),
+            }),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct AuditReport {
     pub as_of: Date,
     pub items: usize,
+    /// Each item's verdict (empty for documents that list no findings).
+    pub item_verdicts: Vec<ItemVerdict>,
     /// Items assessed by an entry of their own or covered by one, with nothing missing.
     pub assessed: usize,
     pub advisory_data: Vec<AdvisoryData>,
@@ -111,6 +195,7 @@ impl AuditReport {
         let report = Self {
             as_of: input.as_of,
             items: inventory.items.len(),
+            item_verdicts: ItemVerdict::of(inventory, verdicts),
             assessed: assessed(inventory),
             advisory_data,
             findings,
@@ -124,6 +209,7 @@ impl AuditReport {
         Self {
             as_of,
             items: inventory.items.len(),
+            item_verdicts: Vec::new(),
             assessed: assessed(inventory),
             advisory_data,
             findings: Vec::new(),
@@ -148,6 +234,15 @@ impl AuditReport {
 
     pub fn count(&self, level: Level) -> usize {
         self.findings.iter().filter(|finding| finding.level == level).count()
+    }
+
+    /// The findings at `level` on one item, after `[policy]` and `--changed-since`.
+    pub fn count_on(&self, name: &str, version: &str, level: Level) -> usize {
+        self.findings
+            .iter()
+            .filter(|finding| finding.level == level)
+            .filter(|finding| finding.krate.as_deref() == Some(name) && finding.version.as_deref() == Some(version))
+            .count()
     }
 
     /// 1 when any finding is at deny level, else 0.

@@ -48,6 +48,43 @@ fn the_audit_skips_what_does_not_apply_and_reports_the_expired_disposition() {
     };
     assert!(about("RUSTSEC-2020-0071").is_empty(), "Unix only, on a Windows device");
     assert_eq!(about("RUSTSEC-2021-0003"), ["disposition-expired", "vulnerability"]);
+
+    // The same verdict per item, for tools that read the audit item by item.
+    let item = |name: &str| {
+        json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|item| item["name"] == name)
+            .cloned()
+            .unwrap()
+    };
+    let advisory = |item: &serde_json::Value, id: &str| {
+        item["advisories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|advisory| advisory["id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    let time = item("time");
+    assert_eq!(time["entry"], "time");
+    let unix_only = advisory(&time, "RUSTSEC-2020-0071");
+    assert_eq!(unix_only["applies"], false);
+    assert!(
+        unix_only["reason"].as_str().unwrap().starts_with("affects only os "),
+        "{unix_only}"
+    );
+    let smallvec = item("smallvec");
+    assert_eq!(smallvec["covered_by"], "time");
+    assert_eq!(smallvec["status"], "covered");
+    let expired = advisory(&smallvec, "RUSTSEC-2021-0003");
+    assert_eq!(expired["applies"], true);
+    assert_eq!(expired["disposition"]["status"], "accepted");
+    assert_eq!(expired["disposition"]["expired"], true);
+    assert_eq!(expired["disposition"]["expires"], "2026-01-01");
+    assert!(smallvec["errors"].as_u64().unwrap() >= 2, "{smallvec}");
 }
 
 #[test]

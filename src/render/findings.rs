@@ -143,6 +143,16 @@ pub fn json(report: &AuditReport) -> Result<String> {
             })),
         },
         "findings": findings,
+        "items": report
+            .item_verdicts
+            .iter()
+            .map(|item| {
+                let mut row = serde_json::to_value(item).unwrap_or_default();
+                row["errors"] = json!(report.count_on(&item.name, &item.version, Level::Deny));
+                row["warnings"] = json!(report.count_on(&item.name, &item.version, Level::Warn));
+                row
+            })
+            .collect::<Vec<_>>(),
     });
     Ok(serde_json::to_string_pretty(&document)? + "\n")
 }
