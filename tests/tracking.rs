@@ -33,6 +33,28 @@ class = "A"
     )
 }
 
+/// twin 1 assessed as class A by an entry of its own.
+const TWIN_1: &str = "[soup.twin]\nversion = \"1.0.0\"\nlicense = \"MIT\"\nclass = \"A\"\n";
+
+/// A copy of fixtures/scope with `soup_toml` as its soup.toml.
+fn scope_with(soup_toml: &str) -> tempfile::TempDir {
+    let dir = copy_fixture("scope");
+    std::fs::write(dir.path().join("soup.toml"), soup_toml).unwrap();
+    dir
+}
+
+/// The status `list --format json` gives NAME@VERSION.
+fn status(dir: &Path, name: &str, version: &str) -> String {
+    let list = json_of(&mut soup_on(dir, &["list", "--format", "json", "--offline"]));
+    let item = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["name"] == name && item["version"] == version)
+        .unwrap_or_else(|| panic!("{name}@{version} in {list}"));
+    item["status"].as_str().unwrap().to_string()
+}
+
 /// The (code, crate, version) of every finding, and the messages.
 fn audit(dir: &Path) -> (Vec<(String, String, String)>, Vec<String>) {
     let mut command = soup_on(dir, AUDIT_WITHOUT_ADVISORIES);
@@ -64,9 +86,7 @@ fn triple(code: &str, krate: &str, version: &str) -> (String, String, String) {
 
 #[test]
 fn a_second_semver_line_is_an_item_of_its_own_not_drift() {
-    let dir = copy_fixture("scope");
-    let twin = "[soup.twin]\nversion = \"1.0.0\"\nlicense = \"MIT\"\nclass = \"A\"\n";
-    std::fs::write(dir.path().join("soup.toml"), scope_soup(twin)).unwrap();
+    let dir = scope_with(&scope_soup(TWIN_1));
     let (codes, messages) = audit(dir.path());
     assert_eq!(codes, [triple("missing-assessment", "twin", "2.0.0")], "{messages:?}");
     assert!(
@@ -100,11 +120,9 @@ fn a_second_semver_line_is_an_item_of_its_own_not_drift() {
 
 #[test]
 fn an_unqualified_entry_still_drifts_when_its_line_left_the_graph() {
-    let dir = copy_fixture("scope");
     // Assessed 0.9 of a crate now locked at 1.0.0 and 2.0.0: neither is on the
     // assessed line, so both are drift of the entry.
-    let twin = "[soup.twin]\nversion = \"0.9.0\"\nlicense = \"MIT\"\nclass = \"A\"\n";
-    std::fs::write(dir.path().join("soup.toml"), scope_soup(twin)).unwrap();
+    let dir = scope_with(&scope_soup(&TWIN_1.replace("1.0.0", "0.9.0")));
     let (codes, _) = audit(dir.path());
     assert_eq!(
         codes,
@@ -117,20 +135,9 @@ fn an_unqualified_entry_still_drifts_when_its_line_left_the_graph() {
 
 #[test]
 fn list_shows_the_second_line_as_missing_and_the_first_as_assessed() {
-    let dir = copy_fixture("scope");
-    let twin = "[soup.twin]\nversion = \"1.0.0\"\nlicense = \"MIT\"\nclass = \"A\"\n";
-    std::fs::write(dir.path().join("soup.toml"), scope_soup(twin)).unwrap();
-    let list = json_of(&mut soup_on(dir.path(), &["list", "--format", "json", "--offline"]));
-    let status = |version: &str| {
-        list["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|item| item["name"] == "twin" && item["version"] == version)
-            .map(|item| item["status"].as_str().unwrap().to_string())
-    };
-    assert_eq!(status("1.0.0").as_deref(), Some("assessed"));
-    assert_eq!(status("2.0.0").as_deref(), Some("missing"));
+    let dir = scope_with(&scope_soup(TWIN_1));
+    assert_eq!(status(dir.path(), "twin", "1.0.0"), "assessed");
+    assert_eq!(status(dir.path(), "twin", "2.0.0"), "missing");
 }
 
 /// A `rustc` that reports itself as the nightly of `date` built from `commit`.
@@ -153,13 +160,12 @@ fn nightly_rustc(dir: &Path, commit: &str, date: &str) -> std::path::PathBuf {
 #[cfg(unix)]
 #[test]
 fn a_nightly_toolchain_bump_is_source_changed() {
-    let dir = copy_fixture("scope");
-    let twin = "[soup.twin]\nversion = \"1.0.0\"\nlicense = \"MIT\"\nclass = \"A\"\ncovers = [\"twin\"]\n";
-    let soup_toml = scope_soup(twin).replace(
+    let twin = format!("{TWIN_1}covers = [\"twin\"]\n");
+    let soup_toml = scope_soup(&twin).replace(
         "[toolchain]\nversion = \"1.95.0\"",
         "[toolchain]\nversion = \"1.97.0-nightly\"\ncommit = \"aaaa1111\"",
     );
-    std::fs::write(dir.path().join("soup.toml"), soup_toml).unwrap();
+    let dir = scope_with(&soup_toml);
     let run = |rustc: &Path| {
         let mut command = soup_on(dir.path(), AUDIT_WITHOUT_ADVISORIES);
         command.args(["--format", "json", "--no-cache"]).env("RUSTC", rustc);
@@ -217,7 +223,6 @@ fn the_checksum_is_compared_only_at_the_assessed_version() {
 /// update brought in, is named by the audit, sync and review until the review records it.
 #[test]
 fn crates_that_fall_under_a_star_entry_are_named_until_it_is_reviewed() {
-    let dir = copy_fixture("scope");
     // twin 1 covers the rest by name; twin 2 has an entry of its own.
     let soup_toml = r#"[project]
 class = "A"
@@ -245,7 +250,7 @@ version = "1.95.0"
 license = "MIT OR Apache-2.0"
 class = "A"
 "#;
-    std::fs::write(dir.path().join("soup.toml"), soup_toml).unwrap();
+    let dir = scope_with(soup_toml);
     let (codes, messages) = audit(dir.path());
     assert_eq!(codes, [triple("newly-covered", "normal-dep", "1.0.0")], "{messages:?}");
     assert!(messages[0].contains("now takes in leaf"), "{}", messages[0]);
@@ -279,11 +284,9 @@ class = "A"
 /// A soup.toml checked out on Windows: sync and review write CRLF like the rest of it.
 #[test]
 fn sync_and_review_keep_crlf_line_endings() {
-    let dir = copy_fixture("scope");
-    let twin = "[soup.twin]\nversion = \"1.0.0\"\nlicense = \"MIT\"\nclass = \"A\"\n";
-    let crlf = scope_soup(twin).replace('\n', "\r\n");
+    let crlf = scope_soup(TWIN_1).replace('\n', "\r\n");
+    let dir = scope_with(&crlf);
     let path = dir.path().join("soup.toml");
-    std::fs::write(&path, &crlf).unwrap();
     soup_on(dir.path(), &["sync", "--offline"]).assert().success();
     soup_on(dir.path(), &["review", "twin@1.0.0", "--by", "R", "--yes", "--offline"])
         .assert()
@@ -306,9 +309,7 @@ fn sync_and_review_keep_crlf_line_endings() {
 /// annotations name the file by its path in the repository.
 #[test]
 fn locations_from_a_subfolder_are_relative() {
-    let dir = copy_fixture("scope");
-    let soup_toml = std::fs::read_to_string(common::fixture("audit/review-overdue.toml")).unwrap();
-    std::fs::write(dir.path().join("soup.toml"), soup_toml).unwrap();
+    let dir = scope_with(&std::fs::read_to_string(common::fixture("audit/review-overdue.toml")).unwrap());
     std::fs::create_dir(dir.path().join(".git")).unwrap();
     let run = |format: &str| {
         let mut command = soup();
@@ -329,26 +330,19 @@ fn locations_from_a_subfolder_are_relative() {
 /// entry's status in the list, and the counts of list and audit agree.
 #[test]
 fn a_covered_crate_takes_the_status_of_an_unfinished_entry() {
-    let dir = copy_fixture("scope");
-    let twin = "[soup.twin]\nversion = \"1.0.0\"\nlicense = \"MIT\"\nclass = \"A\"\ncovers = [\"twin\"]\n";
-    let soup_toml = scope_soup(twin).replace(
+    let twin = format!("{TWIN_1}covers = [\"twin\"]\n");
+    let soup_toml = scope_soup(&twin).replace(
         "[soup.normal-dep]\nversion = \"1.0.0\"\nlicense = \"MIT\"",
         "[soup.normal-dep]\nversion = \"1.0.0\"\nlicense = \"TODO\"",
     );
-    std::fs::write(dir.path().join("soup.toml"), soup_toml).unwrap();
-    let list = json_of(&mut soup_on(dir.path(), &["list", "--format", "json", "--offline"]));
-    let status_of = |name: &str| {
-        list["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|item| item["name"] == name)
-            .map(|item| item["status"].as_str().unwrap().to_string())
-            .unwrap()
-    };
-    assert_eq!(status_of("normal-dep"), "incomplete");
-    assert_eq!(status_of("leaf"), "incomplete", "covered by the incomplete normal-dep");
-    assert_eq!(status_of("twin"), "assessed");
+    let dir = scope_with(&soup_toml);
+    assert_eq!(status(dir.path(), "normal-dep", "1.0.0"), "incomplete");
+    assert_eq!(
+        status(dir.path(), "leaf", "0.1.0"),
+        "incomplete",
+        "covered by the incomplete normal-dep"
+    );
+    assert_eq!(status(dir.path(), "twin", "1.0.0"), "assessed");
     let text = common::stdout_of(&mut soup_on(dir.path(), &["list", "--offline"]));
     let summary = text.lines().find(|line| line.contains("SOUP items:")).unwrap();
     // normal-dep and the nine crates it covers are incomplete; twin 2 is covered by the
