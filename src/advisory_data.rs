@@ -36,8 +36,18 @@ pub enum Need {
     IfPresent,
 }
 
+/// What the plan has to tell the user as it goes. The library does not print: the
+/// command that made the plan decides how (and whether, under `-q`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// A download is starting.
+    Progress(String),
+    Warning(String),
+}
+
 pub struct Plan<'a> {
     global: &'a GlobalArgs,
+    notify: &'a (dyn Fn(Notice) + Sync),
     args: &'a AdvisoryArgs,
     store: Option<Store>,
     rustsec: Option<(RustSecDb, Origin)>,
@@ -49,9 +59,15 @@ pub struct Plan<'a> {
 }
 
 impl<'a> Plan<'a> {
-    pub fn new(global: &'a GlobalArgs, args: &'a AdvisoryArgs, need: Need) -> Result<Self> {
+    pub fn new(
+        global: &'a GlobalArgs,
+        args: &'a AdvisoryArgs,
+        need: Need,
+        notify: &'a (dyn Fn(Notice) + Sync),
+    ) -> Result<Self> {
         let mut plan = Self {
             global,
+            notify,
             args,
             store: crate::workspace::cache_dir(global).map(|root| Store::new(&root)),
             rustsec: None,
@@ -85,12 +101,9 @@ impl<'a> Plan<'a> {
             return Ok(plan);
         }
         for (kind, err) in missing {
-            if !global.quiet {
-                eprintln!(
-                    "warning: {}\n  the audit goes on with the other source and reports the missing one",
-                    crate::render::printable(&format!("{err:#}"))
-                );
-            }
+            (plan.notify)(Notice::Warning(format!(
+                "{err:#}\n  the audit goes on with the other source and reports the missing one"
+            )));
             plan.unavailable.push((kind, format!("{err:#}")));
         }
         Ok(plan)
@@ -165,9 +178,11 @@ impl<'a> Plan<'a> {
     /// Fetches `kind` unless another cargo soup replaced `seen` (the data found) meanwhile.
     fn fetch(&self, store: &Store, kind: Kind, seen: Option<&str>, why: &str) -> Result<Current> {
         let urls = self.args.download.urls();
-        if !self.global.quiet {
-            eprintln!("fetching the {} from {} ({why})", kind.title(), urls.of(kind));
-        }
+        (self.notify)(Notice::Progress(format!(
+            "fetching the {} from {} ({why})",
+            kind.title(),
+            urls.of(kind)
+        )));
         let request = crate::fetch::Request {
             kind,
             urls: &urls,
@@ -204,10 +219,9 @@ impl<'a> Plan<'a> {
         let renew = |kind: Kind, seen: String| match self.fetch(store, kind, Some(&seen), &why) {
             Ok(_) => store.current(kind),
             Err(err) => {
-                eprintln!(
-                    "warning: {}; the audit goes on with the data fetched before",
-                    crate::render::printable(&format!("{err:#}"))
-                );
+                (self.notify)(Notice::Warning(format!(
+                    "{err:#}; the audit goes on with the data fetched before"
+                )));
                 None
             }
         };

@@ -74,7 +74,8 @@ pub fn with_audit<R>(
     then: impl FnOnce(Audited) -> Result<R>,
 ) -> Result<R> {
     // Checked first: without advisory data there is no audit to wait for.
-    let mut plan = Plan::new(global, advisory_args, Need::Required)?;
+    let notify = super::print_notice(global.quiet);
+    let mut plan = Plan::new(global, advisory_args, Need::Required, &notify)?;
     // The graph and soup.toml are read side by side; the local advisories of the
     // graph's crates as soon as the graph is there.
     let loaded = super::load_workspace(global, SoupUse::Required, |graph| plan.load_local(&graph.crate_names()));

@@ -11,7 +11,8 @@ use crate::workspace::SoupUse;
 use anyhow::Result;
 
 pub fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<i32> {
-    let plan = Plan::new(global, &args.advisories, Need::IfPresent)?;
+    let notify = super::print_notice(global.quiet);
+    let plan = Plan::new(global, &args.advisories, Need::IfPresent, &notify)?;
     let workspace = super::load_workspace(global, SoupUse::Required, |_| ())?.0;
     let inventory = Inventory::build(&workspace.graph, &workspace.scope, &workspace.soup);
     let sources = plan.load_local(&workspace.graph.crate_names());

@@ -63,6 +63,18 @@ fn load_for_edit(
     Ok((workspace, lock))
 }
 
+/// How a command shows what the advisory data plan tells as it goes: warnings always,
+/// progress unless `-q`; third-party text (a server's answer) shown, not sent.
+fn print_notice(quiet: bool) -> impl Fn(crate::advisory_data::Notice) + Sync {
+    move |notice| match notice {
+        crate::advisory_data::Notice::Warning(text) => {
+            eprintln!("warning: {}", crate::render::printable(&text));
+        }
+        crate::advisory_data::Notice::Progress(text) if !quiet => eprintln!("{}", crate::render::printable(&text)),
+        crate::advisory_data::Notice::Progress(_) => {}
+    }
+}
+
 /// Colour on a terminal unless NO_COLOR or --color says otherwise.
 pub fn use_color(choice: ColorChoice) -> bool {
     match choice {

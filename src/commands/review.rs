@@ -97,7 +97,8 @@ pub fn run(global: &GlobalArgs, args: &ReviewArgs) -> Result<i32> {
             newly_covered.join(", ")
         )?;
     }
-    let plan = Plan::new(global, &args.advisories, Need::IfPresent)?;
+    let notify = super::print_notice(global.quiet);
+    let plan = Plan::new(global, &args.advisories, Need::IfPresent, &notify)?;
     if plan.has_local_data() {
         let covered: Vec<&SoupItem> = inventory.covered_by(entry).collect();
         let assessed: Vec<&SoupItem> = std::iter::once(item).chain(covered).collect();
