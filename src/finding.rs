@@ -93,6 +93,7 @@ codes! {
     DispositionExpired = "disposition-expired", Deny, "7.1.3", "An advisory disposition is past its `expires` date.";
     StaleDisposition = "stale-disposition", Warn, "7.1.3", "A disposition names an advisory that no longer affects the locked version.";
     EndOfSupport = "end-of-support", Deny, "6.1", "The item's end-of-support date has passed, or a class B or C item has `support = \"none\"`.";
+    CoversUnreached = "covers-unreached", Deny, "8.1.2", "A name in an entry's `covers` is not reached through the entry's crate.";
     CoveredClassAboveEntry = "covered-class-above-entry", Deny, "4.3, 5.3.5", "A covered crate inherits a higher class than the covering entry is assessed for.";
     ApprovalBeforeReview = "approval-before-review", Deny, "8.1.2", "An approval is dated before the entry's anomaly review: the approver signed an earlier state.";
     NewlyCovered = "newly-covered", Deny, "8.1.2", "Crates fell under an entry's `covers = \"*\"` after its last review.";
@@ -142,6 +143,9 @@ impl Code {
             Code::StaleDisposition => "Remove the disposition: the advisory no longer affects the locked version.",
             Code::EndOfSupport => {
                 "Plan the replacement of the item, or record why it stays in the surveillance section."
+            }
+            Code::CoversUnreached => {
+                "Remove the name from `covers`, or give the crate an entry of its own: a crate is covered only where the entry's crate reaches it."
             }
             Code::CoveredClassAboveEntry => {
                 "Assess the covered crate for its class in an entry of its own, or raise the covering entry's class (and fill in what that class requires)."

@@ -56,6 +56,9 @@ pub struct SoupItem<'g> {
 
 pub struct Inventory<'g> {
     pub items: Vec<SoupItem<'g>>,
+    /// Entries whose `covers` names crates their own crate does not reach, with the
+    /// names: they cover nothing of that name.
+    pub unreached_covers: Vec<(&'g Entry, Vec<String>)>,
 }
 
 impl<'g> Inventory<'g> {
@@ -84,22 +87,15 @@ impl<'g> Inventory<'g> {
                 )
             })
             .collect();
+        // The packages each entry assesses: where what it covers is reached from.
         let mut parents: HashMap<*const Entry, Vec<usize>> = HashMap::new();
         for (at, entry) in own.iter().enumerate() {
-            if let Some(entry) = entry.filter(|entry| entry.covers == Covers::Exclusive) {
-                parents.entry(std::ptr::from_ref(entry)).or_default().push(at);
+            if let Some(entry) = entry {
+                parents.entry(std::ptr::from_ref(*entry)).or_default().push(at);
             }
         }
         let exclusive = ExclusiveCovers::new(graph, scope, soup, &parents);
-        // The first entry that names a crate in its `covers` list.
-        let mut covers_by_name: HashMap<&str, &Entry> = HashMap::new();
-        for entry in &soup.entries {
-            if let Covers::Crates(names) = &entry.covers {
-                for name in names {
-                    covers_by_name.entry(name.as_str()).or_insert(entry);
-                }
-            }
-        }
+        let (covers_by_name, unreached_covers) = named_covers(graph, scope, soup, &parents);
 
         let mut items: Vec<SoupItem<'g>> = (0..graph.packages.len())
             .filter(|&at| in_scope(at))
@@ -115,10 +111,7 @@ impl<'g> Inventory<'g> {
                 let entry = own[at];
                 let covering = match entry {
                     Some(_) => None,
-                    None => covers_by_name
-                        .get(package.name.as_str())
-                        .copied()
-                        .or_else(|| exclusive.covering(at)),
+                    None => covers_by_name.get(&at).copied().or_else(|| exclusive.covering(at)),
                 };
                 let status = match (entry, covering) {
                     (Some(entry), _) => assessment_status(entry, package, class, soup),
@@ -150,7 +143,10 @@ impl<'g> Inventory<'g> {
             items.push(toolchain_item(graph, soup, toolchain));
         }
         items.sort_by(|a, b| (&a.package.name, &a.package.version).cmp(&(&b.package.name, &b.package.version)));
-        Self { items }
+        Self {
+            items,
+            unreached_covers,
+        }
     }
 }
 
@@ -267,6 +263,48 @@ fn covered_take_their_entrys_status(items: &mut [SoupItem]) {
     }
 }
 
+/// What `covers = ["NAME", ...]` lists take in: a name covers the versions of that crate
+/// reached through the entry's own crate, and no others (the first entry in the file
+/// that does wins). Also the names each entry lists but does not reach.
+fn named_covers<'s>(
+    graph: &Graph,
+    scope: &Scope,
+    soup: &'s SoupFile,
+    parents: &HashMap<*const Entry, Vec<usize>>,
+) -> (HashMap<usize, &'s Entry>, Vec<(&'s Entry, Vec<String>)>) {
+    // On every platform: one soup.toml serves builds for several targets, and a name
+    // reached only on another one is still reached.
+    let scope = &Scope {
+        targets: None,
+        ..scope.clone()
+    };
+    let mut covered = HashMap::new();
+    let mut unreached = Vec::new();
+    for entry in &soup.entries {
+        let (Covers::Crates(names), Some(starts)) = (&entry.covers, parents.get(&std::ptr::from_ref(entry))) else {
+            continue;
+        };
+        let reached = scope::reachable_from(graph, scope, starts);
+        let mut found = BTreeSet::new();
+        for at in (0..graph.packages.len()).filter(|&at| reached[at]) {
+            let name = &graph.packages[at].name;
+            if names.contains(name) {
+                found.insert(name.as_str());
+                covered.entry(at).or_insert(entry);
+            }
+        }
+        let missing: Vec<String> = names
+            .iter()
+            .filter(|name| !found.contains(name.as_str()))
+            .cloned()
+            .collect();
+        if !missing.is_empty() {
+            unreached.push((entry, missing));
+        }
+    }
+    (covered, unreached)
+}
+
 /// The `covers = "*"` entries that assess something, and what each takes in: the
 /// packages reached only through its crate.
 struct ExclusiveCovers<'s> {
@@ -285,7 +323,7 @@ impl<'s> ExclusiveCovers<'s> {
         let entries: Vec<&Entry> = soup
             .entries
             .iter()
-            .filter(|entry| parents.contains_key(&std::ptr::from_ref(*entry)))
+            .filter(|entry| entry.covers == Covers::Exclusive && parents.contains_key(&std::ptr::from_ref(*entry)))
             .collect();
         let mut by_parent = HashMap::new();
         let mut several = Vec::new();

@@ -99,8 +99,8 @@ fn every_kind_is_found_with_its_code_ids_and_fix() {
     assert!(advisory["url"].as_str().unwrap().starts_with("https://"));
     let message = smallvec["message"].as_str().unwrap();
     assert!(message.contains("`cargo update -p smallvec@0.6.13`"), "{message}");
-    // A covered crate's finding points at the entry that covers it.
-    assert_eq!(smallvec["location"]["line"], 8);
+    // The finding points at the item's entry.
+    assert_eq!(smallvec["location"]["line"], 14);
     let levels: BTreeSet<(&str, &str)> = run.json["findings"]
         .as_array()
         .unwrap()
@@ -148,9 +148,9 @@ fn advisories_limited_to_other_platforms_are_not_findings_for_the_device() {
 }
 
 #[test]
-fn a_disposition_in_the_covering_entry_matches_by_alias() {
+fn a_disposition_matches_by_alias() {
     let disposed = format!(
-        "{BASE}\n[[soup.time.advisories]]\nid = \"CVE-2021-25900\"\nstatus = \"mitigated\"\nrationale = \"insert_many is never called\"\nreviewed = 2026-10-01\nby = \"A. Reviewer\"\nexpires = 2027-03-31\n"
+        "{BASE}\n[[soup.smallvec.advisories]]\nid = \"CVE-2021-25900\"\nstatus = \"mitigated\"\nrationale = \"insert_many is never called\"\nreviewed = 2026-10-01\nby = \"A. Reviewer\"\nexpires = 2027-03-31\n"
     );
     let run = audit(&disposed, &[]);
     let mut expected = set(ALL);
@@ -161,7 +161,7 @@ fn a_disposition_in_the_covering_entry_matches_by_alias() {
 #[test]
 fn an_expired_disposition_is_a_finding_and_no_longer_hides_the_advisory() {
     let expired = format!(
-        "{BASE}\n[[soup.time.advisories]]\nid = \"RUSTSEC-2021-0003\"\nstatus = \"accepted\"\nexpires = 2026-01-01\n"
+        "{BASE}\n[[soup.smallvec.advisories]]\nid = \"RUSTSEC-2021-0003\"\nstatus = \"accepted\"\nexpires = 2026-01-01\n"
     );
     let run = audit(&expired, &[]);
     let mut expected = set(ALL);
@@ -189,18 +189,22 @@ fn an_expired_disposition_is_a_finding_and_no_longer_hides_the_advisory() {
 fn a_disposition_of_an_advisory_that_no_longer_applies_is_stale() {
     // RUSTSEC-2019-0009 is fixed in smallvec 0.6.10; 0.6.13 is locked.
     let stale = format!(
-        "{BASE}\n[[soup.time.advisories]]\nid = \"RUSTSEC-2019-0009\"\nstatus = \"not-affected\"\n\n[[soup.time.advisories]]\nid = \"GHSA-0000-0000-0000\"\nstatus = \"accepted\"\n"
+        "{BASE}\n[[soup.smallvec.advisories]]\nid = \"RUSTSEC-2019-0009\"\nstatus = \"not-affected\"\n\n[[soup.smallvec.advisories]]\nid = \"GHSA-0000-0000-0000\"\nstatus = \"accepted\"\n"
     );
     let run = audit(&stale, &[]);
     let mut expected = set(ALL);
-    expected.insert(("stale-disposition".into(), "time".into(), "RUSTSEC-2019-0009".into()));
+    expected.insert((
+        "stale-disposition".into(),
+        "smallvec".into(),
+        "RUSTSEC-2019-0009".into(),
+    ));
     assert_eq!(findings(&run), expected, "an id the data does not know is left alone");
     assert_eq!(run.code, Some(1));
 }
 
 #[test]
 fn advisories_published_after_the_review_are_flagged_until_reviewed() {
-    let reviewed = format!("{BASE}\n[soup.time.anomalies]\nreviewed = 2024-01-01\nby = \"A. Reviewer\"\n");
+    let reviewed = format!("{BASE}\n[soup.atty.anomalies]\nreviewed = 2024-01-01\nby = \"A. Reviewer\"\n");
     let run = audit(&reviewed, &[]);
     let mut expected = set(ALL);
     expected.insert((
@@ -211,7 +215,7 @@ fn advisories_published_after_the_review_are_flagged_until_reviewed() {
     assert_eq!(findings(&run), expected);
     // A disposition reviewed after the advisory counts as its review.
     let considered = format!(
-        "{reviewed}\n[[soup.time.advisories]]\nid = \"RUSTSEC-2024-0375\"\nstatus = \"accepted\"\nrationale = \"replacement planned\"\nreviewed = 2024-10-01\nby = \"A. Reviewer\"\n"
+        "{reviewed}\n[[soup.atty.advisories]]\nid = \"RUSTSEC-2024-0375\"\nstatus = \"accepted\"\nrationale = \"replacement planned\"\nreviewed = 2024-10-01\nby = \"A. Reviewer\"\n"
     );
     let run = audit(&considered, &[]);
     let mut expected = set(ALL);

@@ -154,6 +154,17 @@ fn scenarios() -> Vec<(&'static str, i32, Vec<Expected>)> {
             )],
         ),
         (
+            "covers-unreached",
+            1,
+            vec![finding(
+                "covers-unreached",
+                "normal-dep",
+                "1.0.0",
+                "soup",
+                "covers = [\"leaf\", \"host-tool\"]",
+            )],
+        ),
+        (
             "newly-covered",
             1,
             vec![finding(
@@ -279,7 +290,7 @@ fn from_sarif(text: &str) -> Seen {
     }
     let run = &document["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), 23, "one rule per finding code");
+    assert_eq!(rules.len(), 24, "one rule per finding code");
     assert!(
         rules
             .iter()

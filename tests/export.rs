@@ -16,7 +16,7 @@ class = "A"
 version = "0.1.43"
 license = "MIT OR Apache-2.0"
 class = "A"
-covers = ["smallvec", "atty", "ansi_term", "inconceivable", "libc", "winapi", "maybe-uninit", "hermit-abi"]
+covers = ["libc", "winapi", "winapi-i686-pc-windows-gnu", "winapi-x86_64-pc-windows-gnu"]
 
 [[soup.time.advisories]]
 id = "RUSTSEC-2020-0071"
@@ -26,7 +26,13 @@ reviewed = 2026-10-01
 by = "A. Reviewer"
 expires = 2027-03-31
 
-[[soup.time.advisories]]
+[soup.smallvec]
+version = "0.6.13"
+license = "MIT OR Apache-2.0"
+class = "A"
+covers = ["maybe-uninit"]
+
+[[soup.smallvec.advisories]]
 id = "CVE-2021-25900"
 status = "mitigated"
 rationale = "insert_many is never called."
@@ -34,7 +40,13 @@ mitigation = "Checked by a grep in CI."
 reviewed = 2026-10-02
 by = "A. Reviewer"
 
-[[soup.time.advisories]]
+[soup.atty]
+version = "0.2.14"
+license = "MIT"
+class = "A"
+covers = ["hermit-abi"]
+
+[[soup.atty.advisories]]
 id = "RUSTSEC-2024-0375"
 status = "accepted"
 rationale = "Replacement planned for release 2.4."
@@ -42,11 +54,22 @@ reviewed = 2026-10-03
 by = "B. Approver"
 expires = 2027-01-31
 
-[[soup.time.advisories]]
+[soup.ansi_term]
+version = "0.12.1"
+license = "MIT"
+class = "A"
+
+[[soup.ansi_term.advisories]]
 id = "RUSTSEC-2021-0139"
 status = "accepted"
 rationale = "Lapsed acceptance."
 expires = 2026-01-01
+
+[soup.inconceivable]
+version = "0.9.0"
+license = "MIT"
+class = "A"
+covers = ["rustc_version", "semver", "semver-parser"]
 "#;
 
 fn export(format: &str) -> (String, String) {
@@ -62,7 +85,9 @@ fn export(format: &str) -> (String, String) {
 fn deny_toml_ignores_each_live_disposition_with_its_reason() {
     let (text, stderr) = export("deny-toml");
     assert!(stderr.contains("exported 3 disposition(s)"), "{stderr}");
-    assert!(stderr.contains("left out 1 expired disposition(s), as of 2026-11-25: RUSTSEC-2021-0139 in [soup.time]"));
+    assert!(
+        stderr.contains("left out 1 expired disposition(s), as of 2026-11-25: RUSTSEC-2021-0139 in [soup.ansi_term]")
+    );
     let document: DocumentMut = text.parse().unwrap();
     let ignore = document["advisories"]["ignore"].as_array().unwrap();
     let entries: Vec<(String, String)> = ignore
@@ -82,7 +107,7 @@ fn deny_toml_ignores_each_live_disposition_with_its_reason() {
     );
     assert_eq!(
         entries[1].1,
-        "mitigated: insert_many is never called; mitigation: Checked by a grep in CI ([soup.time] of soup.toml, reviewed 2026-10-02 by A. Reviewer) (soup.toml names it CVE-2021-25900)"
+        "mitigated: insert_many is never called; mitigation: Checked by a grep in CI ([soup.smallvec] of soup.toml, reviewed 2026-10-02 by A. Reviewer) (soup.toml names it CVE-2021-25900)"
     );
     assert!(entries[0].1.contains("expires 2027-03-31"));
 }
@@ -136,7 +161,7 @@ fn openvex_states_not_affected_and_affected_per_disposition() {
     let mitigated = &statements[1];
     assert_eq!(
         mitigated["products"][0]["@id"], "pkg:cargo/smallvec@0.6.13",
-        "the covered crate the CVE is about"
+        "the crate the CVE is about"
     );
     assert_eq!(mitigated["status"], "affected");
     assert!(

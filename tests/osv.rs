@@ -135,7 +135,7 @@ fn osv_alone_finds_what_rustsec_finds_and_a_disposition_matches_any_alias() {
     assert_eq!(osv.json["advisory_data"][0]["skipped"], true);
 
     let disposed = format!(
-        "{VULNERABLE_SOUP}\n[[soup.time.advisories]]\nid = \"CVE-2099-0001\"\nstatus = \"accepted\"\nrationale = \"r\"\n"
+        "{VULNERABLE_SOUP}\n[[soup.ansi_term.advisories]]\nid = \"CVE-2099-0001\"\nstatus = \"accepted\"\nrationale = \"r\"\n"
     );
     let mut command = soup();
     command.args(["audit", "--format", "json", "--as-of", "2026-11-25", "--offline"]);
@@ -575,7 +575,7 @@ fn control_characters_in_advisory_text_never_reach_the_terminal() {
 
     let mut review = soup();
     review
-        .args(["review", "time", "--by", "R", "--offline", "--no-rustsec"])
+        .args(["review", "ansi_term", "--by", "R", "--offline", "--no-rustsec"])
         .env("CARGO_SOUP_OSV_DB", osv_db);
     let out = run_with_sidecar(review, "vulnerable", VULNERABLE_SOUP).stdout;
     assert!(

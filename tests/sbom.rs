@@ -19,7 +19,7 @@ version = "0.1.43"
 license = "MIT OR Apache-2.0"
 vendor = "time-rs"
 class = "B"
-covers = ["smallvec", "atty", "ansi_term", "inconceivable", "libc", "winapi", "maybe-uninit", "hermit-abi"]
+covers = ["libc", "winapi"]
 
 [soup.time.surveillance]
 support = "limited"
@@ -31,13 +31,23 @@ status = "not-affected"
 rationale = "The device never reads the local time offset."
 reviewed = 2026-10-01
 
-[[soup.time.advisories]]
+[soup.smallvec]
+version = "0.6.13"
+license = "MIT OR Apache-2.0"
+class = "B"
+
+[[soup.smallvec.advisories]]
 id = "CVE-2021-25900"
 status = "mitigated"
 rationale = "insert_many is never called."
 mitigation = "Checked by a grep in CI."
 
-[[soup.time.advisories]]
+[soup.atty]
+version = "0.2.14"
+license = "MIT"
+class = "B"
+
+[[soup.atty.advisories]]
 id = "RUSTSEC-2024-0375"
 status = "accepted"
 rationale = "Replacement planned."
@@ -117,13 +127,10 @@ fn every_item_and_every_disposition_is_in_it() {
         property(time, "cdx:fda:end-of-support-date").as_deref(),
         Some("2027-06-30")
     );
-    let smallvec = components
-        .iter()
-        .find(|component| component["name"] == "smallvec")
-        .unwrap();
-    assert_eq!(property(smallvec, "cargo-soup:covered-by").as_deref(), Some("time"));
+    let libc = components.iter().find(|component| component["name"] == "libc").unwrap();
+    assert_eq!(property(libc, "cargo-soup:covered-by").as_deref(), Some("time"));
     assert_eq!(
-        property(smallvec, "cdx:fda:level-of-support").as_deref(),
+        property(libc, "cdx:fda:level-of-support").as_deref(),
         Some("active"),
         "the project default"
     );

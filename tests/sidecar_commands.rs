@@ -300,13 +300,13 @@ fn review_shows_the_advisories_that_touch_the_item_and_what_is_new() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("soup.toml"),
-        "schema = 1\n[project]\nclass = \"A\"\n[soup.time]\nversion = \"0.1.43\"\nlicense = \"MIT OR Apache-2.0\"\nclass = \"A\"\ncovers = [\"smallvec\", \"atty\"]\n[soup.time.anomalies]\nreviewed = 2022-01-01\nby = \"A\"\n[[soup.time.advisories]]\nid = \"RUSTSEC-2021-0003\"\nstatus = \"mitigated\"\n",
+        "schema = 1\n[project]\nclass = \"A\"\n[soup.atty]\nversion = \"0.2.14\"\nlicense = \"MIT\"\nclass = \"A\"\ncovers = [\"hermit-abi\"]\n[soup.atty.anomalies]\nreviewed = 2022-01-01\nby = \"A\"\n[[soup.atty.advisories]]\nid = \"RUSTSEC-2021-0145\"\nstatus = \"mitigated\"\n",
     )
     .unwrap();
     let advisory_db = common::fixture("advisory-db");
     let mut command = soup_on(
         &common::fixture("vulnerable"),
-        &["review", "time", "--by", "R", "--offline"],
+        &["review", "atty", "--by", "R", "--offline"],
     );
     command
         .arg("--soup-file")
@@ -317,9 +317,8 @@ fn review_shows_the_advisories_that_touch_the_item_and_what_is_new() {
     command
         .assert()
         .code(2)
-        .stdout(contains("  advisory: RUSTSEC-2020-0071 on time 0.1.43 (vulnerability): Potential segfault in the time crate; no disposition\n"))
-        .stdout(contains("  advisory (new since the last review): RUSTSEC-2024-0375 on atty 0.2.14 (unmaintained)"))
-        .stdout(contains("RUSTSEC-2021-0003 on smallvec 0.6.13 (vulnerability): Buffer overflow in SmallVec::insert_many; disposition: mitigated"));
+        .stdout(contains("  advisory: RUSTSEC-2021-0145 on atty 0.2.14 (unsound): Potential unaligned read; disposition: mitigated\n"))
+        .stdout(contains("  advisory (new since the last review): RUSTSEC-2024-0375 on atty 0.2.14 (unmaintained)"));
 }
 
 /// A review recorded without advisory data says so, rather than nothing at all.

@@ -9,8 +9,51 @@ use predicates::prelude::*;
 use predicates::str::contains;
 use std::path::Path;
 
-/// Class A everywhere; normal-dep covers every crate of fixtures/scope but twin, which
-/// `twin_entry` assesses.
+/// The small crates app reaches directly, each assessed as class A by an entry of its
+/// own (a `covers` list takes in only what the entry's crate reaches).
+const SMALL_CRATES: &str = r#"[soup.build-helper]
+version = "0.3.0"
+license = "Apache-2.0"
+class = "A"
+
+[soup.host-tool]
+version = "1.0.0"
+license = "MIT"
+class = "A"
+
+[soup.linux-only]
+version = "1.0.0"
+license = "MIT"
+class = "A"
+
+[soup.win-only]
+version = "1.0.0"
+license = "MIT"
+class = "A"
+
+[soup.thumb-only]
+version = "1.0.0"
+license = "MIT"
+class = "A"
+
+[soup.unix-build]
+version = "1.0.0"
+license = "MIT"
+class = "A"
+
+[soup.win-build]
+version = "1.0.0"
+license = "MIT"
+class = "A"
+
+[soup.nolicense]
+version = "1.0.0"
+license = "LicenseRef-NoLicenseDeclared"
+class = "A"
+"#;
+
+/// Class A everywhere; normal-dep covers leaf, the small crates have entries, and
+/// `twin_entry` assesses twin.
 fn scope_soup(twin_entry: &str) -> String {
     format!(
         r#"schema = 1
@@ -22,8 +65,9 @@ class = "A"
 version = "1.0.0"
 license = "MIT"
 class = "A"
-covers = ["leaf", "build-helper", "host-tool", "linux-only", "win-only", "thumb-only", "unix-build", "win-build", "nolicense"]
+covers = ["leaf"]
 
+{SMALL_CRATES}
 {twin_entry}
 [toolchain]
 version = "1.95.0"
@@ -35,6 +79,9 @@ class = "A"
 
 /// twin 1 assessed as class A by an entry of its own.
 const TWIN_1: &str = "[soup.twin]\nversion = \"1.0.0\"\nlicense = \"MIT\"\nclass = \"A\"\n";
+
+/// twin 2, likewise.
+const TWIN_2: &str = "[soup.\"twin@2\"]\nversion = \"2.0.0\"\nlicense = \"LicenseRef-Proprietary\"\nclass = \"A\"\n";
 
 /// A copy of fixtures/scope with `soup_toml` as its soup.toml.
 fn scope_with(soup_toml: &str) -> tempfile::TempDir {
@@ -160,7 +207,7 @@ fn nightly_rustc(dir: &Path, commit: &str, date: &str) -> std::path::PathBuf {
 #[cfg(unix)]
 #[test]
 fn a_nightly_toolchain_bump_is_source_changed() {
-    let twin = format!("{TWIN_1}covers = [\"twin\"]\n");
+    let twin = format!("{TWIN_1}\n{TWIN_2}");
     let soup_toml = scope_soup(&twin).replace(
         "[toolchain]\nversion = \"1.95.0\"",
         "[toolchain]\nversion = \"1.97.0-nightly\"\ncommit = \"aaaa1111\"",
@@ -223,8 +270,9 @@ fn the_checksum_is_compared_only_at_the_assessed_version() {
 /// update brought in, is named by the audit, sync and review until the review records it.
 #[test]
 fn crates_that_fall_under_a_star_entry_are_named_until_it_is_reviewed() {
-    // twin 1 covers the rest by name; twin 2 has an entry of its own.
-    let soup_toml = r#"[project]
+    // twin 1, twin 2 and the small crates have entries of their own.
+    let soup_toml = format!(
+        r#"[project]
 class = "A"
 
 [soup.normal-dep]
@@ -234,11 +282,11 @@ class = "A"
 covers = "*"
 covered = []
 
+{SMALL_CRATES}
 [soup.twin]
 version = "1.0.0"
 license = "MIT"
 class = "A"
-covers = ["build-helper", "host-tool", "linux-only", "win-only", "thumb-only", "unix-build", "win-build", "nolicense"]
 
 [soup."twin@2"]
 version = "2.0.0"
@@ -249,8 +297,9 @@ class = "A"
 version = "1.95.0"
 license = "MIT OR Apache-2.0"
 class = "A"
-"#;
-    let dir = scope_with(soup_toml);
+"#
+    );
+    let dir = scope_with(&soup_toml);
     let (codes, messages) = audit(dir.path());
     assert_eq!(codes, [triple("newly-covered", "normal-dep", "1.0.0")], "{messages:?}");
     assert!(messages[0].contains("now takes in leaf"), "{}", messages[0]);
@@ -330,7 +379,7 @@ fn locations_from_a_subfolder_are_relative() {
 /// entry's status in the list, and the counts of list and audit agree.
 #[test]
 fn a_covered_crate_takes_the_status_of_an_unfinished_entry() {
-    let twin = format!("{TWIN_1}covers = [\"twin\"]\n");
+    let twin = format!("{TWIN_1}\n{TWIN_2}");
     let soup_toml = scope_soup(&twin).replace(
         "[soup.normal-dep]\nversion = \"1.0.0\"\nlicense = \"MIT\"",
         "[soup.normal-dep]\nversion = \"1.0.0\"\nlicense = \"TODO\"",
@@ -345,10 +394,9 @@ fn a_covered_crate_takes_the_status_of_an_unfinished_entry() {
     assert_eq!(status(dir.path(), "twin", "1.0.0"), "assessed");
     let text = common::stdout_of(&mut soup_on(dir.path(), &["list", "--offline"]));
     let summary = text.lines().find(|line| line.contains("SOUP items:")).unwrap();
-    // normal-dep and the nine crates it covers are incomplete; twin 2 is covered by the
-    // assessed [soup.twin].
+    // normal-dep and leaf, which it covers, are incomplete; the rest has entries.
     assert!(
-        summary.starts_with("13 SOUP items: 2 assessed, 1 covered, 10 incomplete"),
+        summary.starts_with("13 SOUP items: 11 assessed, 0 covered, 2 incomplete"),
         "{summary}"
     );
     let mut audit = soup_on(dir.path(), AUDIT_WITHOUT_ADVISORIES);
@@ -357,7 +405,7 @@ fn a_covered_crate_takes_the_status_of_an_unfinished_entry() {
         .env("CARGO_SOUP_TOOLCHAIN_VERSION", "1.95.0");
     let json: serde_json::Value = serde_json::from_str(&common::stdout_with_code(&mut audit, 1)).unwrap();
     assert_eq!(
-        json["summary"]["assessed"], 3,
+        json["summary"]["assessed"], 11,
         "assessed and covered, as the list counts them"
     );
 }

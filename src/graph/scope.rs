@@ -159,6 +159,22 @@ pub fn walk(graph: &Graph, scope: &Scope) -> Vec<Reach> {
     reach
 }
 
+/// Packages reached from `starts` (not counting a start unless a path leads back to
+/// it), over the edges that count on any platform of the scope.
+pub fn reachable_from(graph: &Graph, scope: &Scope, starts: &[usize]) -> Vec<bool> {
+    let mut reached = vec![false; graph.packages.len()];
+    let mut queue: VecDeque<usize> = starts.iter().copied().collect();
+    while let Some(at) = queue.pop_front() {
+        for edge in &graph.edges[at] {
+            if !reached[edge.to] && !scope.edge_kinds_anywhere(edge).is_empty() {
+                reached[edge.to] = true;
+                queue.push_back(edge.to);
+            }
+        }
+    }
+    reached
+}
+
 /// Packages still reachable from the members when `avoid` is taken out of the graph:
 /// what is not, but was in scope, is reached only through `avoid`.
 pub fn reachable_avoiding(graph: &Graph, scope: &Scope, avoid: &[usize]) -> Vec<bool> {

@@ -229,6 +229,9 @@ pub fn assessment_findings(inventory: &Inventory, input: &AuditInput) -> Vec<Fin
     for entry in inventory.orphans(input.soup) {
         findings.push(orphaned_entry(entry));
     }
+    for (entry, names) in &inventory.unreached_covers {
+        findings.push(covers_unreached(entry, names));
+    }
     findings
 }
 
@@ -482,6 +485,24 @@ pub fn missing_evidence(item: &SoupItem, entry: &Entry, evidence: &Evidence) -> 
         }
     }
     findings
+}
+
+/// Names in `covers` that the entry's crate does not reach: they cover nothing, and a
+/// crate of that name reached from elsewhere is not assessed by this entry.
+pub fn covers_unreached(entry: &Entry, names: &[String]) -> Finding {
+    let message = format!(
+        "[{}] covers {}, which {} does not reach, so the entry assesses none of {}; remove {} from `covers`, \
+         or give {} an entry of its own",
+        entry.table_name(),
+        names.join(", "),
+        entry.key.name,
+        if names.len() == 1 { "it" } else { "them" },
+        if names.len() == 1 { "the name" } else { "the names" },
+        if names.len() == 1 { "the crate" } else { "each crate" },
+    );
+    Finding::new(Code::CoversUnreached, message)
+        .on(&entry.key.name, entry.version.as_ref().map(ToString::to_string))
+        .at(Some(entry.location_of("covers")))
 }
 
 pub fn orphaned_entry(entry: &Entry) -> Finding {

@@ -175,8 +175,10 @@ pub const AUDIT_WITHOUT_ADVISORIES: &[&str] = &[
     "2026-11-25",
 ];
 
-/// Every SOUP item assessed as class A by one entry that covers the rest, and advisory
-/// data accepted as current for ten years, so only what a test adds is found.
+/// Every SOUP item assessed as class A: an entry per direct dependency, each covering
+/// what only it reaches (`covers` works by reachability), and advisory data accepted as
+/// current for ten years, so only what a test adds is found. A test's disposition goes
+/// into the entry of the crate the advisory is about (`[[soup.smallvec.advisories]]`).
 pub const VULNERABLE_SOUP: &str = r#"schema = 1
 
 [project]
@@ -188,9 +190,30 @@ review-interval = "3650d"
 version = "0.1.43"
 license = "MIT OR Apache-2.0"
 class = "A"
-covers = ["libc", "winapi", "winapi-i686-pc-windows-gnu", "winapi-x86_64-pc-windows-gnu", "smallvec",
-          "maybe-uninit", "atty", "hermit-abi", "ansi_term", "inconceivable", "rustc_version", "semver",
-          "semver-parser"]
+covers = ["libc", "winapi", "winapi-i686-pc-windows-gnu", "winapi-x86_64-pc-windows-gnu"]
+
+[soup.smallvec]
+version = "0.6.13"
+license = "MIT OR Apache-2.0"
+class = "A"
+covers = ["maybe-uninit"]
+
+[soup.atty]
+version = "0.2.14"
+license = "MIT"
+class = "A"
+covers = ["hermit-abi"]
+
+[soup.ansi_term]
+version = "0.12.1"
+license = "MIT"
+class = "A"
+
+[soup.inconceivable]
+version = "0.9.0"
+license = "MIT"
+class = "A"
+covers = ["rustc_version", "semver", "semver-parser"]
 
 [toolchain]
 version = "1.95.0"
