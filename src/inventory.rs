@@ -95,7 +95,10 @@ impl<'g> Inventory<'g> {
             }
         }
         let exclusive = ExclusiveCovers::new(graph, scope, soup, &parents);
-        let (covers_by_name, unreached_covers) = named_covers(graph, scope, soup, &parents);
+        let NamedCovers {
+            covered: covers_by_name,
+            unreached: unreached_covers,
+        } = named_covers(graph, scope, soup, &parents);
 
         let mut items: Vec<SoupItem<'g>> = (0..graph.packages.len())
             .filter(|&at| in_scope(at))
@@ -263,15 +266,21 @@ fn covered_take_their_entrys_status(items: &mut [SoupItem]) {
     }
 }
 
-/// What `covers = ["NAME", ...]` lists take in: a name covers the versions of that crate
-/// reached through the entry's own crate, and no others (the first entry in the file
-/// that does wins). Also the names each entry lists but does not reach.
+/// What `covers = ["NAME", ...]` lists take in, by package, and the names each entry
+/// lists but does not reach.
+struct NamedCovers<'s> {
+    covered: HashMap<usize, &'s Entry>,
+    unreached: Vec<(&'s Entry, Vec<String>)>,
+}
+
+/// A name covers the versions of that crate reached through the entry's own crate, and
+/// no others (the first entry in the file that does wins).
 fn named_covers<'s>(
     graph: &Graph,
     scope: &Scope,
     soup: &'s SoupFile,
     parents: &HashMap<*const Entry, Vec<usize>>,
-) -> (HashMap<usize, &'s Entry>, Vec<(&'s Entry, Vec<String>)>) {
+) -> NamedCovers<'s> {
     // On every platform: one soup.toml serves builds for several targets, and a name
     // reached only on another one is still reached.
     let scope = &Scope {
@@ -302,7 +311,7 @@ fn named_covers<'s>(
             unreached.push((entry, missing));
         }
     }
-    (covered, unreached)
+    NamedCovers { covered, unreached }
 }
 
 /// The `covers = "*"` entries that assess something, and what each takes in: the
