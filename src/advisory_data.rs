@@ -12,7 +12,7 @@ use crate::cli::{AdvisoryArgs, GlobalArgs};
 use crate::date::{Date, Duration};
 use crate::fetch::store::{Current, Kind, Store};
 use crate::net::Client;
-use crate::workspace::display_path;
+use crate::paths::display_path;
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeSet;
 use std::sync::OnceLock;

@@ -1,9 +1,9 @@
 //! The SOUP list: every package in scope, with how it is reached, its effective safety
 //! class, and the soup.toml entry that assesses or covers it.
 
+use crate::assessment;
 use crate::graph::scope::{self, Scope};
 use crate::graph::{DepKind, Graph, Package};
-use crate::rules;
 use crate::sidecar::{Class, Covers, Entry, SoupFile, VersionLine, entry_among};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
@@ -374,10 +374,10 @@ fn assessment_status(entry: &Entry, package: &Package, class: Class, soup: &Soup
     let drifted = entry
         .version
         .as_ref()
-        .is_some_and(|assessed| rules::version_drifted(assessed, &package.version, soup.project.stale_on));
-    if drifted || rules::license_changed(entry, package) || rules::source_changed(entry, package) {
+        .is_some_and(|assessed| assessment::version_drifted(assessed, &package.version, soup.project.stale_on));
+    if drifted || assessment::license_changed(entry, package) || assessment::source_changed(entry, package) {
         Status::Stale
-    } else if !rules::missing_fields(entry, rules::required_class(class, entry), &soup.project).is_empty() {
+    } else if !assessment::missing_fields(entry, assessment::required_class(class, entry), &soup.project).is_empty() {
         Status::Incomplete
     } else {
         Status::Assessed

@@ -3,6 +3,7 @@
 
 pub mod advisories;
 pub mod advisory_data;
+pub mod assessment;
 pub mod atomic_file;
 pub mod audit;
 pub mod changes;
@@ -19,6 +20,8 @@ pub mod inventory;
 pub mod license;
 pub mod location;
 pub mod net;
+pub mod paths;
+pub mod plans;
 pub mod registry;
 pub mod render;
 pub mod rules;

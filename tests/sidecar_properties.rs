@@ -5,7 +5,8 @@ use cargo_soup::graph::scope::Scope;
 use cargo_soup::graph::{DepKind, Edge, Graph, Package, Source};
 use cargo_soup::inventory::Inventory;
 use cargo_soup::license::License;
-use cargo_soup::sidecar::{self, maintain, template};
+use cargo_soup::plans::{maintain, template};
+use cargo_soup::sidecar;
 use proptest::prelude::*;
 use std::path::PathBuf;
 

@@ -5,7 +5,7 @@
 
 use super::{Advisory, AdvisoryKind, Affects, Collection, SourceData, Unreadable};
 use crate::date::Date;
-use crate::workspace::display_path;
+use crate::paths::display_path;
 use anyhow::{Result, bail};
 use semver::Version;
 use serde::Deserialize;

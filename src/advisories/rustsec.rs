@@ -4,7 +4,7 @@
 
 use super::{Advisory, AdvisoryKind, Affects, Collection, SourceData, Unreadable};
 use crate::date::Date;
-use crate::workspace::display_path;
+use crate::paths::display_path;
 use ::rustsec::advisory::Informational;
 use anyhow::{Result, bail};
 use std::collections::BTreeSet;

@@ -7,10 +7,11 @@ use crate::cli::{AdvisoryArgs, AuditArgs, AuditFormat, DenyWhat, GlobalArgs};
 use crate::date::Date;
 use crate::evidence::Evidence;
 use crate::inventory::Inventory;
+use crate::paths::{display_path, repository_path};
 use crate::render::findings;
 use crate::rules::AuditInput;
 use crate::rules::advisories::{AdvisoryInput, AdvisoryVerdict, is_checked, verdicts};
-use crate::workspace::{SoupUse, Workspace, display_path, repository_path};
+use crate::workspace::{SoupUse, Workspace};
 use anyhow::Result;
 use std::io::Write;
 

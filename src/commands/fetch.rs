@@ -4,7 +4,7 @@ use crate::cli::{FetchArgs, GlobalArgs};
 use crate::fetch::Request;
 use crate::fetch::store::{Kind, Store};
 use crate::net::Client;
-use crate::workspace::display_path;
+use crate::paths::display_path;
 use anyhow::{Result, bail};
 
 pub fn run(global: &GlobalArgs, args: &FetchArgs) -> Result<i32> {

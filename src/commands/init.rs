@@ -2,8 +2,9 @@
 
 use crate::atomic_file;
 use crate::cli::{GlobalArgs, InitArgs};
-use crate::sidecar::{maintain, template};
-use crate::workspace::{SoupUse, display_path};
+use crate::paths::display_path;
+use crate::plans::{maintain, template};
+use crate::workspace::SoupUse;
 use anyhow::Result;
 
 pub fn run(global: &GlobalArgs, args: &InitArgs) -> Result<i32> {

@@ -116,7 +116,7 @@ fn emit(global: &crate::cli::GlobalArgs, output: Option<&std::path::Path>, text:
         Some(path) => {
             crate::atomic_file::write_output(path, text)?;
             if !global.quiet {
-                eprintln!("wrote {}", crate::workspace::display_path(path));
+                eprintln!("wrote {}", crate::paths::display_path(path));
             }
         }
         None => std::io::stdout().lock().write_all(text.as_bytes())?,

@@ -6,11 +6,12 @@ use crate::cli::{GlobalArgs, ReviewArgs};
 use crate::date::Date;
 use crate::inventory::{Inventory, SoupItem};
 use crate::license::LicenseForm;
+use crate::paths::display_path;
 use crate::render::printable;
 use crate::rules::advisories::{AdvisoryVerdict, Applicability, DispositionState, verdicts};
 use crate::sidecar::edit::{Editor, Review};
 use crate::sidecar::{Covers, Entry, PLACEHOLDER};
-use crate::workspace::{SoupUse, display_path};
+use crate::workspace::SoupUse;
 use anyhow::{Result, bail};
 use std::io::{BufRead, IsTerminal, Write};
 

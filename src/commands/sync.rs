@@ -2,9 +2,10 @@
 
 use crate::atomic_file;
 use crate::cli::{GlobalArgs, SyncArgs};
+use crate::paths::display_path;
+use crate::plans::maintain;
 use crate::render;
-use crate::sidecar::maintain;
-use crate::workspace::{SoupUse, display_path};
+use crate::workspace::SoupUse;
 use anyhow::Result;
 use std::io::Write;
 

@@ -2,7 +2,7 @@
 //! so soup.toml stays the one place where a risk is accepted.
 
 use crate::date::Date;
-use crate::sidecar::template::toml_string;
+use crate::sidecar::toml_string;
 use crate::sidecar::{Disposition, DispositionStatus};
 use anyhow::Result;
 use serde_json::json;

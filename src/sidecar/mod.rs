@@ -3,9 +3,7 @@
 //! reading the file.
 
 pub mod edit;
-pub mod maintain;
 mod parse;
-pub mod template;
 
 use crate::date::{Date, Duration, DurationUnit};
 use crate::diagnostic::Diagnostics;
@@ -302,7 +300,7 @@ impl Entry {
         if self.table_key.is_empty() {
             "toolchain".to_string()
         } else {
-            format!("soup.{}", template::toml_key(&self.table_key))
+            format!("soup.{}", toml_key(&self.table_key))
         }
     }
 
@@ -514,6 +512,17 @@ impl fmt::Display for SecondLine {
             self.what, self.key, self.qualify
         )
     }
+}
+
+/// A key as TOML spells it: bare when it can be, quoted otherwise.
+pub fn toml_key(text: &str) -> String {
+    let bare = !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if bare { text.to_string() } else { toml_string(text) }
+}
+
+/// A TOML basic string with everything escaped that must be.
+pub fn toml_string(text: &str) -> String {
+    toml_edit::Value::from(text).to_string().trim().to_string()
 }
 
 /// A parse that failed: all diagnostics of the file.

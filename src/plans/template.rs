@@ -1,12 +1,13 @@
 //! The text `init` and `sync` write: identification filled in from the graph, every
 //! judgement a `TODO` placeholder that `audit` reports until a person replaces it.
 
-use super::{
-    Class, DEFAULT_ADVISORY_MAX_AGE, DEFAULT_REVIEW_INTERVAL, EntryKey, PLACEHOLDER, Project, Require, VersionLine,
-};
 use crate::inventory::SoupItem;
 use crate::license::LicenseForm;
 use crate::render;
+use crate::sidecar::{
+    Class, DEFAULT_ADVISORY_MAX_AGE, DEFAULT_REVIEW_INTERVAL, EntryKey, PLACEHOLDER, Project, Require, VersionLine,
+};
+use crate::sidecar::{toml_key, toml_string};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
@@ -99,17 +100,6 @@ fn issue_tracker(repository: &str) -> String {
         "gitlab.com" => format!("{scheme}://{host}/{owner}/{name}/-/issues"),
         _ => repository.trim().to_string(),
     }
-}
-
-/// A key as TOML spells it: bare when it can be, quoted otherwise.
-pub fn toml_key(text: &str) -> String {
-    let bare = !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if bare { text.to_string() } else { toml_string(text) }
-}
-
-/// A TOML basic string with everything escaped that must be.
-pub fn toml_string(text: &str) -> String {
-    toml_edit::Value::from(text).to_string().trim().to_string()
 }
 
 /// Text from a manifest, safe to put in a comment.

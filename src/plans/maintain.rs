@@ -2,12 +2,12 @@
 //! the commands stay thin and the round trip (`init`, then `sync` changes nothing) is
 //! testable directly.
 
-use super::edit::Editor;
 use super::template::{self, NewEntry};
-use super::{Entry, SoupFile};
 use crate::graph::Graph;
 use crate::graph::scope::Scope;
 use crate::inventory::{Inventory, SoupItem, Status};
+use crate::sidecar::edit::Editor;
+use crate::sidecar::{self, Entry, SoupFile};
 use anyhow::Result;
 use std::collections::BTreeSet;
 
@@ -42,7 +42,7 @@ pub fn init(graph: &Graph, scope: &Scope, about: &template::Workspace, group: bo
     }
     // What `covers = "*"` takes in depends on the whole graph, so read the grouped file
     // back and let the inventory say which crates are still uncovered.
-    let grouped = super::parse("soup.toml", &template::document(about, project, &entries))?;
+    let grouped = sidecar::parse("soup.toml", &template::document(about, project, &entries))?;
     let grouped_inventory = Inventory::build(graph, scope, &grouped);
     for entry in &mut entries {
         let key = entry.key.to_string();
