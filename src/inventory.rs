@@ -65,35 +65,8 @@ impl<'g> Inventory<'g> {
     pub fn build(graph: &'g Graph, scope: &Scope, soup: &'g SoupFile) -> Self {
         let reach = scope::walk(graph, scope);
         let in_scope = |at: usize| reach[at].in_scope() && !graph.packages[at].is_member;
-        let mut lines: HashMap<&str, BTreeSet<VersionLine>> = HashMap::new();
-        for at in (0..graph.packages.len()).filter(|&at| in_scope(at)) {
-            let package = &graph.packages[at];
-            lines
-                .entry(&package.name)
-                .or_default()
-                .insert(VersionLine::of(&package.version));
-        }
-        // Each package's own entry, looked up once among the entries of its name: a
-        // file with thousands of entries is read once, not once per package.
-        let by_name = soup.entries_by_name();
-        let own: Vec<Option<&'g Entry>> = (0..graph.packages.len())
-            .map(|at| {
-                let package = &graph.packages[at];
-                let candidates = by_name.get(package.name.as_str()).filter(|_| in_scope(at))?;
-                entry_among(
-                    candidates.iter().copied(),
-                    &package.version,
-                    &lines[package.name.as_str()],
-                )
-            })
-            .collect();
-        // The packages each entry assesses: where what it covers is reached from.
-        let mut parents: HashMap<*const Entry, Vec<usize>> = HashMap::new();
-        for (at, entry) in own.iter().enumerate() {
-            if let Some(entry) = entry {
-                parents.entry(std::ptr::from_ref(*entry)).or_default().push(at);
-            }
-        }
+        let own = own_entries(graph, soup, &in_scope);
+        let parents = assessed_packages(&own);
         let exclusive = ExclusiveCovers::new(graph, scope, soup, &parents);
         let NamedCovers {
             covered: covers_by_name,
@@ -243,6 +216,42 @@ impl SoupItem<'_> {
                 .find(|entry| Some(entry.key.to_string().as_str()) == parent)
         })
     }
+}
+
+/// Each package's own entry (`None` out of scope), looked up once among the entries of
+/// its name: a file with thousands of entries is read once, not once per package.
+fn own_entries<'s>(graph: &Graph, soup: &'s SoupFile, in_scope: &dyn Fn(usize) -> bool) -> Vec<Option<&'s Entry>> {
+    let mut lines: HashMap<&str, BTreeSet<VersionLine>> = HashMap::new();
+    for at in (0..graph.packages.len()).filter(|&at| in_scope(at)) {
+        let package = &graph.packages[at];
+        lines
+            .entry(&package.name)
+            .or_default()
+            .insert(VersionLine::of(&package.version));
+    }
+    let by_name = soup.entries_by_name();
+    (0..graph.packages.len())
+        .map(|at| {
+            let package = &graph.packages[at];
+            let candidates = by_name.get(package.name.as_str()).filter(|_| in_scope(at))?;
+            entry_among(
+                candidates.iter().copied(),
+                &package.version,
+                &lines[package.name.as_str()],
+            )
+        })
+        .collect()
+}
+
+/// The packages each entry assesses: where what it covers is reached from.
+fn assessed_packages(own: &[Option<&Entry>]) -> HashMap<*const Entry, Vec<usize>> {
+    let mut parents: HashMap<*const Entry, Vec<usize>> = HashMap::new();
+    for (at, entry) in own.iter().enumerate() {
+        if let Some(entry) = entry {
+            parents.entry(std::ptr::from_ref(*entry)).or_default().push(at);
+        }
+    }
+    parents
 }
 
 /// A covered item is `covered` only while the entry that covers it is assessed; else it
