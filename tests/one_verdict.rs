@@ -151,3 +151,25 @@ fn review_states_the_same_verdict() {
     let expired = line("smallvec", "RUSTSEC-2021-0003");
     assert!(expired.contains("disposition EXPIRED on 2026-01-01"), "{expired}");
 }
+
+#[test]
+fn export_leaves_the_expired_disposition_out_and_says_so() {
+    let mut command = soup();
+    command
+        .args(["export", "--format", "openvex"])
+        .args(["--offline", "--no-osv", "--as-of", "2026-11-25"])
+        .env("CARGO_SOUP_TOOLCHAIN_VERSION", "1.95.0");
+    let output = run_with_sidecar(command, "vulnerable", &device_soup());
+    assert!(output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("left out 1 expired disposition(s), as of 2026-11-25: RUSTSEC-2021-0003 in [soup.smallvec]"),
+        "{stderr}"
+    );
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        document["statements"],
+        serde_json::json!([]),
+        "no live disposition to state"
+    );
+}
