@@ -75,7 +75,9 @@ impl License {
 /// `MIT/Apache-2.0 AND BSD-2-Clause` is `(MIT OR Apache-2.0) AND BSD-2-Clause`. Written
 /// out as a bare `OR`, SPDX would read it as `MIT OR (Apache-2.0 AND BSD-2-Clause)`.
 fn group_slashes(text: &str) -> String {
-    if !text.contains('/') {
+    // Only beside AND does the grouping change the meaning (OR is associative, WITH binds
+    // tightest); everything else is left to the spdx crate's own rewriting.
+    if !text.contains('/') || !text.to_ascii_uppercase().contains(" AND ") {
         return text.to_string();
     }
     let joined: String = text.split('/').map(str::trim).collect::<Vec<_>>().join("/");
@@ -187,6 +189,10 @@ mod tests {
             ),
             ("(MIT/Apache-2.0) AND Zlib", "(MIT OR Apache-2.0) AND Zlib"),
             ("MIT/Apache-2.0/Zlib", "MIT OR Apache-2.0 OR Zlib"),
+            (
+                "Apache-2.0 WITH LLVM-exception/MIT",
+                "Apache-2.0 WITH LLVM-exception OR MIT",
+            ),
         ] {
             let license = License::parse(raw);
             assert_eq!(license.expression, expected, "{raw}");
