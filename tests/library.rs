@@ -1,0 +1,341 @@
+//! The audit through the library, as cargo-vet and cargo-deny test theirs: a graph and
+//! a soup.toml built in memory, advisories from OSV records written here, no process
+//! and no `cargo metadata`. One snapshot per finding code per output format; the
+//! binary tests keep the CLI contract (exit codes, flags, files written).
+
+use cargo_soup::advisories::osv::Record;
+use cargo_soup::advisories::{SourceData, Unreadable};
+use cargo_soup::audit::AuditReport;
+use cargo_soup::date::Date;
+use cargo_soup::evidence::Evidence;
+use cargo_soup::graph::scope::Scope;
+use cargo_soup::graph::{DepKind, Edge, Graph, Package, Source, toolchain};
+use cargo_soup::inventory::Inventory;
+use cargo_soup::license::License;
+use cargo_soup::render::findings;
+use cargo_soup::rules::AuditInput;
+use cargo_soup::rules::advisories::{AdvisoryInput, verdicts};
+use cargo_soup::sidecar;
+use std::collections::BTreeSet;
+
+/// A workspace graph built by hand: members, crates.io packages and edges.
+#[derive(Default)]
+struct MockGraph {
+    packages: Vec<Package>,
+    edges: Vec<Vec<Edge>>,
+}
+
+impl MockGraph {
+    fn package(mut self, name: &str, version: &str, member: bool) -> Self {
+        let at = self.packages.len();
+        self.packages.push(Package {
+            name: name.to_string(),
+            version: version.parse().unwrap(),
+            source: if member {
+                Source::Path { path: name.to_string() }
+            } else {
+                Source::Registry {
+                    id: "registry+https://github.com/rust-lang/crates.io-index".to_string(),
+                }
+            },
+            checksum: (!member).then(|| format!("{:064x}", at + 1)),
+            lock_line: Some(10 * at + 1),
+            license: Some(License::parse("MIT")),
+            is_member: member,
+            ..toolchain::package(&semver::Version::new(0, 0, 0), None)
+        });
+        self.edges.push(Vec::new());
+        self
+    }
+
+    fn member(self, name: &str) -> Self {
+        self.package(name, "0.1.0", true)
+    }
+
+    fn krate(self, name: &str, version: &str) -> Self {
+        self.package(name, version, false)
+    }
+
+    fn dep(mut self, from: &str, to: &str) -> Self {
+        let find = |name: &str| self.packages.iter().position(|package| package.name == name).unwrap();
+        let (from, to) = (find(from), find(to));
+        self.edges[from].push(Edge {
+            to,
+            kinds: vec![(DepKind::Normal, None)],
+        });
+        self
+    }
+
+    fn build(self) -> Graph {
+        let members = (0..self.packages.len())
+            .filter(|&at| self.packages[at].is_member)
+            .collect();
+        Graph {
+            workspace_root: "/device".into(),
+            root_package: None,
+            toolchain: None,
+            host: None,
+            packages: self.packages,
+            edges: self.edges,
+            members,
+            created_lockfile: false,
+        }
+    }
+}
+
+/// app uses leaf 1.0.0, which uses inner 1.0.0.
+fn device() -> Graph {
+    MockGraph::default()
+        .member("app")
+        .krate("leaf", "1.0.0")
+        .krate("inner", "1.0.0")
+        .dep("app", "leaf")
+        .dep("leaf", "inner")
+        .build()
+}
+
+/// Class A throughout, inner covered by leaf's entry; `extra` goes into leaf's entry.
+fn soup(project: &str, leaf: &str) -> String {
+    format!(
+        "[project]\nclass = \"A\"\nadvisory-max-age = \"3650d\"\n{project}\n[soup.leaf]\nversion = \"1.0.0\"\nlicense = \"MIT\"\nclass = \"A\"\ncovers = [\"inner\"]\n{leaf}\n"
+    )
+}
+
+/// An OSV record about leaf, of `informational` kind (`None`: a vulnerability).
+fn record(id: &str, informational: Option<&str>, fixed: &str, modified: &str) -> SourceData {
+    let specific = informational.map_or_else(String::new, |kind| {
+        format!(r#", "database_specific": {{"informational": "{kind}"}}"#)
+    });
+    let text = format!(
+        r#"{{"id": "{id}", "modified": "{modified}T00:00:00Z", "published": "2025-01-01T00:00:00Z",
+            "summary": "A problem in leaf", "aliases": ["CVE-2025-0001"],
+            "affected": [{{"package": {{"ecosystem": "crates.io", "name": "leaf"}},
+                "ranges": [{{"type": "SEMVER", "events": [{{"introduced": "0"}}, {{"fixed": "{fixed}"}}]}}]{specific}}}]}}"#
+    );
+    let record: Record = serde_json::from_str(&text).unwrap();
+    SourceData {
+        source: "osv",
+        location: "osv".to_string(),
+        updated: Some(Date::new(2026, 11, 1).unwrap()),
+        total: 1,
+        advisories: record.advisories(|_| true).unwrap(),
+        unreadable: Vec::new(),
+    }
+}
+
+struct Case {
+    soup: String,
+    sources: Vec<SourceData>,
+    yanked: Option<BTreeSet<(String, String)>>,
+    graph: Graph,
+}
+
+impl Case {
+    fn new(soup: String) -> Self {
+        Self {
+            soup,
+            sources: Vec::new(),
+            yanked: None,
+            graph: device(),
+        }
+    }
+
+    fn with(mut self, source: SourceData) -> Self {
+        self.sources.push(source);
+        self
+    }
+
+    /// The audit as `cargo soup audit` computes it, as of 2026-11-25.
+    fn audit(&self) -> AuditReport {
+        let soup = sidecar::parse("soup.toml", &self.soup).unwrap();
+        let scope = Scope::default();
+        let inventory = Inventory::build(&self.graph, &scope, &soup);
+        let evidence = Evidence::from_files([("tests/config.rs", Some("#[test]\nfn parses() {}\n"))]);
+        let as_of = Date::new(2026, 11, 25).unwrap();
+        let input = AuditInput {
+            soup: &soup,
+            as_of,
+            evidence: &evidence,
+            lock_file: "Cargo.lock",
+        };
+        let advisories = AdvisoryInput {
+            soup: &soup,
+            as_of,
+            sources: &self.sources,
+            targets: None,
+            lock_file: "Cargo.lock",
+            yanked: self.yanked.as_ref(),
+            unavailable: &[],
+        };
+        let decided = verdicts(&inventory, &soup, &self.sources, None, as_of);
+        AuditReport::new(&inventory, &input, &advisories, &decided, Vec::new(), false).0
+    }
+}
+
+fn cases() -> Vec<(&'static str, Case)> {
+    let dispositioned = |status: &str, extra: &str| {
+        soup(
+            "",
+            &format!(
+                "[[soup.leaf.advisories]]\nid = \"GHSA-aaaa-bbbb-cccc\"\nstatus = \"{status}\"\nrationale = \"r\"\n{extra}"
+            ),
+        )
+    };
+    let mut unreadable = record("GHSA-aaaa-bbbb-cccc", None, "1.0.1", "2025-01-01");
+    unreadable.advisories.clear();
+    unreadable.unreadable.push(Unreadable {
+        package: Some("leaf".to_string()),
+        file: "osv/GHSA-broken.json".to_string(),
+        reason: "missing field `id`".to_string(),
+    });
+    let mut old = record("GHSA-aaaa-bbbb-cccc", None, "1.0.0", "2020-01-01");
+    old.updated = Some(Date::new(2020, 1, 1).unwrap());
+    vec![
+        (
+            "missing-assessment",
+            Case::new("[project]\nclass = \"A\"\n".to_string()),
+        ),
+        (
+            "incomplete-assessment",
+            Case::new(soup("", "").replace("license = \"MIT\"\n", "")),
+        ),
+        (
+            "version-drift",
+            Case::new(soup("", "").replace("version = \"1.0.0\"", "version = \"0.9.0\"")),
+        ),
+        (
+            "license-changed",
+            Case::new(soup("", "").replace("license = \"MIT\"", "license = \"Apache-2.0\"")),
+        ),
+        (
+            "source-changed",
+            Case::new(soup("", &format!("checksum = \"{}\"", "f".repeat(64)))),
+        ),
+        (
+            "review-overdue",
+            Case::new(soup("", "[soup.leaf.anomalies]\nreviewed = 2025-01-01\nby = \"R\"")),
+        ),
+        (
+            "class-below-inherited",
+            Case::new(soup("[software-items.app]\nclass = \"B\"", "")),
+        ),
+        (
+            "missing-evidence",
+            Case::new(soup(
+                "",
+                "[[soup.leaf.requirements]]\nid = \"LEAF-F1\"\nkind = \"functional\"\ntext = \"t\"\nverified-by = [\"tests/config.rs::rejects\"]",
+            )),
+        ),
+        (
+            "end-of-support",
+            Case::new(soup("", "[soup.leaf.surveillance]\nend-of-support = 2026-01-01")),
+        ),
+        (
+            "newly-covered",
+            Case::new(soup("", "").replace("covers = [\"inner\"]", "covers = \"*\"\ncovered = []")),
+        ),
+        (
+            "orphaned-entry",
+            Case::new(soup("", "\n[soup.gone]\nversion = \"1.0.0\"")),
+        ),
+        (
+            "covers-unreached",
+            Case::new(soup("", "").replace("covers = [\"inner\"]", "covers = [\"inner\", \"elsewhere\"]")),
+        ),
+        (
+            "covered-class-above-entry",
+            Case::new(soup(
+                "[software-items.app]\nclass = \"B\"",
+                "segregation = \"Runs apart.\"",
+            )),
+        ),
+        (
+            "approval-before-review",
+            Case::new(soup(
+                "",
+                "[soup.leaf.anomalies]\nreviewed = 2026-11-01\nby = \"R\"\n\n[[soup.leaf.approvals]]\nrole = \"QA\"\nname = \"B\"\ndate = 2026-10-01",
+            )),
+        ),
+        (
+            "vulnerability",
+            Case::new(soup("", "")).with(record("GHSA-aaaa-bbbb-cccc", None, "1.0.1", "2025-01-01")),
+        ),
+        (
+            "unsound",
+            Case::new(soup("", "")).with(record("GHSA-aaaa-bbbb-cccc", Some("unsound"), "1.0.1", "2025-01-01")),
+        ),
+        (
+            "unmaintained",
+            Case::new(soup("", "")).with(record(
+                "GHSA-aaaa-bbbb-cccc",
+                Some("unmaintained"),
+                "1.0.1",
+                "2025-01-01",
+            )),
+        ),
+        (
+            "notice",
+            Case::new(soup("", "")).with(record("GHSA-aaaa-bbbb-cccc", Some("notice"), "1.0.1", "2025-01-01")),
+        ),
+        (
+            "disposition-expired",
+            Case::new(dispositioned("accepted", "expires = 2026-01-01")).with(record(
+                "GHSA-aaaa-bbbb-cccc",
+                None,
+                "1.0.1",
+                "2025-01-01",
+            )),
+        ),
+        (
+            "stale-disposition",
+            Case::new(dispositioned("not-affected", "")).with(record(
+                "GHSA-aaaa-bbbb-cccc",
+                None,
+                "1.0.0",
+                "2025-01-01",
+            )),
+        ),
+        (
+            "advisory-since-review",
+            Case::new(soup("", "[soup.leaf.anomalies]\nreviewed = 2026-01-01\nby = \"R\"")).with(record(
+                "GHSA-aaaa-bbbb-cccc",
+                Some("notice"),
+                "1.0.1",
+                "2026-06-01",
+            )),
+        ),
+        (
+            "stale-advisory-db",
+            Case::new(soup("", "").replace("3650d", "7d")).with(old),
+        ),
+        ("unreadable-advisory", Case::new(soup("", "")).with(unreadable)),
+        ("yanked", {
+            let mut case = Case::new(soup("", ""));
+            case.yanked = Some([("leaf".to_string(), "1.0.0".to_string())].into_iter().collect());
+            case
+        }),
+    ]
+}
+
+/// Every finding code the catalogue has is produced by its case, and each case's
+/// findings are pinned in the four formats.
+#[test]
+fn every_code_in_every_format() {
+    let cases = cases();
+    let mut produced = BTreeSet::new();
+    for (code, case) in &cases {
+        let report = case.audit();
+        let codes: BTreeSet<&str> = report.findings.iter().map(|finding| finding.code.as_str()).collect();
+        assert!(codes.contains(code), "{code}: {codes:?}");
+        produced.insert(*code);
+        insta::assert_snapshot!(format!("{code}_human"), findings::human(&report, false));
+        insta::assert_snapshot!(format!("{code}_json"), findings::json(&report).unwrap());
+        insta::assert_snapshot!(format!("{code}_sarif"), findings::sarif(&report).unwrap());
+        insta::assert_snapshot!(format!("{code}_github"), findings::github(&report));
+    }
+    let catalogue: BTreeSet<&str> = cargo_soup::finding::Code::ALL
+        .iter()
+        .map(|code| code.as_str())
+        .collect();
+    assert_eq!(produced, catalogue, "a case per code of the catalogue");
+}
