@@ -56,9 +56,15 @@ impl MockGraph {
         self.package(name, version, false)
     }
 
-    fn dep(mut self, from: &str, to: &str) -> Self {
+    /// A normal dependency between the first packages of these names.
+    fn dep(self, from: &str, to: &str) -> Self {
         let find = |name: &str| self.packages.iter().position(|package| package.name == name).unwrap();
         let (from, to) = (find(from), find(to));
+        self.edge(from, to)
+    }
+
+    /// A normal dependency between packages by their place, for two versions of a name.
+    fn edge(mut self, from: usize, to: usize) -> Self {
         self.edges[from].push(Edge {
             to,
             kinds: vec![(DepKind::Normal, None)],
@@ -338,4 +344,36 @@ fn every_code_in_every_format() {
         .map(|code| code.as_str())
         .collect();
     assert_eq!(produced, catalogue, "a case per code of the catalogue");
+}
+
+/// `covers = ["itoa"]` covers the itoa that leaf reaches, not the one app uses itself.
+#[test]
+fn covers_takes_in_only_the_versions_the_entry_reaches() {
+    // app -> leaf -> itoa 1.0.0, and app -> itoa 0.4.0.
+    let graph = MockGraph::default()
+        .member("app")
+        .krate("leaf", "1.0.0")
+        .krate("itoa", "1.0.0")
+        .krate("itoa", "0.4.0")
+        .edge(0, 1)
+        .edge(1, 2)
+        .edge(0, 3)
+        .build();
+    let soup_toml = soup("", "").replace("covers = [\"inner\"]", "covers = [\"itoa\"]");
+    let soup = sidecar::parse("soup.toml", &soup_toml).unwrap();
+    let inventory = Inventory::build(&graph, &Scope::default(), &soup);
+    let status = |name: &str, version: &str| {
+        let item = inventory
+            .items
+            .iter()
+            .find(|item| item.package.name == name && item.package.version.to_string() == version)
+            .unwrap();
+        (item.status.as_str(), item.covered_by.clone())
+    };
+    assert_eq!(status("itoa", "1.0.0"), ("covered", Some("leaf".to_string())));
+    assert_eq!(status("itoa", "0.4.0"), ("missing", None));
+    assert!(
+        inventory.unreached_covers.is_empty(),
+        "itoa is reached, one version of it"
+    );
 }
