@@ -8,7 +8,7 @@ use crate::advisories::osv::OsvDb;
 use crate::advisories::osv_api::OsvApi;
 use crate::advisories::rustsec::RustSecDb;
 use crate::audit::AdvisoryData;
-use crate::cli::{AdvisoryArgs, GlobalArgs};
+use crate::cli::{AdvisoryArgs, Settings};
 use crate::date::{Date, Duration};
 use crate::fetch::store::{Current, Kind, Store};
 use crate::net::Client;
@@ -46,7 +46,7 @@ pub enum Notice {
 }
 
 pub struct Plan<'a> {
-    global: &'a GlobalArgs,
+    settings: &'a Settings,
     notify: &'a (dyn Fn(Notice) + Sync),
     args: &'a AdvisoryArgs,
     store: Option<Store>,
@@ -60,16 +60,16 @@ pub struct Plan<'a> {
 
 impl<'a> Plan<'a> {
     pub fn new(
-        global: &'a GlobalArgs,
+        settings: &'a Settings,
         args: &'a AdvisoryArgs,
         need: Need,
         notify: &'a (dyn Fn(Notice) + Sync),
     ) -> Result<Self> {
         let mut plan = Self {
-            global,
+            settings,
             notify,
             args,
-            store: crate::workspace::cache_dir(global).map(|root| Store::new(&root)),
+            store: settings.cache_dir.as_ref().map(|root| Store::new(root)),
             rustsec: None,
             osv: None,
             unavailable: Vec::new(),
@@ -154,7 +154,7 @@ impl<'a> Plan<'a> {
                 kind.title()
             );
         };
-        if !self.global.online() {
+        if !self.settings.online {
             bail!(
                 "no {} in the cache folder {} and cargo soup is offline (--offline, --frozen or \
                  CARGO_SOUP_OFFLINE): run `cargo soup fetch` while online, pass {flag} or set {env}, or audit without it with {off} (the output then says it was \
@@ -186,7 +186,7 @@ impl<'a> Plan<'a> {
         let request = crate::fetch::Request {
             kind,
             urls: &urls,
-            show_progress: !self.global.quiet,
+            show_progress: !self.settings.quiet,
             seen,
             force: false,
         };
@@ -205,7 +205,7 @@ impl<'a> Plan<'a> {
     /// online. A failed download keeps the old data (the audit then reports it as
     /// stale) and says why. True when some data changed.
     pub fn refresh(&mut self, max_age: Duration) -> bool {
-        let Some(store) = self.store.as_ref().filter(|_| self.global.online()) else {
+        let Some(store) = self.store.as_ref().filter(|_| self.settings.online) else {
             return false;
         };
         let today = Date::today();
@@ -285,7 +285,7 @@ impl<'a> Plan<'a> {
         let Some(Osv::Api(url)) = &self.osv else {
             return Ok(None);
         };
-        if !self.global.online() {
+        if !self.settings.online {
             bail!(
                 "--osv-api {url} needs the network, and cargo soup is offline; use --osv-db DIR or the cache instead"
             );
@@ -320,7 +320,7 @@ impl<'a> Plan<'a> {
     /// Which `(name, version)` pairs the index says are yanked, when online; `None`
     /// offline.
     pub fn yanked(&self, packages: &[(&str, String)]) -> Result<Option<crate::registry::YankedCheck>> {
-        if !self.global.online() || packages.is_empty() {
+        if !self.settings.online || packages.is_empty() {
             return Ok(None);
         }
         crate::registry::check(self.client()?, &self.args.index_url, packages)

@@ -347,13 +347,66 @@ pub struct GlobalArgs {
     pub as_of: Option<Date>,
 }
 
-impl GlobalArgs {
+/// What every command needs of the global flags and the environment, resolved once,
+/// as ripgrep resolves its flags: the layers below the commands take these values and
+/// read no flag or variable of cargo soup's own.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// What is passed on to `cargo metadata`.
+    pub metadata: crate::graph::MetadataOptions,
+    /// `--target`, which overrides `[project] targets`.
+    pub targets: Vec<String>,
+    /// Colour on standard output: `--color`, `NO_COLOR`, and whether it is a terminal.
+    pub color: bool,
+    pub quiet: bool,
+    pub verbose: u8,
+    pub soup_file: Option<PathBuf>,
+    /// cargo soup's cache folder: `--cache-dir`, `CARGO_SOUP_CACHE`, else `cargo-soup` in
+    /// Cargo's home; `None` when that is unknown.
+    pub cache_dir: Option<PathBuf>,
+    /// The graph may come from the cache (no `--no-cache`).
+    pub graph_cache: bool,
+    pub as_of: Option<Date>,
     /// Whether cargo soup itself may use the network: not with --offline or --frozen,
     /// nor with CARGO_SOUP_OFFLINE set (which leaves cargo's own downloads alone).
-    pub fn online(&self) -> bool {
+    pub online: bool,
+}
+
+impl Settings {
+    pub fn resolve(global: &GlobalArgs) -> Self {
         let env_offline =
             std::env::var("CARGO_SOUP_OFFLINE").is_ok_and(|value| !matches!(value.trim(), "" | "0" | "false"));
-        !(self.offline || self.frozen || env_offline)
+        let color = match global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                use std::io::IsTerminal;
+                std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty()) && std::io::stdout().is_terminal()
+            }
+        };
+        Self {
+            metadata: crate::graph::MetadataOptions {
+                manifest_path: global.manifest_path.clone(),
+                features: global.features.clone(),
+                all_features: global.all_features,
+                no_default_features: global.no_default_features,
+                locked: global.locked,
+                offline: global.offline,
+                frozen: global.frozen,
+            },
+            targets: global.targets.clone(),
+            color,
+            quiet: global.quiet,
+            verbose: global.verbose,
+            soup_file: global.soup_file.clone(),
+            cache_dir: global
+                .cache_dir
+                .clone()
+                .or_else(|| crate::graph::cache::cargo_home().map(|home| home.join("cargo-soup"))),
+            graph_cache: !global.no_cache,
+            as_of: global.as_of,
+            online: !(global.offline || global.frozen || env_offline),
+        }
     }
 }
 

@@ -1,12 +1,12 @@
 //! Everything a command reads about the workspace: the graph, soup.toml and the scope
 //! they define together.
 
-use crate::cli::GlobalArgs;
+use crate::cli::Settings;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::graph::cache::{self, Provenance};
 use crate::graph::platform::TargetCfg;
 use crate::graph::scope::Scope;
-use crate::graph::{Graph, MetadataOptions, toolchain};
+use crate::graph::{Graph, toolchain};
 use crate::paths::display_path;
 use crate::sidecar::{self, SoupFile};
 use anyhow::{Result, bail};
@@ -46,13 +46,13 @@ impl Workspace {
     /// there, while soup.toml is still being read: work that needs only the graph
     /// (reading the advisories of its crates) costs no time of its own.
     pub fn load_with<T: Send>(
-        args: &GlobalArgs,
+        settings: &Settings,
         soup_use: SoupUse,
         beside: impl FnOnce(&Graph) -> T + Send,
     ) -> Result<(Self, T)> {
         // Read before cargo runs, so a syntax error is reported without waiting for the
         // graph.
-        let explicit_soup = match (&args.soup_file, soup_use) {
+        let explicit_soup = match (&settings.soup_file, soup_use) {
             (Some(path), SoupUse::Create) => {
                 refuse_existing(path)?;
                 None
@@ -60,26 +60,20 @@ impl Workspace {
             (Some(path), _) => Some(read_soup(path, &path.display().to_string())?),
             (None, _) => None,
         };
-        let options = MetadataOptions {
-            manifest_path: args.manifest_path.clone(),
-            features: args.features.clone(),
-            all_features: args.all_features,
-            no_default_features: args.no_default_features,
-            locked: args.locked,
-            offline: args.offline,
-            frozen: args.frozen,
-        };
-        let cache_dir = if args.no_cache { None } else { cache_dir(args) };
+        let options = &settings.metadata;
+        let cache_dir = settings.cache_dir.as_deref().filter(|_| settings.graph_cache);
         // The default soup.toml is read while cargo metadata runs. Where it is depends
         // on the workspace root, so the nearest one above the manifest is read early and
         // used when it is the one at the root.
-        let guessed = match (&args.soup_file, soup_use) {
-            (None, SoupUse::Optional | SoupUse::Required | SoupUse::Maintain) => nearest_soup(args),
+        let guessed = match (&settings.soup_file, soup_use) {
+            (None, SoupUse::Optional | SoupUse::Required | SoupUse::Maintain) => {
+                nearest_soup(settings.metadata.manifest_path.as_deref())
+            }
             _ => None,
         };
         let (graph, early_soup) = std::thread::scope(|scope| {
             let graph = scope.spawn(|| {
-                cache::load(&options, cache_dir.as_deref()).map(|(graph, provenance)| {
+                cache::load(options, cache_dir).map(|(graph, provenance)| {
                     let extra = beside(&graph);
                     (graph, provenance, extra)
                 })
@@ -105,7 +99,7 @@ impl Workspace {
                 .map_err(|err| anyhow::anyhow!("{}={text} is not a version: {err}", toolchain::VERSION_OVERRIDE))?;
             graph.toolchain = Some(toolchain::package(&version, None));
         }
-        let soup_path = args
+        let soup_path = settings
             .soup_file
             .clone()
             .unwrap_or_else(|| graph.workspace_root.join("soup.toml"));
@@ -146,10 +140,10 @@ impl Workspace {
                 (loaded.soup, loaded.text, true)
             }
         };
-        let targets = if args.targets.is_empty() {
+        let targets = if settings.targets.is_empty() {
             soup.project.targets.clone()
         } else {
-            Some(args.targets.clone())
+            Some(settings.targets.clone())
         };
         let targets = targets
             .map(|triples| {
@@ -262,8 +256,8 @@ fn read_soup(path: &Path, display_name: &str) -> Result<LoadedSoup> {
 }
 
 /// The nearest `soup.toml` at or above the folder of the manifest cargo starts from.
-fn nearest_soup(args: &GlobalArgs) -> Option<PathBuf> {
-    let start = match &args.manifest_path {
+fn nearest_soup(manifest_path: Option<&Path>) -> Option<PathBuf> {
+    let start = match manifest_path {
         Some(manifest) => std::fs::canonicalize(manifest).ok()?.parent()?.to_path_buf(),
         None => std::env::current_dir().ok()?,
     };
@@ -278,13 +272,6 @@ fn same_file(a: &Path, b: &Path) -> bool {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     }
-}
-
-/// `--cache-dir`, `CARGO_SOUP_CACHE`, else `cargo-soup` in Cargo's home.
-pub fn cache_dir(args: &GlobalArgs) -> Option<PathBuf> {
-    args.cache_dir
-        .clone()
-        .or_else(|| cache::cargo_home().map(|home| home.join("cargo-soup")))
 }
 
 fn refuse_existing(path: &Path) -> Result<()> {

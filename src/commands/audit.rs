@@ -3,7 +3,7 @@
 use crate::advisory_data::{Need, Plan};
 use crate::audit::{AdvisoryData, AuditReport};
 use crate::changes;
-use crate::cli::{AdvisoryArgs, AuditArgs, AuditFormat, DenyWhat, GlobalArgs};
+use crate::cli::{AdvisoryArgs, AuditArgs, AuditFormat, DenyWhat, Settings};
 use crate::date::Date;
 use crate::evidence::Evidence;
 use crate::inventory::Inventory;
@@ -18,9 +18,9 @@ use std::io::Write;
 /// The `advisory_data` row of the yanked check.
 const REGISTRY_INDEX: &str = "registry-index";
 
-pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<i32> {
+pub fn run(settings: &Settings, args: &AuditArgs) -> Result<i32> {
     let deny_warnings = args.deny.contains(&DenyWhat::Warnings);
-    with_audit(global, &args.advisories, deny_warnings, true, |mut audited| {
+    with_audit(settings, &args.advisories, deny_warnings, true, |mut audited| {
         if let Some(reference) = &args.changed_since {
             let workspace = audited.workspace;
             let changed = changes::changed_crates(
@@ -45,7 +45,7 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<i32> {
         }
         let report = &audited.report;
         let text = match args.format {
-            AuditFormat::Human => findings::human(report, super::use_color(global.color)),
+            AuditFormat::Human => findings::human(report, settings.color),
             AuditFormat::Json => findings::json(report)?,
             AuditFormat::Sarif => findings::sarif(report)?,
             AuditFormat::Github => findings::github(report),
@@ -68,20 +68,22 @@ pub struct Audited<'w> {
 /// (the audit itself, the report, the SBOM). Without `with_findings` neither the rules
 /// run nor are yanked versions looked up: the SBOM needs only items and advisories.
 pub fn with_audit<R>(
-    global: &GlobalArgs,
+    settings: &Settings,
     advisory_args: &AdvisoryArgs,
     deny_warnings: bool,
     with_findings: bool,
     then: impl FnOnce(Audited) -> Result<R>,
 ) -> Result<R> {
     // Checked first: without advisory data there is no audit to wait for.
-    let notify = super::print_notice(global.quiet);
-    let mut plan = Plan::new(global, advisory_args, Need::Required, &notify)?;
+    let notify = super::print_notice(settings.quiet);
+    let mut plan = Plan::new(settings, advisory_args, Need::Required, &notify)?;
     // The graph and soup.toml are read side by side; the local advisories of the
     // graph's crates as soon as the graph is there.
-    let loaded = super::load_workspace(global, SoupUse::Required, |graph| plan.load_local(&graph.crate_names()));
+    let loaded = super::load_workspace(settings, SoupUse::Required, |graph| {
+        plan.load_local(&graph.crate_names())
+    });
     let (workspace, mut sources) = loaded?;
-    if global.verbose > 0 {
+    if settings.verbose > 0 {
         eprint!("{}", workspace.describe());
     }
     if plan.refresh(workspace.soup.project.advisory_max_age) {
@@ -107,7 +109,7 @@ pub fn with_audit<R>(
         Evidence::default()
     };
     let lock_file = display_path(&workspace.graph.workspace_root.join("Cargo.lock"));
-    let as_of = global.as_of.unwrap_or_else(Date::today);
+    let as_of = settings.as_of.unwrap_or_else(Date::today);
     let input = AuditInput {
         soup: &workspace.soup,
         as_of,
@@ -147,7 +149,7 @@ pub fn with_audit<R>(
             Vec::new(),
         )
     };
-    if global.verbose > 0 {
+    if settings.verbose > 0 {
         for data in &sources {
             eprintln!(
                 "advisories: {} from {} ({} advisories, newest {}; {} read for this graph)",
@@ -163,7 +165,7 @@ pub fn with_audit<R>(
             eprintln!("note: {note}");
         }
     }
-    if global.verbose > 0
+    if settings.verbose > 0
         && let Some(check) = yanked.as_ref().filter(|check| !check.unknown.is_empty())
     {
         eprintln!(

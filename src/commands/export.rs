@@ -2,7 +2,7 @@
 
 use crate::advisories::{Advisory, merged};
 use crate::advisory_data::{Need, Plan};
-use crate::cli::{ExportArgs, ExportFormat, GlobalArgs};
+use crate::cli::{ExportArgs, ExportFormat, Settings};
 use crate::date::Date;
 use crate::inventory::Inventory;
 use crate::render::export::{self, Exported};
@@ -10,14 +10,14 @@ use crate::sidecar::Entry;
 use crate::workspace::SoupUse;
 use anyhow::Result;
 
-pub fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<i32> {
-    let notify = super::print_notice(global.quiet);
-    let plan = Plan::new(global, &args.advisories, Need::IfPresent, &notify)?;
-    let workspace = super::load_workspace(global, SoupUse::Required, |_| ())?.0;
+pub fn run(settings: &Settings, args: &ExportArgs) -> Result<i32> {
+    let notify = super::print_notice(settings.quiet);
+    let plan = Plan::new(settings, &args.advisories, Need::IfPresent, &notify)?;
+    let workspace = super::load_workspace(settings, SoupUse::Required, |_| ())?.0;
     let inventory = Inventory::build(&workspace.graph, &workspace.scope, &workspace.soup);
     let sources = plan.load_local(&workspace.graph.crate_names());
     let advisories: Vec<Advisory> = merged(sources.iter().flat_map(|source| &source.advisories));
-    let as_of = global.as_of.unwrap_or_else(Date::today);
+    let as_of = settings.as_of.unwrap_or_else(Date::today);
     let soup = &workspace.soup;
     let mut exported = Vec::new();
     let mut expired = Vec::new();
@@ -63,8 +63,8 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<i32> {
             export::openvex(&exported, &format!("{author} (soup.toml, via cargo soup)"), as_of)?
         }
     };
-    super::emit(global, args.output.as_deref(), &text)?;
-    if !global.quiet {
+    super::emit(settings, args.output.as_deref(), &text)?;
+    if !settings.quiet {
         eprintln!("exported {} disposition(s)", exported.len());
         if !expired.is_empty() {
             eprintln!(

@@ -1,19 +1,19 @@
 //! `cargo soup fetch`.
 
-use crate::cli::{FetchArgs, GlobalArgs};
+use crate::cli::{FetchArgs, Settings};
 use crate::fetch::Request;
 use crate::fetch::store::{Kind, Store};
 use crate::net::Client;
 use crate::paths::display_path;
 use anyhow::{Result, bail};
 
-pub fn run(global: &GlobalArgs, args: &FetchArgs) -> Result<i32> {
-    if !global.online() {
+pub fn run(settings: &Settings, args: &FetchArgs) -> Result<i32> {
+    if !settings.online {
         bail!(
             "`cargo soup fetch` downloads the advisory data and cargo soup is offline (--offline, --frozen or CARGO_SOUP_OFFLINE); run it where the network, or a mirror (--rustsec-url, --osv-url), is reachable"
         );
     }
-    let Some(root) = crate::workspace::cache_dir(global) else {
+    let Some(root) = settings.cache_dir.clone() else {
         bail!("no cache folder: CARGO_HOME is unknown; pass --cache-dir DIR or set CARGO_SOUP_CACHE");
     };
     let store = Store::new(&root);
@@ -26,12 +26,12 @@ pub fn run(global: &GlobalArgs, args: &FetchArgs) -> Result<i32> {
         let request = Request {
             kind,
             urls: &urls,
-            show_progress: !global.quiet,
+            show_progress: !settings.quiet,
             seen: seen.as_deref(),
             force: args.force,
         };
         let fetched = crate::fetch::fetch(&store, &client, &request)?;
-        if !global.quiet {
+        if !settings.quiet {
             let current = &fetched.current;
             let folder = display_path(&root.join(&current.folder));
             if let Some(count) = fetched.count {
@@ -56,7 +56,7 @@ pub fn run(global: &GlobalArgs, args: &FetchArgs) -> Result<i32> {
         }
     }
     for kind in kinds.iter().filter(|(_, off)| *off).map(|(kind, _)| kind) {
-        if !global.quiet {
+        if !settings.quiet {
             eprintln!("skipped the {} (--no-{})", kind.title(), kind.name());
         }
     }

@@ -1,14 +1,14 @@
 //! `cargo soup init`.
 
 use crate::atomic_file;
-use crate::cli::{GlobalArgs, InitArgs};
+use crate::cli::{InitArgs, Settings};
 use crate::paths::display_path;
 use crate::plans::{maintain, template};
 use crate::workspace::SoupUse;
 use anyhow::Result;
 
-pub fn run(global: &GlobalArgs, args: &InitArgs) -> Result<i32> {
-    let (workspace, _lock) = super::load_for_edit(global, SoupUse::Create)?;
+pub fn run(settings: &Settings, args: &InitArgs) -> Result<i32> {
+    let (workspace, _lock) = super::load_for_edit(settings, SoupUse::Create)?;
     let graph = &workspace.graph;
     let name = graph.name();
     let members: Vec<String> = graph
@@ -19,13 +19,13 @@ pub fn run(global: &GlobalArgs, args: &InitArgs) -> Result<i32> {
     let about = template::Workspace {
         name: &name,
         members: &members,
-        targets: (!global.targets.is_empty()).then_some(global.targets.as_slice()),
+        targets: (!settings.targets.is_empty()).then_some(settings.targets.as_slice()),
     };
     let init = maintain::init(graph, &workspace.scope, &about, args.group)?;
     let file = display_path(&workspace.soup_path);
     super::verify_before_writing(&file, &init.text)?;
     atomic_file::create_new(&workspace.soup_path, &init.text)?;
-    if !global.quiet {
+    if !settings.quiet {
         eprintln!(
             "wrote {file}: {} entries for {} SOUP items ({} direct, {} transitive); every judgement is a \"TODO\".\n\
              Next: fill in the TODOs, then run `cargo soup audit` to see what is still missing.",

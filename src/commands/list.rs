@@ -1,15 +1,15 @@
 //! `cargo soup list`.
 
-use crate::cli::{GlobalArgs, ListArgs, ListFormat};
+use crate::cli::{ListArgs, ListFormat, Settings};
 use crate::inventory::Inventory;
 use crate::render;
 use crate::workspace::SoupUse;
 use anyhow::Result;
 use std::io::Write;
 
-pub fn run(global: &GlobalArgs, args: &ListArgs) -> Result<i32> {
-    let workspace = super::load_workspace(global, SoupUse::Optional, |_| ())?.0;
-    if global.verbose > 0 {
+pub fn run(settings: &Settings, args: &ListArgs) -> Result<i32> {
+    let workspace = super::load_workspace(settings, SoupUse::Optional, |_| ())?.0;
+    if settings.verbose > 0 {
         eprint!("{}", workspace.describe());
     }
     let mut out = std::io::stdout().lock();
@@ -21,8 +21,8 @@ pub fn run(global: &GlobalArgs, args: &ListArgs) -> Result<i32> {
     let inventory = Inventory::build(&workspace.graph, &workspace.scope, &workspace.soup);
     let text = match args.format {
         ListFormat::Table => {
-            let mut text = render::table::list(&inventory, super::use_color(global.color));
-            if !global.quiet {
+            let mut text = render::table::list(&inventory, settings.color);
+            if !settings.quiet {
                 text.push_str(&render::summary_line(&inventory, workspace.soup_exists));
             }
             text

@@ -10,35 +10,35 @@ pub mod review;
 pub mod sbom;
 pub mod sync;
 
-use crate::cli::{Cli, ColorChoice, Command};
+use crate::cli::{Cli, Command, Settings};
 use anyhow::Result;
-use std::io::IsTerminal;
 
 /// Runs a command; the result is the process exit code (0 or 1). Errors mean the
 /// command could not do its job and exit with 2.
 pub fn run(cli: Cli) -> Result<i32> {
+    let settings = &Settings::resolve(&cli.global);
     match &cli.command {
-        Command::List(args) => list::run(&cli.global, args),
-        Command::Init(args) => init::run(&cli.global, args),
-        Command::Sync(args) => sync::run(&cli.global, args),
-        Command::Review(args) => review::run(&cli.global, args),
-        Command::Audit(args) => audit::run(&cli.global, args),
-        Command::Export(args) => export::run(&cli.global, args),
-        Command::Report(args) => report::run(&cli.global, args),
-        Command::Sbom(args) => sbom::run(&cli.global, args),
-        Command::Fetch(args) => fetch::run(&cli.global, args),
+        Command::List(args) => list::run(settings, args),
+        Command::Init(args) => init::run(settings, args),
+        Command::Sync(args) => sync::run(settings, args),
+        Command::Review(args) => review::run(settings, args),
+        Command::Audit(args) => audit::run(settings, args),
+        Command::Export(args) => export::run(settings, args),
+        Command::Report(args) => report::run(settings, args),
+        Command::Sbom(args) => sbom::run(settings, args),
+        Command::Fetch(args) => fetch::run(settings, args),
     }
 }
 
 /// Reads the workspace as every command does, and says what the user should know about
 /// how it was read.
 fn load_workspace<T: Send>(
-    global: &crate::cli::GlobalArgs,
+    settings: &crate::cli::Settings,
     soup_use: crate::workspace::SoupUse,
     beside: impl FnOnce(&crate::graph::Graph) -> T + Send,
 ) -> Result<(crate::workspace::Workspace, T)> {
-    let (workspace, extra) = crate::workspace::Workspace::load_with(global, soup_use, beside)?;
-    if !global.quiet {
+    let (workspace, extra) = crate::workspace::Workspace::load_with(settings, soup_use, beside)?;
+    if !settings.quiet {
         for warning in workspace.warnings() {
             eprintln!("warning: {warning}");
         }
@@ -50,16 +50,16 @@ fn load_workspace<T: Send>(
 /// the file, which hold the lock until they have written: another cargo soup may have
 /// written the file between the first read and the lock, and then it is read again.
 fn load_for_edit(
-    global: &crate::cli::GlobalArgs,
+    settings: &crate::cli::Settings,
     soup_use: crate::workspace::SoupUse,
 ) -> Result<(crate::workspace::Workspace, crate::atomic_file::EditLock)> {
-    let (workspace, ()) = load_workspace(global, soup_use, |_| ())?;
+    let (workspace, ()) = load_workspace(settings, soup_use, |_| ())?;
     let lock = crate::atomic_file::lock_for_edit(&workspace.soup_path)?;
     let now = std::fs::read_to_string(&workspace.soup_path).ok();
     if now.as_deref() == workspace.soup_exists.then_some(workspace.soup_text.as_str()) {
         return Ok((workspace, lock));
     }
-    let (workspace, ()) = crate::workspace::Workspace::load_with(global, soup_use, |_| ())?;
+    let (workspace, ()) = crate::workspace::Workspace::load_with(settings, soup_use, |_| ())?;
     Ok((workspace, lock))
 }
 
@@ -72,17 +72,6 @@ fn print_notice(quiet: bool) -> impl Fn(crate::advisory_data::Notice) + Sync {
         }
         crate::advisory_data::Notice::Progress(text) if !quiet => eprintln!("{}", crate::render::printable(&text)),
         crate::advisory_data::Notice::Progress(_) => {}
-    }
-}
-
-/// Colour on a terminal unless NO_COLOR or --color says otherwise.
-pub fn use_color(choice: ColorChoice) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty()) && std::io::stdout().is_terminal()
-        }
     }
 }
 
@@ -110,12 +99,12 @@ fn workspace_version(graph: &crate::graph::Graph) -> String {
 
 /// Writes a generated document to `--output` (atomically, saying so unless `-q`), or
 /// to standard output.
-fn emit(global: &crate::cli::GlobalArgs, output: Option<&std::path::Path>, text: &str) -> Result<()> {
+fn emit(settings: &crate::cli::Settings, output: Option<&std::path::Path>, text: &str) -> Result<()> {
     use std::io::Write;
     match output {
         Some(path) => {
             crate::atomic_file::write_output(path, text)?;
-            if !global.quiet {
+            if !settings.quiet {
                 eprintln!("wrote {}", crate::paths::display_path(path));
             }
         }

@@ -1,11 +1,11 @@
 //! `cargo soup report`.
 
-use crate::cli::{GlobalArgs, ReportArgs, ReportFormat};
+use crate::cli::{ReportArgs, ReportFormat, Settings};
 use crate::render::report::{self, Subject};
 use anyhow::Result;
 
-pub fn run(global: &GlobalArgs, args: &ReportArgs) -> Result<i32> {
-    super::audit::with_audit(global, &args.advisories, false, true, |audited| {
+pub fn run(settings: &Settings, args: &ReportArgs) -> Result<i32> {
+    super::audit::with_audit(settings, &args.advisories, false, true, |audited| {
         let workspace = audited.workspace;
         let graph = &workspace.graph;
         let project = workspace.soup.project.name.clone().unwrap_or_else(|| graph.name());
@@ -24,7 +24,7 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> Result<i32> {
             ReportFormat::Markdown => report::markdown(&blocks),
             ReportFormat::Html => report::html(&blocks),
         };
-        super::emit(global, args.output.as_deref(), &text)?;
+        super::emit(settings, args.output.as_deref(), &text)?;
         Ok(0)
     })
 }

@@ -2,7 +2,7 @@
 
 use crate::advisory_data::{Need, Plan};
 use crate::atomic_file;
-use crate::cli::{GlobalArgs, ReviewArgs};
+use crate::cli::{ReviewArgs, Settings};
 use crate::date::Date;
 use crate::inventory::{Inventory, SoupItem};
 use crate::license::LicenseForm;
@@ -15,12 +15,12 @@ use crate::workspace::SoupUse;
 use anyhow::{Result, bail};
 use std::io::{BufRead, IsTerminal, Write};
 
-pub fn run(global: &GlobalArgs, args: &ReviewArgs) -> Result<i32> {
+pub fn run(settings: &Settings, args: &ReviewArgs) -> Result<i32> {
     let by = args.by.trim();
     if by.is_empty() || by.starts_with(PLACEHOLDER) {
         bail!("--by must name the reviewer, e.g. --by \"A. Reviewer\"");
     }
-    let (workspace, _lock) = super::load_for_edit(global, SoupUse::Required)?;
+    let (workspace, _lock) = super::load_for_edit(settings, SoupUse::Required)?;
     let file = display_path(&workspace.soup_path);
     let context = format!("review {}", args.item);
     let inventory = Inventory::build(&workspace.graph, &workspace.scope, &workspace.soup);
@@ -72,7 +72,7 @@ pub fn run(global: &GlobalArgs, args: &ReviewArgs) -> Result<i32> {
         }
     };
     let package = item.package;
-    let date = args.date.or(global.as_of).unwrap_or_else(Date::today);
+    let date = args.date.or(settings.as_of).unwrap_or_else(Date::today);
     let license = package
         .license
         .as_ref()
@@ -98,8 +98,8 @@ pub fn run(global: &GlobalArgs, args: &ReviewArgs) -> Result<i32> {
             newly_covered.join(", ")
         )?;
     }
-    let notify = super::print_notice(global.quiet);
-    let plan = Plan::new(global, &args.advisories, Need::IfPresent, &notify)?;
+    let notify = super::print_notice(settings.quiet);
+    let plan = Plan::new(settings, &args.advisories, Need::IfPresent, &notify)?;
     if plan.has_local_data() {
         let covered: Vec<&SoupItem> = inventory.covered_by(entry).collect();
         let assessed: Vec<&SoupItem> = std::iter::once(item).chain(covered).collect();
@@ -140,7 +140,7 @@ pub fn run(global: &GlobalArgs, args: &ReviewArgs) -> Result<i32> {
     let after = editor.finish();
     super::verify_before_writing(&file, &after)?;
     atomic_file::replace(&workspace.soup_path, &workspace.soup_text, &after)?;
-    if !global.quiet {
+    if !settings.quiet {
         eprintln!(
             "recorded the review of {} {} in [{}] of {file}",
             package.name,

@@ -1,11 +1,11 @@
 //! `cargo soup sbom`.
 
-use crate::cli::{GlobalArgs, SbomArgs, SbomFormat};
+use crate::cli::{SbomArgs, SbomFormat, Settings};
 use crate::render::sbom::{self, Subject};
 use anyhow::Result;
 
-pub fn run(global: &GlobalArgs, args: &SbomArgs) -> Result<i32> {
-    super::audit::with_audit(global, &args.advisories, false, false, |audited| {
+pub fn run(settings: &Settings, args: &SbomArgs) -> Result<i32> {
+    super::audit::with_audit(settings, &args.advisories, false, false, |audited| {
         let workspace = audited.workspace;
         let graph = &workspace.graph;
         let name = workspace.soup.project.name.clone().unwrap_or_else(|| graph.name());
@@ -23,7 +23,7 @@ pub fn run(global: &GlobalArgs, args: &SbomArgs) -> Result<i32> {
                 audited.report.as_of,
             )?,
         };
-        super::emit(global, args.output.as_deref(), &text)?;
+        super::emit(settings, args.output.as_deref(), &text)?;
         Ok(0)
     })
 }

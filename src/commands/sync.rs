@@ -1,7 +1,7 @@
 //! `cargo soup sync`.
 
 use crate::atomic_file;
-use crate::cli::{GlobalArgs, SyncArgs};
+use crate::cli::{Settings, SyncArgs};
 use crate::paths::display_path;
 use crate::plans::maintain;
 use crate::render;
@@ -9,8 +9,8 @@ use crate::workspace::SoupUse;
 use anyhow::Result;
 use std::io::Write;
 
-pub fn run(global: &GlobalArgs, args: &SyncArgs) -> Result<i32> {
-    let (workspace, _lock) = super::load_for_edit(global, SoupUse::Maintain)?;
+pub fn run(settings: &Settings, args: &SyncArgs) -> Result<i32> {
+    let (workspace, _lock) = super::load_for_edit(settings, SoupUse::Maintain)?;
     let file = display_path(&workspace.soup_path);
     let sync = maintain::sync(
         &workspace.soup_text,
@@ -74,7 +74,7 @@ pub fn run(global: &GlobalArgs, args: &SyncArgs) -> Result<i32> {
     } else {
         summary.push_str(" (nothing to change)");
     }
-    if !global.quiet {
+    if !settings.quiet {
         eprint!("{log}");
         eprintln!("{summary}");
         if count > 0 && !args.dry_run {
