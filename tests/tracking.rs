@@ -404,6 +404,50 @@ fn a_covered_crate_takes_the_status_of_an_unfinished_entry() {
         .args(["--format", "json"])
         .env("CARGO_SOUP_TOOLCHAIN_VERSION", "1.95.0");
     let json: serde_json::Value = serde_json::from_str(&common::stdout_with_code(&mut audit, 1)).unwrap();
+    let leaf = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["name"] == "leaf")
+        .unwrap();
+    assert_eq!(leaf["status"], "incomplete", "the audit JSON items say the same");
+    assert_eq!(leaf["covered_by"], "normal-dep");
+
+    // The SBOM and the report state it too.
+    let mut sbom = soup_on(dir.path(), &["sbom", "--offline", "--no-rustsec", "--no-osv"]);
+    sbom.env("CARGO_SOUP_TOOLCHAIN_VERSION", "1.95.0");
+    let bom: serde_json::Value = serde_json::from_str(&common::stdout_of(&mut sbom)).unwrap();
+    let component = bom["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|component| component["name"] == "leaf")
+        .unwrap();
+    let status = component["properties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|property| property["name"] == "cargo-soup:assessment-status")
+        .unwrap();
+    assert_eq!(status["value"], "incomplete");
+    let mut report = soup_on(
+        dir.path(),
+        &[
+            "report",
+            "--offline",
+            "--no-rustsec",
+            "--no-osv",
+            "--format",
+            "markdown",
+        ],
+    );
+    report.env("CARGO_SOUP_TOOLCHAIN_VERSION", "1.95.0");
+    let document = common::stdout_of(&mut report);
+    let row = document
+        .lines()
+        .find(|line| line.starts_with("| ") && line.contains(" leaf "))
+        .unwrap_or_else(|| panic!("{document}"));
+    assert!(row.contains("incomplete"), "{row}");
     assert_eq!(
         json["summary"]["assessed"], 11,
         "assessed and covered, as the list counts them"
