@@ -1,12 +1,11 @@
 //! `cargo soup export`.
 
-use crate::advisories::{Advisory, merged};
 use crate::advisory_data::{Need, Plan};
 use crate::cli::{ExportArgs, ExportFormat, Settings};
 use crate::date::Date;
 use crate::inventory::Inventory;
 use crate::render::export::{self, Exported};
-use crate::sidecar::Entry;
+use crate::rules::advisories::{DispositionState, has_expired, verdicts};
 use crate::workspace::SoupUse;
 use anyhow::Result;
 
@@ -16,36 +15,50 @@ pub fn run(settings: &Settings, args: &ExportArgs) -> Result<i32> {
     let workspace = super::load_workspace(settings, SoupUse::Required, |_| ())?.0;
     let inventory = Inventory::build(&workspace.graph, &workspace.scope, &workspace.soup);
     let sources = plan.load_local(&workspace.graph.crate_names());
-    let advisories: Vec<Advisory> = merged(sources.iter().flat_map(|source| &source.advisories));
     let as_of = settings.as_of.unwrap_or_else(Date::today);
     let soup = &workspace.soup;
+    let targets = workspace.scope.target_platforms();
+    let verdicts = verdicts(&inventory, soup, &sources, targets.as_deref(), as_of);
     let mut exported = Vec::new();
     let mut expired = Vec::new();
     for entry in soup.entries.iter().chain(&soup.toolchain) {
         for disposition in &entry.advisories {
-            if disposition.expires.is_some_and(|expires| expires < as_of) {
+            // The verdict this disposition answers, when an advisory in the data still
+            // affects what the entry assesses; a stale one is exported as written.
+            let answered = verdicts.iter().find(|verdict| {
+                verdict
+                    .disposition
+                    .written()
+                    .is_some_and(|written| std::ptr::eq(written, disposition))
+            });
+            let lapsed = match answered {
+                Some(verdict) => matches!(verdict.disposition, DispositionState::Expired(_)),
+                None => has_expired(disposition, as_of),
+            };
+            if lapsed {
                 expired.push(format!("{} in [{}]", disposition.id, entry.table_name()));
                 continue;
             }
-            let advisory = about(entry, &disposition.id, &inventory, &advisories);
-            let (krate, version) = match advisory {
-                Some(advisory) => {
-                    let locked = inventory
-                        .items
-                        .iter()
-                        .find(|item| item.package.name == advisory.package)
-                        .map(|item| item.package.version.to_string());
-                    (advisory.package.clone(), locked)
+            let (krate, version, aliases) = match answered {
+                Some(verdict) => {
+                    let item = &inventory.items[verdict.item];
+                    let aliases = std::iter::once(&verdict.advisory.id)
+                        .chain(&verdict.advisory.aliases)
+                        .filter(|name| !name.eq_ignore_ascii_case(&disposition.id))
+                        .cloned()
+                        .collect();
+                    (
+                        item.package.name.clone(),
+                        Some(item.package.version.to_string()),
+                        aliases,
+                    )
                 }
-                None => (entry.key.name.clone(), entry.version.as_ref().map(ToString::to_string)),
+                None => (
+                    entry.key.name.clone(),
+                    entry.version.as_ref().map(ToString::to_string),
+                    Vec::new(),
+                ),
             };
-            let aliases = advisory.map_or_else(Vec::new, |advisory| {
-                std::iter::once(&advisory.id)
-                    .chain(&advisory.aliases)
-                    .filter(|name| !name.eq_ignore_ascii_case(&disposition.id))
-                    .cloned()
-                    .collect()
-            });
             exported.push(Exported {
                 disposition,
                 aliases,
@@ -75,16 +88,4 @@ pub fn run(settings: &Settings, args: &ExportArgs) -> Result<i32> {
         }
     }
     Ok(0)
-}
-
-/// The advisory a disposition names, among those about the entry's own crate or a
-/// crate it covers.
-fn about<'a>(entry: &Entry, id: &str, inventory: &Inventory, advisories: &'a [Advisory]) -> Option<&'a Advisory> {
-    let crates: Vec<&str> = inventory
-        .assessed_by(entry)
-        .map(|item| item.package.name.as_str())
-        .collect();
-    advisories
-        .iter()
-        .find(|advisory| advisory.is_named(id) && crates.contains(&advisory.package.as_str()))
 }

@@ -112,9 +112,7 @@ pub fn verdicts<'s>(
             };
             let disposition = match entry.and_then(|entry| disposition_for(entry, &advisory)) {
                 None => DispositionState::None,
-                Some(disposition) if disposition.expires.is_some_and(|expires| expires < as_of) => {
-                    DispositionState::Expired(disposition)
-                }
+                Some(disposition) if has_expired(disposition, as_of) => DispositionState::Expired(disposition),
                 Some(disposition) => DispositionState::Valid(disposition),
             };
             verdicts.push(AdvisoryVerdict {
@@ -126,6 +124,11 @@ pub fn verdicts<'s>(
         }
     }
     verdicts
+}
+
+/// A disposition past its `expires` date counts as none.
+pub fn has_expired(disposition: &Disposition, as_of: Date) -> bool {
+    disposition.expires.is_some_and(|expires| expires < as_of)
 }
 
 pub fn advisory_findings(
