@@ -32,6 +32,34 @@ fn git(folder: &Path, args: &[&str]) -> Result<std::process::Output> {
         .map_err(|err| anyhow::anyhow!("could not run git: {err}; --changed-since needs git on PATH"))
 }
 
+/// When each line of a tracked file last changed, by 1-based line, in seconds since the
+/// epoch, from one `git blame` (a line not committed yet changed now). `None` outside a
+/// git repository, for a file git does not track, or without git.
+pub fn line_times(path: &Path) -> Option<Vec<i64>> {
+    let folder = path.parent().filter(|folder| !folder.as_os_str().is_empty())?;
+    let name = path.file_name()?.to_str()?;
+    let output = git(folder, &["blame", "--line-porcelain", "--", name]).ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| i64::try_from(since.as_secs()).unwrap_or(i64::MAX))
+    };
+    let mut times = Vec::new();
+    let mut time = None;
+    for line in text.lines() {
+        if let Some(seconds) = line.strip_prefix("committer-time ") {
+            time = seconds.trim().parse::<i64>().ok();
+        } else if line.starts_with('\t') {
+            times.push(time.unwrap_or_else(now));
+        }
+    }
+    Some(times)
+}
+
 /// A file as it was at `reference`, `None` when it did not exist there.
 fn file_at(folder: &Path, reference: &str, name: &str) -> Result<Option<String>> {
     let output = git(folder, &["show", &format!("{reference}:./{name}")])?;

@@ -178,3 +178,59 @@ fn stale_advisory_data_keeps_its_level() {
     assert_eq!(errors, ["stale-advisory-db"], "{findings:?}");
     assert!(findings.len() > 1, "the item findings are there, as warnings");
 }
+
+/// soup.toml's history dates what an approval signed: a `version` changed by hand in a
+/// later commit than the approval is `approval-before-review`; committed together, as
+/// `review` and an approval usually are, it is not.
+#[test]
+fn an_approval_older_than_the_assessed_version_in_the_history_is_flagged() {
+    let dir = repository();
+    let path = dir.path().join("soup.toml");
+    let codes_on_normal_dep = || {
+        let output = soup()
+            .current_dir(dir.path())
+            .args(AUDIT_WITHOUT_ADVISORIES)
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|finding| finding["crate"] == "normal-dep")
+            .map(|finding| finding["code"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(codes_on_normal_dep(), ["version-drift"], "assessed 1.0.0, locked 1.1.0");
+
+    // The version follows the lock by hand, in a later commit, without a new approval.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let bumped = text.replacen(
+        "[soup.normal-dep]\nversion = \"1.0.0\"",
+        "[soup.normal-dep]\nversion = \"1.1.0\"",
+        1,
+    );
+    assert_ne!(bumped, text);
+    std::fs::write(&path, bumped).unwrap();
+    let status = Command::new("git")
+        .current_dir(dir.path())
+        .args([
+            "-c",
+            "user.email=test@localhost",
+            "-c",
+            "user.name=test",
+            "commit",
+            "-qam",
+            "follow the lock",
+        ])
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .env("GIT_COMMITTER_DATE", "2030-01-01T00:00:00Z")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let codes = codes_on_normal_dep();
+    assert_eq!(codes, ["approval-before-review"], "{codes:?}");
+}

@@ -163,6 +163,7 @@ impl Case {
             as_of,
             evidence: &evidence,
             lock_file: "Cargo.lock",
+            line_times: None,
         };
         let advisories = AdvisoryInput {
             soup: &soup,

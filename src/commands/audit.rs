@@ -110,11 +110,23 @@ pub fn with_audit<R>(
     };
     let lock_file = display_path(&workspace.graph.workspace_root.join("Cargo.lock"));
     let as_of = settings.as_of.unwrap_or_else(Date::today);
+    // soup.toml's history dates each `version` line, for approval-before-review; asked
+    // only when some entry has an approval.
+    let approved = workspace
+        .soup
+        .entries
+        .iter()
+        .chain(&workspace.soup.toolchain)
+        .any(|entry| !entry.approvals.is_empty());
+    let line_times = (with_findings && approved)
+        .then(|| crate::changes::line_times(&workspace.soup_path))
+        .flatten();
     let input = AuditInput {
         soup: &workspace.soup,
         as_of,
         evidence: &evidence,
         lock_file: &lock_file,
+        line_times: line_times.as_deref(),
     };
     let mut advisory_data: Vec<AdvisoryData> = sources.iter().map(AdvisoryData::read).collect();
     advisory_data.extend(plan.skipped());

@@ -24,6 +24,8 @@ pub struct AuditInput<'a> {
     pub evidence: &'a Evidence,
     /// How findings name Cargo.lock (relative to where the user is).
     pub lock_file: &'a str,
+    /// When each line of soup.toml last changed, by 1-based line, when git knows.
+    pub line_times: Option<&'a [i64]>,
 }
 
 /// Every assessment finding of the inventory, before `[policy]` levels apply.
@@ -61,7 +63,7 @@ pub fn assessment_findings(inventory: &Inventory, input: &AuditInput) -> Vec<Fin
         findings.extend(incomplete_assessment(item, entry, class, project));
         findings.extend(newly_covered(item, entry, inventory));
         findings.extend(covered_class_above_entry(entry, class, inventory));
-        findings.extend(approvals_before_review(item, entry));
+        findings.extend(approvals_before_review(item, entry, input.line_times));
         findings.extend(end_of_support(item, entry, class, project, input.as_of));
         findings.extend(review_overdue(item, entry, project, input.as_of));
         findings.extend(missing_evidence(item, entry, input.evidence));
@@ -234,17 +236,30 @@ pub fn covered_class_above_entry(entry: &Entry, class: Class, inventory: &Invent
         .collect()
 }
 
-/// Approvals dated before the entry's anomaly review: what was approved is not what
-/// the entry says now.
-pub fn approvals_before_review(item: &SoupItem, entry: &Entry) -> Vec<Finding> {
-    let Some(reviewed) = entry.anomalies.reviewed else {
-        return Vec::new();
-    };
+/// Approvals dated before the entry's anomaly review, or recorded before its assessed
+/// `version` last changed (`line_times`: soup.toml's git history, by line; the version
+/// line changed in a later commit than the approval's `date`): what was approved is not
+/// what the entry says now.
+pub fn approvals_before_review(item: &SoupItem, entry: &Entry, line_times: Option<&[i64]>) -> Vec<Finding> {
+    let time_of = |line: usize| line_times.and_then(|times| times.get(line.checked_sub(1)?).copied());
+    let version_changed = entry
+        .version
+        .as_ref()
+        .and_then(|_| time_of(entry.location_of("version").line));
     entry
         .approvals
         .iter()
-        .filter_map(|approval| {
-            let date = approval.date.filter(|date| *date < reviewed)?;
+        .zip(entry.approval_date_lines())
+        .filter_map(|(approval, date_line)| {
+            let date = approval.date?;
+            let approved = date_line.and_then(time_of);
+            let later = match (entry.anomalies.reviewed, version_changed, approved) {
+                (Some(reviewed), _, _) if date < reviewed => format!("before the anomaly review of {reviewed}"),
+                (_, Some(changed), Some(approved)) if changed > approved => {
+                    "and the assessed `version` changed in a later commit of soup.toml".to_string()
+                }
+                _ => return None,
+            };
             let who = match (&approval.name, &approval.role) {
                 (Some(name), Some(role)) => format!("{name} ({role})"),
                 (Some(name), None) => name.clone(),
@@ -252,8 +267,8 @@ pub fn approvals_before_review(item: &SoupItem, entry: &Entry) -> Vec<Finding> {
                 (None, None) => "an approver".to_string(),
             };
             let message = format!(
-                "the approval of [{}] by {who} is dated {date}, before the anomaly review of {reviewed}: it \
-                 approved an earlier state of the assessment; have it approved again as it is now",
+                "the approval of [{}] by {who} is dated {date}, {later}: it approved an earlier state of the \
+                 assessment; have it approved again as it is now",
                 entry.table_name()
             );
             Some(on_item(Finding::new(Code::ApprovalBeforeReview, message), item).at(Some(approval.location.clone())))

@@ -386,6 +386,26 @@ impl Entry {
         self.key.line.or_else(|| self.version.as_ref().map(VersionLine::of))
     }
 
+    /// The line of each approval's `date`, in the order of `approvals` (`None` for one
+    /// without a date).
+    pub fn approval_date_lines(&self) -> Vec<Option<usize>> {
+        let mut offsets = self
+            .fields
+            .iter()
+            .filter(|(table, key, _)| *table == Some("approvals") && *key == "date")
+            .map(|(_, _, offset)| *offset);
+        self.approvals
+            .iter()
+            .map(|approval| {
+                approval
+                    .date
+                    .and_then(|_| offsets.next())
+                    .zip(self.source.as_ref())
+                    .map(|(offset, source)| source.location(offset).line)
+            })
+            .collect()
+    }
+
     /// The field's line (`version`, `anomalies.reviewed`), else the entry's header.
     pub fn location_of(&self, field: &str) -> Location {
         let (table, key) = match field.split_once('.') {
