@@ -168,8 +168,9 @@ pub struct AuditReport {
     pub items: usize,
     /// Each item's verdict (empty for documents that list no findings).
     pub item_verdicts: Vec<ItemVerdict>,
-    /// Items assessed by an entry of their own or covered by one, with nothing missing.
+    /// Items with the status `assessed`, and `covered`, counted as the list counts them.
     pub assessed: usize,
+    pub covered: usize,
     pub advisory_data: Vec<AdvisoryData>,
     pub findings: Vec<Finding>,
     /// With `--changed-since REF`: the revision, and how many findings outside the
@@ -196,7 +197,8 @@ impl AuditReport {
             as_of: input.as_of,
             items: inventory.items.len(),
             item_verdicts: ItemVerdict::of(inventory, verdicts),
-            assessed: assessed(inventory),
+            assessed: inventory.count(Status::Assessed),
+            covered: inventory.count(Status::Covered),
             advisory_data,
             findings,
             changed_since: None,
@@ -210,7 +212,8 @@ impl AuditReport {
             as_of,
             items: inventory.items.len(),
             item_verdicts: Vec::new(),
-            assessed: assessed(inventory),
+            assessed: inventory.count(Status::Assessed),
+            covered: inventory.count(Status::Covered),
             advisory_data,
             findings: Vec::new(),
             changed_since: None,
@@ -249,13 +252,4 @@ impl AuditReport {
     pub fn exit_code(&self) -> i32 {
         i32::from(self.count(Level::Deny) > 0)
     }
-}
-
-/// Items assessed by an entry of their own or covered by one, with nothing missing.
-fn assessed(inventory: &Inventory) -> usize {
-    inventory
-        .items
-        .iter()
-        .filter(|item| matches!(item.status, Status::Assessed | Status::Covered))
-        .count()
 }

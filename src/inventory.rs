@@ -127,6 +127,11 @@ impl<'g> Inventory<'g> {
 }
 
 impl<'g> Inventory<'g> {
+    /// How many items have `status`: the counts every output states alike.
+    pub fn count(&self, status: Status) -> usize {
+        self.items.iter().filter(|item| item.status == status).count()
+    }
+
     /// The items an entry assesses: its own, and the crates it covers.
     pub fn assessed_by<'a>(&'a self, entry: &'a Entry) -> impl Iterator<Item = &'a SoupItem<'g>> + 'a {
         let key = entry.key.to_string();

@@ -90,10 +90,11 @@ pub fn summary(report: &AuditReport, color: bool) -> String {
         None => String::new(),
     };
     format!(
-        "{verdict} as of {}: {} SOUP items, {} assessed; {errors} error{}, {warnings} warning{}{gate}; {advisories}\n",
+        "{verdict} as of {}: {} SOUP items, {} assessed, {} covered; {errors} error{}, {warnings} warning{}{gate}; {advisories}\n",
         report.as_of,
         report.items,
         report.assessed,
+        report.covered,
         if errors == 1 { "" } else { "s" },
         if warnings == 1 { "" } else { "s" },
     )
@@ -135,6 +136,7 @@ pub fn json(report: &AuditReport) -> Result<String> {
         "summary": {
             "items": report.items,
             "assessed": report.assessed,
+            "covered": report.covered,
             "errors": report.count(Level::Deny),
             "warnings": report.count(Level::Warn),
             "changed_since": report.changed_since.as_ref().map(|(reference, downgraded)| json!({

@@ -106,7 +106,7 @@ pub fn kinds_text(item: &SoupItem) -> String {
 }
 
 pub fn summary_line(inventory: &Inventory, soup_exists: bool) -> String {
-    let count = |status: Status| inventory.items.iter().filter(|item| item.status == status).count();
+    let count = |status: Status| inventory.count(status);
     let mut line = format!(
         "{} SOUP items: {} assessed, {} covered, {} incomplete, {} stale, {} missing\n",
         inventory.items.len(),

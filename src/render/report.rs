@@ -95,9 +95,10 @@ pub fn build(
             (
                 "Audit".into(),
                 Cell::text(format!(
-                    "{} SOUP items, {} assessed; {} errors, {} warnings",
+                    "{} SOUP items, {} assessed, {} covered; {} errors, {} warnings",
                     audit.items,
                     audit.assessed,
+                    audit.covered,
                     audit.count(Level::Deny),
                     audit.count(Level::Warn)
                 )),
