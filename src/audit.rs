@@ -5,7 +5,7 @@ use crate::advisories::SourceData;
 use crate::date::Date;
 use crate::finding::{self, Finding, Level};
 use crate::inventory::{Inventory, Status};
-use crate::rules::advisories::{AdvisoryInput, AdvisoryVerdict, Applicability, DispositionState};
+use crate::rules::advisories::{AdvisoryInput, AdvisoryVerdict, DispositionState};
 use crate::rules::{self, AuditInput};
 use crate::sidecar::{Class, DispositionStatus};
 use serde::Serialize;
@@ -140,10 +140,7 @@ impl ItemVerdict {
 
 impl ItemAdvisory {
     fn of(verdict: &AdvisoryVerdict) -> Self {
-        let reason = match &verdict.applicability {
-            Applicability::Applies => None,
-            Applicability::OtherPlatforms(platforms) => Some(format!("affects only {platforms}")),
-        };
+        let reason = verdict.applicability.reason();
         let expired = matches!(verdict.disposition, DispositionState::Expired(_));
         Self {
             id: verdict.advisory.id.clone(),

@@ -173,3 +173,50 @@ fn export_leaves_the_expired_disposition_out_and_says_so() {
         "no live disposition to state"
     );
 }
+
+/// An advisory about smallvec that 0.6.13 is not affected by (RUSTSEC-2019-0009, fixed
+/// in 0.6.10) touches the item without applying: the audit has no finding, the JSON and
+/// the report say why, and review summarises it.
+#[test]
+fn an_advisory_the_locked_version_is_not_affected_by_is_stated_as_such() {
+    let (_, text) = run(&["audit", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|finding| finding["advisory"]["id"] != "RUSTSEC-2019-0009")
+    );
+    let smallvec = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["name"] == "smallvec")
+        .unwrap();
+    let fixed = smallvec["advisories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|advisory| advisory["id"] == "RUSTSEC-2019-0009")
+        .unwrap();
+    assert_eq!(fixed["applies"], false);
+    assert_eq!(fixed["reason"], "the locked version is not affected");
+
+    let (_, report) = run(&["report", "--format", "markdown"]);
+    let row = report
+        .lines()
+        .find(|line| line.starts_with("| RUSTSEC-2019-0009"))
+        .unwrap_or_default();
+    assert!(
+        row.contains("not applicable to the device: the locked version is not affected"),
+        "{row}"
+    );
+
+    let (_, review) = run(&["review", "smallvec", "--by", "R"]);
+    let summary = review
+        .lines()
+        .find(|line| line.contains("advisories that do not affect the locked versions"))
+        .unwrap_or_default();
+    assert!(summary.contains("RUSTSEC-2019-0009"), "{review}");
+}

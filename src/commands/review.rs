@@ -206,6 +206,9 @@ fn changes(entry: &Entry, item: &SoupItem, review: &Review) -> String {
 /// marked new when published after the last review, with the state of their disposition.
 fn advisories(entry: &Entry, inventory: &Inventory, touching: &[&AdvisoryVerdict]) -> String {
     let mut text = String::new();
+    let (past, touching): (Vec<&&AdvisoryVerdict>, Vec<&&AdvisoryVerdict>) = touching
+        .iter()
+        .partition(|verdict| verdict.applicability == Applicability::VersionNotAffected);
     for verdict in touching {
         let (item, advisory) = (&inventory.items[verdict.item], &verdict.advisory);
         let new = entry
@@ -218,10 +221,8 @@ fn advisories(entry: &Entry, inventory: &Inventory, touching: &[&AdvisoryVerdict
                 .and_then(|value| value.as_str().map(String::from))
                 .unwrap_or_default()
         };
-        let state = match (&verdict.applicability, verdict.disposition) {
-            (Applicability::OtherPlatforms(platforms), _) => {
-                format!("not applicable to the device: affects only {platforms}")
-            }
+        let state = match (verdict.applicability.reason(), verdict.disposition) {
+            (Some(reason), _) => format!("not applicable to the device: {reason}"),
             (_, DispositionState::None) => "no disposition".to_string(),
             (_, DispositionState::Valid(disposition)) => format!("disposition: {}", status(disposition)),
             (_, DispositionState::Expired(disposition)) => format!(
@@ -238,6 +239,13 @@ fn advisories(entry: &Entry, inventory: &Inventory, touching: &[&AdvisoryVerdict
             item.package.version,
             advisory.kind.as_str(),
             advisory.title.trim_end_matches('.')
+        ));
+    }
+    if !past.is_empty() {
+        let ids: Vec<&str> = past.iter().map(|verdict| verdict.advisory.id.as_str()).collect();
+        text.push_str(&format!(
+            "  advisories that do not affect the locked versions: {}\n",
+            ids.join(", ")
         ));
     }
     if text.is_empty() {

@@ -6,7 +6,7 @@ use super::{license_text, notes, vendor};
 use crate::audit::AuditReport;
 use crate::finding::Level;
 use crate::inventory::{Inventory, SoupItem};
-use crate::rules::advisories::{AdvisoryVerdict, Applicability, DispositionState};
+use crate::rules::advisories::{AdvisoryVerdict, DispositionState};
 use crate::sidecar::{Entry, SoupFile, Support};
 use std::fmt::Write;
 
@@ -402,8 +402,8 @@ const GAP: &str = "MISSING";
 /// The disposition column as the verdict decided it: not applicable (and why), the
 /// disposition, EXPIRED, or a gap.
 fn disposition_cell(verdict: &AdvisoryVerdict) -> Cell {
-    if let Applicability::OtherPlatforms(platforms) = &verdict.applicability {
-        return Cell::text(format!("not applicable to the device: affects only {platforms}"));
+    if let Some(reason) = verdict.applicability.reason() {
+        return Cell::text(format!("not applicable to the device: {reason}"));
     }
     let described = |disposition: &crate::sidecar::Disposition| {
         let mut text = serde_json::to_value(disposition.status)

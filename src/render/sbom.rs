@@ -201,7 +201,11 @@ fn vulnerabilities(inventory: &Inventory, verdicts: &[AdvisoryVerdict]) -> Vec<V
     // One vulnerability per advisory, with every item it affects; the first verdict on
     // the device speaks for it.
     let mut affected: BTreeMap<&str, (&AdvisoryVerdict, Vec<&SoupItem>)> = BTreeMap::new();
-    for verdict in verdicts {
+    // An advisory the locked version is not affected by is no vulnerability of it.
+    for verdict in verdicts
+        .iter()
+        .filter(|verdict| verdict.applicability != Applicability::VersionNotAffected)
+    {
         let (first, items) = affected
             .entry(verdict.advisory.id.as_str())
             .or_insert((verdict, Vec::new()));

@@ -48,9 +48,22 @@ pub fn is_checked(item: &SoupItem) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Applicability {
     Applies,
+    /// The locked version is not among the affected ones (fixed, or never affected).
+    VersionNotAffected,
     /// It affects only other operating systems or CPUs than the device ships for
     /// (`os windows`, `arch x86`).
     OtherPlatforms(String),
+}
+
+impl Applicability {
+    /// Why it does not apply, for documents and the JSON.
+    pub fn reason(&self) -> Option<String> {
+        match self {
+            Applicability::Applies => None,
+            Applicability::VersionNotAffected => Some("the locked version is not affected".to_string()),
+            Applicability::OtherPlatforms(platforms) => Some(format!("affects only {platforms}")),
+        }
+    }
 }
 
 /// What soup.toml says about an advisory on an item.
@@ -91,9 +104,10 @@ impl AdvisoryVerdict<'_> {
 }
 
 /// Every advisory that touches a checked item of the inventory (crates.io packages and
-/// the toolchain): whether it applies to the device's targets (`(target_os,
-/// target_arch)` each; `None`: every platform), and the state of its disposition in the
-/// item's own or covering entry as of `as_of`.
+/// the toolchain): about its crate, whether or not its version is affected; whether it
+/// applies (to the locked version, and to the device's targets: `(target_os,
+/// target_arch)` each, `None` for every platform), and the state of its disposition in
+/// the item's own or covering entry as of `as_of`.
 pub fn verdicts<'s>(
     inventory: &Inventory<'s>,
     soup: &'s SoupFile,
@@ -104,8 +118,10 @@ pub fn verdicts<'s>(
     let mut verdicts = Vec::new();
     for (at, item) in inventory.items.iter().enumerate().filter(|(_, item)| is_checked(item)) {
         let entry = item.assessing_entry(soup);
-        for advisory in hitting(sources, item) {
-            let applicability = if advisory.can_affect_targets(targets) {
+        for advisory in touching(sources, item) {
+            let applicability = if !advisory.affects.version(&item.package.version) {
+                Applicability::VersionNotAffected
+            } else if advisory.can_affect_targets(targets) {
                 Applicability::Applies
             } else {
                 Applicability::OtherPlatforms(platforms(&advisory))
@@ -142,12 +158,17 @@ pub fn advisory_findings(
         let item = &inventory.items[verdict.item];
         let entry = item.assessing_entry(input.soup);
         let advisory = &verdict.advisory;
-        if let Applicability::OtherPlatforms(platforms) = &verdict.applicability {
-            outcome.notes.push(format!(
-                "{} on {} {} affects only {platforms}: not a finding for the device's targets",
-                advisory.id, item.package.name, item.package.version,
-            ));
-            continue;
+        match &verdict.applicability {
+            Applicability::Applies => {}
+            // A disposition of it is stale-disposition, decided below from the entries.
+            Applicability::VersionNotAffected => continue,
+            Applicability::OtherPlatforms(platforms) => {
+                outcome.notes.push(format!(
+                    "{} on {} {} affects only {platforms}: not a finding for the device's targets",
+                    advisory.id, item.package.name, item.package.version,
+                ));
+                continue;
+            }
         }
         match verdict.disposition {
             DispositionState::Expired(disposition) => {
@@ -203,25 +224,29 @@ pub fn advisory_findings(
     outcome
 }
 
-/// The advisories that hit the item, one per vulnerability however many sources know
-/// it (see `advisories::merged`).
-pub fn hitting(sources: &[SourceData], item: &SoupItem) -> Vec<Advisory> {
+/// The advisories about the item's crate, one per vulnerability however many sources
+/// know it (see `advisories::merged`), whether or not they affect its version.
+fn touching(sources: &[SourceData], item: &SoupItem) -> Vec<Advisory> {
     merged(
         sources
             .iter()
             .flat_map(|source| &source.advisories)
-            .filter(|advisory| hits(advisory, item)),
+            .filter(|advisory| is_about(advisory, item)),
     )
 }
 
 /// The advisory is about this crate (or the toolchain is the item and the advisory is
-/// about `std`, `cargo`, `rustdoc`) and affects its version.
-pub fn hits(advisory: &Advisory, item: &SoupItem) -> bool {
-    let about = match advisory.collection {
+/// about `std`, `cargo`, `rustdoc`).
+fn is_about(advisory: &Advisory, item: &SoupItem) -> bool {
+    match advisory.collection {
         Collection::Crates => advisory.package == item.package.name && !item.package.source.is_toolchain(),
         Collection::Toolchain => item.package.source.is_toolchain(),
-    };
-    about && advisory.affects.version(&item.package.version)
+    }
+}
+
+/// The advisory is about this crate and affects its version.
+pub fn hits(advisory: &Advisory, item: &SoupItem) -> bool {
+    is_about(advisory, item) && advisory.affects.version(&item.package.version)
 }
 
 pub fn disposition_for<'e>(entry: &'e Entry, advisory: &Advisory) -> Option<&'e Disposition> {
