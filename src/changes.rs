@@ -37,6 +37,9 @@ fn git(folder: &Path, args: &[&str]) -> Result<std::process::Output> {
 /// git repository, for a file git does not track, or without git.
 pub fn line_times(path: &Path) -> Option<Vec<i64>> {
     let folder = path.parent().filter(|folder| !folder.as_os_str().is_empty())?;
+    // Outside a repository git would only fail; finding that out costs a process.
+    let absolute = std::fs::canonicalize(folder).ok()?;
+    absolute.ancestors().find(|at| at.join(".git").exists())?;
     let name = path.file_name()?.to_str()?;
     // --porcelain gives a commit's details once, not once per line: a 20,000-line file
     // is read in about 10 ms rather than 300.

@@ -111,13 +111,13 @@ pub fn with_audit<R>(
     let lock_file = display_path(&workspace.graph.workspace_root.join("Cargo.lock"));
     let as_of = settings.as_of.unwrap_or_else(Date::today);
     // soup.toml's history dates each `version` line, for approval-before-review; asked
-    // only when some entry has an approval.
+    // only when some entry has a dated approval (init's placeholders have none).
     let approved = workspace
         .soup
         .entries
         .iter()
         .chain(&workspace.soup.toolchain)
-        .any(|entry| !entry.approvals.is_empty());
+        .any(|entry| entry.approvals.iter().any(|approval| approval.date.is_some()));
     let line_times = (with_findings && approved)
         .then(|| crate::changes::line_times(&workspace.soup_path))
         .flatten();
