@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{VULNERABLE_SOUP, run_with_sidecar, soup};
+use common::{VULNERABLE_SOUP, element, run_with_sidecar, soup};
 
 fn device_soup() -> String {
     VULNERABLE_SOUP.replace(
@@ -50,36 +50,18 @@ fn the_audit_skips_what_does_not_apply_and_reports_the_expired_disposition() {
     assert_eq!(about("RUSTSEC-2021-0003"), ["disposition-expired", "vulnerability"]);
 
     // The same verdict per item, for tools that read the audit item by item.
-    let item = |name: &str| {
-        json["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|item| item["name"] == name)
-            .cloned()
-            .unwrap()
-    };
-    let advisory = |item: &serde_json::Value, id: &str| {
-        item["advisories"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|advisory| advisory["id"] == id)
-            .cloned()
-            .unwrap()
-    };
-    let time = item("time");
+    let time = element(&json, "items", "name", "time");
     assert_eq!(time["entry"], "time");
-    let unix_only = advisory(&time, "RUSTSEC-2020-0071");
+    let unix_only = element(time, "advisories", "id", "RUSTSEC-2020-0071");
     assert_eq!(unix_only["applies"], false);
     assert!(
         unix_only["reason"].as_str().unwrap().starts_with("affects only os "),
         "{unix_only}"
     );
-    let smallvec = item("smallvec");
+    let smallvec = element(&json, "items", "name", "smallvec");
     assert_eq!(smallvec["entry"], "smallvec");
     assert_eq!(smallvec["status"], "assessed");
-    let expired = advisory(&smallvec, "RUSTSEC-2021-0003");
+    let expired = element(smallvec, "advisories", "id", "RUSTSEC-2021-0003");
     assert_eq!(expired["applies"], true);
     assert_eq!(expired["disposition"]["status"], "accepted");
     assert_eq!(expired["disposition"]["expired"], true);
@@ -114,15 +96,7 @@ fn the_sbom_states_the_same_verdict() {
     let (code, text) = run(&["sbom"]);
     assert_eq!(code, Some(0));
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let analysis = |id: &str| {
-        json["vulnerabilities"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|vulnerability| vulnerability["id"] == id)
-            .map(|vulnerability| vulnerability["analysis"].clone())
-            .unwrap()
-    };
+    let analysis = |id: &str| element(&json, "vulnerabilities", "id", id)["analysis"].clone();
     let unix_only = analysis("RUSTSEC-2020-0071");
     assert_eq!(unix_only["state"], "not_affected");
     assert_eq!(unix_only["justification"], "requires_environment");
@@ -188,18 +162,8 @@ fn an_advisory_the_locked_version_is_not_affected_by_is_stated_as_such() {
             .iter()
             .all(|finding| finding["advisory"]["id"] != "RUSTSEC-2019-0009")
     );
-    let smallvec = json["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|item| item["name"] == "smallvec")
-        .unwrap();
-    let fixed = smallvec["advisories"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|advisory| advisory["id"] == "RUSTSEC-2019-0009")
-        .unwrap();
+    let smallvec = element(&json, "items", "name", "smallvec");
+    let fixed = element(smallvec, "advisories", "id", "RUSTSEC-2019-0009");
     assert_eq!(fixed["applies"], false);
     assert_eq!(fixed["reason"], "the locked version is not affected");
 

@@ -404,12 +404,7 @@ fn a_covered_crate_takes_the_status_of_an_unfinished_entry() {
         .args(["--format", "json"])
         .env("CARGO_SOUP_TOOLCHAIN_VERSION", "1.95.0");
     let json: serde_json::Value = serde_json::from_str(&common::stdout_with_code(&mut audit, 1)).unwrap();
-    let leaf = json["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|item| item["name"] == "leaf")
-        .unwrap();
+    let leaf = common::element(&json, "items", "name", "leaf");
     assert_eq!(leaf["status"], "incomplete", "the audit JSON items say the same");
     assert_eq!(leaf["covered_by"], "normal-dep");
 
@@ -417,18 +412,8 @@ fn a_covered_crate_takes_the_status_of_an_unfinished_entry() {
     let mut sbom = soup_on(dir.path(), &["sbom", "--offline", "--no-rustsec", "--no-osv"]);
     sbom.env("CARGO_SOUP_TOOLCHAIN_VERSION", "1.95.0");
     let bom: serde_json::Value = serde_json::from_str(&common::stdout_of(&mut sbom)).unwrap();
-    let component = bom["components"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|component| component["name"] == "leaf")
-        .unwrap();
-    let status = component["properties"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|property| property["name"] == "cargo-soup:assessment-status")
-        .unwrap();
+    let component = common::element(&bom, "components", "name", "leaf");
+    let status = common::element(component, "properties", "name", "cargo-soup:assessment-status");
     assert_eq!(status["value"], "incomplete");
     let mut report = soup_on(
         dir.path(),

@@ -128,6 +128,17 @@ pub fn item_names(list: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
+/// The element of the array `value[array]` whose `key` is `wanted`: an item by name, an
+/// advisory by id, a property by name.
+pub fn element<'v>(value: &'v serde_json::Value, array: &str, key: &str, wanted: &str) -> &'v serde_json::Value {
+    value[array]
+        .as_array()
+        .unwrap_or_else(|| panic!("no array `{array}` in {value}"))
+        .iter()
+        .find(|element| element[key] == wanted)
+        .unwrap_or_else(|| panic!("no {key} = {wanted} in `{array}` of {value}"))
+}
+
 pub fn item<'v>(list: &'v serde_json::Value, name: &str, version: &str) -> &'v serde_json::Value {
     list["items"]
         .as_array()
