@@ -23,8 +23,9 @@ pub fn run(settings: &Settings, args: &ExportArgs) -> Result<i32> {
     let mut expired = Vec::new();
     for entry in soup.entries.iter().chain(&soup.toolchain) {
         for disposition in &entry.advisories {
-            // The verdict this disposition answers, when an advisory in the data still
-            // affects what the entry assesses; a stale one is exported as written.
+            // The verdict this disposition answers (one for every advisory about what the
+            // entry assesses, affecting it or not); a disposition of an id the data does
+            // not know is exported as written.
             let answered = verdicts.iter().find(|verdict| {
                 verdict
                     .disposition

@@ -153,7 +153,6 @@ pub fn advisory_findings(
     verdicts: &[AdvisoryVerdict],
 ) -> AdvisoryOutcome {
     let mut outcome = AdvisoryOutcome::default();
-    let advisories: Vec<&Advisory> = input.sources.iter().flat_map(|source| &source.advisories).collect();
     for verdict in verdicts {
         let item = &inventory.items[verdict.item];
         let entry = item.assessing_entry(input.soup);
@@ -185,9 +184,7 @@ pub fn advisory_findings(
         }
     }
     for entry in &input.soup.entries {
-        outcome
-            .findings
-            .extend(stale_dispositions(entry, inventory, &advisories));
+        outcome.findings.extend(stale_dispositions(entry, inventory, verdicts));
     }
     if let Some(yanked) = input.yanked {
         outcome.findings.extend(yanked_findings(inventory, input, yanked));
@@ -242,11 +239,6 @@ fn is_about(advisory: &Advisory, item: &SoupItem) -> bool {
         Collection::Crates => advisory.package == item.package.name && !item.package.source.is_toolchain(),
         Collection::Toolchain => item.package.source.is_toolchain(),
     }
-}
-
-/// The advisory is about this crate and affects its version.
-pub fn hits(advisory: &Advisory, item: &SoupItem) -> bool {
-    is_about(advisory, item) && advisory.affects.version(&item.package.version)
 }
 
 pub fn disposition_for<'e>(entry: &'e Entry, advisory: &Advisory) -> Option<&'e Disposition> {
@@ -420,28 +412,31 @@ fn advisory_since_review(
 
 /// Dispositions of advisories that the data knows but that affect none of the
 /// versions the entry assesses (its own items and the crates it covers).
-fn stale_dispositions(entry: &Entry, inventory: &Inventory, advisories: &[&Advisory]) -> Vec<Finding> {
-    let assessed: Vec<&SoupItem> = inventory.assessed_by(entry).collect();
+/// Dispositions whose advisory touches what the entry assesses but affects none of its
+/// locked versions any more, as the verdicts decided.
+fn stale_dispositions(entry: &Entry, inventory: &Inventory, verdicts: &[AdvisoryVerdict]) -> Vec<Finding> {
     let mut findings = Vec::new();
     for disposition in &entry.advisories {
-        let named: Vec<&&Advisory> = advisories
+        let answered: Vec<&AdvisoryVerdict> = verdicts
             .iter()
-            .filter(|advisory| advisory.is_named(&disposition.id))
-            .filter(|advisory| assessed.iter().any(|item| item.package.name == advisory.package))
+            .filter(|verdict| {
+                verdict
+                    .disposition
+                    .written()
+                    .is_some_and(|written| std::ptr::eq(written, disposition))
+            })
             .collect();
-        let Some(advisory) = merged(named.iter().map(|advisory| **advisory)).into_iter().next() else {
-            continue;
-        };
-        if named
-            .iter()
-            .any(|advisory| assessed.iter().any(|item| hits(advisory, item)))
-        {
+        let stale = !answered.is_empty()
+            && answered
+                .iter()
+                .all(|verdict| verdict.applicability == Applicability::VersionNotAffected);
+        if !stale {
             continue;
         }
-        let versions: Vec<String> = assessed
+        let advisory = &answered[0].advisory;
+        let versions: Vec<String> = answered
             .iter()
-            .filter(|item| item.package.name == advisory.package)
-            .map(|item| item.package.version.to_string())
+            .map(|verdict| inventory.items[verdict.item].package.version.to_string())
             .collect();
         let message = format!(
             "[{}] dispositions {}, which does not affect {} {} any more; remove the disposition",
@@ -453,7 +448,7 @@ fn stale_dispositions(entry: &Entry, inventory: &Inventory, advisories: &[&Advis
         let mut finding = Finding::new(Code::StaleDisposition, message)
             .on(&entry.key.name, versions.first().cloned())
             .at(Some(disposition.location.clone()));
-        finding.advisory = Some(advisory_ref(&advisory));
+        finding.advisory = Some(advisory_ref(advisory));
         findings.push(finding);
     }
     findings
