@@ -99,7 +99,8 @@ pub struct ItemVerdict {
 pub struct ItemAdvisory {
     pub id: String,
     pub applies: bool,
-    /// Why it does not apply (the platforms it is limited to).
+    /// Why it does not apply: the locked version is not affected, or the platforms it is
+    /// limited to.
     pub reason: Option<String>,
     pub disposition: Option<DispositionVerdict>,
 }

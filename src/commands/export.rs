@@ -26,12 +26,7 @@ pub fn run(settings: &Settings, args: &ExportArgs) -> Result<i32> {
             // The verdict this disposition answers (one for every advisory about what the
             // entry assesses, affecting it or not); a disposition of an id the data does
             // not know is exported as written.
-            let answered = verdicts.iter().find(|verdict| {
-                verdict
-                    .disposition
-                    .written()
-                    .is_some_and(|written| std::ptr::eq(written, disposition))
-            });
+            let answered = verdicts.iter().find(|verdict| verdict.answers(disposition));
             let lapsed = match answered {
                 Some(verdict) => matches!(verdict.disposition, DispositionState::Expired(_)),
                 None => has_expired(disposition, as_of),

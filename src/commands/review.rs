@@ -8,7 +8,7 @@ use crate::inventory::{Inventory, SoupItem};
 use crate::license::LicenseForm;
 use crate::paths::display_path;
 use crate::render::printable;
-use crate::rules::advisories::{AdvisoryVerdict, Applicability, DispositionState, verdicts};
+use crate::rules::advisories::{AdvisoryVerdict, Applicability, DispositionState, on_items, verdicts};
 use crate::sidecar::edit::{Editor, Review};
 use crate::sidecar::{Covers, Entry, PLACEHOLDER};
 use crate::workspace::SoupUse;
@@ -106,13 +106,7 @@ pub fn run(settings: &Settings, args: &ReviewArgs) -> Result<i32> {
         let sources = plan.load_local(&assessed.iter().map(|item| item.package.name.as_str()).collect());
         let targets = workspace.scope.target_platforms();
         let verdicts = verdicts(&inventory, &workspace.soup, &sources, targets.as_deref(), date);
-        let touching: Vec<&AdvisoryVerdict> = verdicts
-            .iter()
-            .filter(|verdict| {
-                let on = &inventory.items[verdict.item];
-                assessed.iter().any(|assessed| std::ptr::eq(*assessed, on))
-            })
-            .collect();
+        let touching = on_items(&verdicts, &inventory, &assessed);
         write!(out, "{}", printable(&advisories(entry, &inventory, &touching)))?;
     } else {
         writeln!(
@@ -215,12 +209,7 @@ fn advisories(entry: &Entry, inventory: &Inventory, touching: &[&AdvisoryVerdict
             .anomalies
             .reviewed
             .is_none_or(|reviewed| advisory.changed() > reviewed);
-        let status = |disposition: &crate::sidecar::Disposition| {
-            serde_json::to_value(disposition.status)
-                .ok()
-                .and_then(|value| value.as_str().map(String::from))
-                .unwrap_or_default()
-        };
+        let status = |disposition: &crate::sidecar::Disposition| disposition.status.as_str();
         let state = match (verdict.applicability.reason(), verdict.disposition) {
             (Some(reason), _) => format!("not applicable to the device: {reason}"),
             (_, DispositionState::None) => "no disposition".to_string(),

@@ -6,7 +6,7 @@ use super::{license_text, notes, vendor};
 use crate::audit::AuditReport;
 use crate::finding::Level;
 use crate::inventory::{Inventory, SoupItem};
-use crate::rules::advisories::{AdvisoryVerdict, DispositionState};
+use crate::rules::advisories::{AdvisoryVerdict, DispositionState, on_items};
 use crate::sidecar::{Entry, SoupFile, Support};
 use std::fmt::Write;
 
@@ -272,15 +272,9 @@ fn item_blocks(item: &SoupItem, soup: &SoupFile, inventory: &Inventory, verdicts
         ("Summary".into(), from_entry(&|entry| entry.anomalies.summary.clone())),
     ]));
     let assessed: Vec<&SoupItem> = std::iter::once(item).chain(covered.iter().copied()).collect();
-    let touching: Vec<(&SoupItem, &AdvisoryVerdict)> = verdicts
-        .iter()
-        .filter_map(|verdict| {
-            let on = &inventory.items[verdict.item];
-            assessed
-                .iter()
-                .any(|assessed| std::ptr::eq(*assessed, on))
-                .then_some((on, verdict))
-        })
+    let touching: Vec<(&SoupItem, &AdvisoryVerdict)> = on_items(verdicts, inventory, &assessed)
+        .into_iter()
+        .map(|verdict| (&inventory.items[verdict.item], verdict))
         .collect();
     blocks.push(Block::Table {
         headers: ["Advisory", "Crate", "Kind", "Title", "Disposition"]
@@ -406,10 +400,7 @@ fn disposition_cell(verdict: &AdvisoryVerdict) -> Cell {
         return Cell::text(format!("not applicable to the device: {reason}"));
     }
     let described = |disposition: &crate::sidecar::Disposition| {
-        let mut text = serde_json::to_value(disposition.status)
-            .ok()
-            .and_then(|value| value.as_str().map(String::from))
-            .unwrap_or_default();
+        let mut text = disposition.status.as_str().to_string();
         if let Some(rationale) = &disposition.rationale {
             write!(text, ": {rationale}").ok();
         }

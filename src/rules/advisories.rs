@@ -97,10 +97,32 @@ pub struct AdvisoryVerdict<'s> {
 }
 
 impl AdvisoryVerdict<'_> {
+    /// Whether `disposition` is the one soup.toml gives for this advisory on this item.
+    pub fn answers(&self, disposition: &Disposition) -> bool {
+        self.disposition
+            .written()
+            .is_some_and(|written| std::ptr::eq(written, disposition))
+    }
+
     /// An advisory on the device that no valid disposition answers.
     pub fn is_open(&self) -> bool {
         self.applicability == Applicability::Applies && !matches!(self.disposition, DispositionState::Valid(_))
     }
+}
+
+/// The verdicts on `items` (an entry's own item and the crates it covers, say).
+pub fn on_items<'v, 's>(
+    verdicts: &'v [AdvisoryVerdict<'s>],
+    inventory: &Inventory,
+    items: &[&SoupItem],
+) -> Vec<&'v AdvisoryVerdict<'s>> {
+    verdicts
+        .iter()
+        .filter(|verdict| {
+            let on = &inventory.items[verdict.item];
+            items.iter().any(|item| std::ptr::eq(*item, on))
+        })
+        .collect()
 }
 
 /// Every advisory that touches a checked item of the inventory (crates.io packages and
@@ -417,15 +439,7 @@ fn advisory_since_review(
 fn stale_dispositions(entry: &Entry, inventory: &Inventory, verdicts: &[AdvisoryVerdict]) -> Vec<Finding> {
     let mut findings = Vec::new();
     for disposition in &entry.advisories {
-        let answered: Vec<&AdvisoryVerdict> = verdicts
-            .iter()
-            .filter(|verdict| {
-                verdict
-                    .disposition
-                    .written()
-                    .is_some_and(|written| std::ptr::eq(written, disposition))
-            })
-            .collect();
+        let answered: Vec<&AdvisoryVerdict> = verdicts.iter().filter(|verdict| verdict.answers(disposition)).collect();
         let stale = !answered.is_empty()
             && answered
                 .iter()

@@ -100,6 +100,17 @@ pub enum DispositionStatus {
     Accepted,
 }
 
+impl DispositionStatus {
+    /// As soup.toml writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DispositionStatus::NotAffected => "not-affected",
+            DispositionStatus::Mitigated => "mitigated",
+            DispositionStatus::Accepted => "accepted",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Support {
