@@ -65,9 +65,12 @@ pub enum Command {
         after_help = "Examples:\n  cargo soup report --format html --output soup-report.html\n  cargo soup report --format markdown --as-of 2026-11-24 > soup-report.md"
     )]
     Report(ReportArgs),
-    /// A CycloneDX SBOM of the SOUP items, with the SOUP fields as properties and the
-    /// dispositions of soup.toml as VEX analysis of the advisories.
-    #[command(after_help = "Examples:\n  cargo soup sbom --output soup.cdx.json")]
+    /// A CycloneDX (or SPDX) SBOM of the members and SOUP items, with the SOUP fields as
+    /// properties and the verdicts on the advisories as VEX analysis; optionally
+    /// uploaded to Dependency-Track.
+    #[command(
+        after_help = "Examples:\n  cargo soup sbom --output soup.cdx.json\n  cargo soup sbom --format spdx --output soup.spdx.json\n  CARGO_SOUP_DTRACK_API_KEY=... cargo soup sbom --upload https://dtrack.example.com"
+    )]
     Sbom(SbomArgs),
     /// Download or update the advisory databases (RustSec and OSV) into the cache
     /// folder; a failed download leaves the data there unchanged.
@@ -79,12 +82,22 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct SbomArgs {
-    /// CycloneDX 1.6 JSON.
+    /// CycloneDX 1.6 JSON with VEX, or SPDX 2.3 JSON.
     #[arg(long, value_enum, default_value_t = SbomFormat::CyclonedxJson)]
     pub format: SbomFormat,
     /// Write here instead of to standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Upload the CycloneDX BOM, then its VEX, to this Dependency-Track server, into
+    /// the project named by `[document] title` (else `[project] name`) and version
+    /// `[document] release`, created when missing. The API key is read from
+    /// CARGO_SOUP_DTRACK_API_KEY.
+    #[arg(long, value_name = "URL")]
+    pub upload: Option<String>,
+    /// The Dependency-Track API key, from the environment only: a key on the command
+    /// line would show in the process list and the shell's history.
+    #[arg(skip = std::env::var("CARGO_SOUP_DTRACK_API_KEY").ok())]
+    pub dtrack_api_key: Option<String>,
     #[command(flatten)]
     pub advisories: AdvisoryArgs,
 }
@@ -92,6 +105,7 @@ pub struct SbomArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SbomFormat {
     CyclonedxJson,
+    Spdx,
 }
 
 #[derive(Debug, Args)]

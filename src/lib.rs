@@ -12,6 +12,7 @@ pub mod commands;
 pub mod date;
 pub mod diagnostic;
 pub mod digest;
+pub mod dtrack;
 pub mod evidence;
 pub mod fetch;
 pub mod finding;

@@ -118,6 +118,24 @@ impl Client {
         reply.body(url)
     }
 
+    /// PUTs a JSON body to `url` with one extra header (an API key).
+    pub fn put_json(&self, url: &str, header: (&str, &str), body: &[u8], limit: u64) -> Result<Vec<u8>> {
+        let reply = self.exchange(url, limit, &(), || {
+            self.agent
+                .put(url)
+                .header("content-type", "application/json")
+                .header(header.0, header.1)
+                .send(body)
+        })?;
+        reply.body(url)
+    }
+
+    /// GETs `url` with one extra header.
+    pub fn get_with(&self, url: &str, header: (&str, &str), limit: u64) -> Result<Vec<u8>> {
+        let reply = self.exchange(url, limit, &(), || self.agent.get(url).header(header.0, header.1).call())?;
+        reply.body(url)
+    }
+
     fn exchange(
         &self,
         url: &str,
@@ -155,7 +173,18 @@ impl Client {
                     asked_wait = retry_after(&response).filter(|wait| *wait <= LONGEST_RETRY_AFTER);
                     continue;
                 }
-                _ => bail!("{url} answered HTTP {status}; check the URL and any credentials the server needs"),
+                _ => {
+                    // What the server said, for a person to read: the first line or so.
+                    let said = read_body(response.body_mut(), 4096, &(), self.timeout)
+                        .map(|body| String::from_utf8_lossy(&body).trim().chars().take(300).collect())
+                        .unwrap_or_default();
+                    return Err(Refused {
+                        url: url.to_string(),
+                        status,
+                        said,
+                    }
+                    .into());
+                }
             }
             match read_body(response.body_mut(), limit, progress, self.timeout) {
                 Ok(body) => return Ok(Reply::Body(body)),
@@ -211,6 +240,26 @@ impl Resolver for OneLookupPerHost {
 
 /// The wait a 429 or 503 asks for in seconds (`Retry-After: 3`); an HTTP date is left to
 /// the usual backoff.
+/// A final answer other than success: the status and what the server said.
+#[derive(Debug)]
+pub struct Refused {
+    pub url: String,
+    pub status: u16,
+    pub said: String,
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} answered HTTP {}", self.url, self.status)?;
+        if !self.said.is_empty() {
+            write!(f, " ({})", crate::render::printable(&self.said))?;
+        }
+        write!(f, "; check the URL and any credentials the server needs")
+    }
+}
+
+impl std::error::Error for Refused {}
+
 fn retry_after(response: &ureq::http::Response<ureq::Body>) -> Option<Duration> {
     let value = response.headers().get("retry-after")?.to_str().ok()?;
     value.trim().parse::<u64>().ok().map(Duration::from_secs)

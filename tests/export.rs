@@ -135,46 +135,70 @@ fn osv_scanner_config_carries_expiry_and_reason() {
 }
 
 #[test]
-fn openvex_states_not_affected_and_affected_per_disposition() {
+fn openvex_makes_the_sboms_decisions_on_every_advisory() {
     let (text, _) = export("openvex");
     let document: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(document["@context"], "https://openvex.dev/ns/v0.2.0");
     assert_eq!(document["timestamp"], "2026-11-25T00:00:00Z");
     assert!(document["@id"].as_str().unwrap().starts_with("https://"));
     let statements = document["statements"].as_array().unwrap();
-    assert_eq!(statements.len(), 3);
-    let not_affected = &statements[0];
-    assert_eq!(not_affected["vulnerability"]["name"], "RUSTSEC-2020-0071");
+    assert_eq!(statements.len(), 7, "every advisory on the device, the OSV-only GHSA too: {statements:#?}");
+    let statement = |id: &str| {
+        statements
+            .iter()
+            .find(|statement| statement["vulnerability"]["name"] == id)
+            .unwrap_or_else(|| panic!("{id} in {statements:#?}"))
+    };
+    let not_affected = statement("RUSTSEC-2020-0071");
     assert_eq!(
         not_affected["vulnerability"]["aliases"],
         serde_json::json!(["CVE-2020-26235", "GHSA-wcg3-cvx6-7396"])
     );
     assert_eq!(not_affected["products"][0]["@id"], "pkg:cargo/time@0.1.43");
     assert_eq!(not_affected["status"], "not_affected");
-    assert_eq!(not_affected["justification"], "vulnerable_code_not_in_execute_path");
-    assert!(
-        not_affected["impact_statement"]
-            .as_str()
-            .unwrap()
-            .contains("never reads the local time")
+    assert!(not_affected.get("justification").is_none(), "soup.toml chose none");
+    assert_eq!(
+        not_affected["impact_statement"],
+        "The device never reads the local time offset."
     );
-    let mitigated = &statements[1];
+    let mitigated = statement("RUSTSEC-2021-0003");
     assert_eq!(
         mitigated["products"][0]["@id"], "pkg:cargo/smallvec@0.6.13",
-        "the crate the CVE is about"
+        "the crate the CVE is about, under the RustSec id"
     );
-    assert_eq!(mitigated["status"], "affected");
-    assert!(
-        mitigated["action_statement"]
-            .as_str()
-            .unwrap()
-            .contains("Checked by a grep in CI")
-    );
+    assert_eq!(mitigated["status"], "affected", "as the SBOM's exploitable");
+    assert_eq!(mitigated["action_statement"], "Mitigated: Checked by a grep in CI.");
     assert_eq!(mitigated["timestamp"], "2026-10-02T00:00:00Z");
-    assert_eq!(statements[2]["status"], "affected");
-    assert_eq!(statements[2]["products"][0]["@id"], "pkg:cargo/atty@0.2.14");
+    assert_eq!(statement("RUSTSEC-2024-0375")["status"], "affected");
+    let expired = statement("RUSTSEC-2021-0139");
+    assert_eq!(expired["status"], "under_investigation", "an expired disposition");
+    assert_eq!(
+        expired["status_notes"],
+        "The disposition in soup.toml expired on 2026-01-01."
+    );
+    assert_eq!(statement("RUSTSEC-2022-0058")["status"], "under_investigation", "none");
     // The same inputs give the same document.
     assert_eq!(export("openvex").0, text);
+}
+
+#[test]
+fn openvex_carries_a_chosen_justification_in_openvex_terms() {
+    let sidecar = SOUP.replace(
+        "status = \"not-affected\"\n",
+        "status = \"not-affected\"\njustification = \"code_not_present\"\n",
+    );
+    let mut command = soup();
+    command.args(["export", "--offline", "--as-of", "2026-11-25", "--format", "openvex"]);
+    let output = run_with_sidecar(command, "vulnerable", &sidecar);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let time = document["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|statement| statement["vulnerability"]["name"] == "RUSTSEC-2020-0071")
+        .unwrap();
+    assert_eq!(time["justification"], "vulnerable_code_not_present");
 }
 
 #[test]

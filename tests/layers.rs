@@ -124,6 +124,7 @@ fn no_module_reaches_up_a_layer() {
         "advisory_data",
         "fetch",
         "net",
+        "dtrack",
         "atomic_file",
         "registry",
     ];

@@ -4,8 +4,8 @@ use crate::advisory_data::{Need, Plan};
 use crate::cli::{ExportArgs, ExportFormat, Settings};
 use crate::date::Date;
 use crate::inventory::Inventory;
-use crate::render::export::{self, Exported};
-use crate::rules::advisories::{DispositionState, has_expired, verdicts};
+use crate::render::export::{self, Exported, VexStatement};
+use crate::rules::advisories::{AdvisoryVerdict, Applicability, DispositionState, VexState, has_expired, verdicts};
 use crate::workspace::SoupUse;
 use anyhow::Result;
 
@@ -68,14 +68,19 @@ pub fn run(settings: &Settings, args: &ExportArgs) -> Result<i32> {
         ExportFormat::DenyToml => export::deny_toml(&exported),
         ExportFormat::OsvScanner => export::osv_scanner(&exported),
         ExportFormat::Openvex => {
-            let author = soup.project.name.clone().unwrap_or_else(|| workspace.graph.name());
-            export::openvex(&exported, &format!("{author} (soup.toml, via cargo soup)"), as_of)?
+            let author = soup.document.author.clone().unwrap_or_else(|| {
+                let product = soup.project.name.clone().unwrap_or_else(|| workspace.graph.name());
+                format!("{product} (soup.toml, via cargo soup)")
+            });
+            let statements = vex_statements(&inventory, &verdicts, &exported, soup, as_of);
+            export::openvex(&statements, &author, as_of)?
         }
     };
     super::emit(settings, args.output.as_deref(), &text)?;
     if !settings.quiet {
         eprintln!("exported {} disposition(s)", exported.len());
-        if !expired.is_empty() {
+        // OpenVEX says "under investigation" for them; the other formats cannot.
+        if !expired.is_empty() && args.format != ExportFormat::Openvex {
             eprintln!(
                 "left out {} expired disposition(s), as of {as_of}: {}; review them in soup.toml",
                 expired.len(),
@@ -84,4 +89,43 @@ pub fn run(settings: &Settings, args: &ExportArgs) -> Result<i32> {
         }
     }
     Ok(0)
+}
+
+/// The SBOM's decisions as OpenVEX statements: one per advisory on an item of the
+/// device (every verdict but a version that is not affected), and the dispositions of
+/// ids the advisory data does not know, as soup.toml writes them.
+fn vex_statements(
+    inventory: &Inventory,
+    verdicts: &[AdvisoryVerdict],
+    exported: &[Exported],
+    soup: &crate::sidecar::SoupFile,
+    as_of: Date,
+) -> Vec<VexStatement> {
+    let targets = crate::render::sbom::targets_text(soup);
+    let mut statements: Vec<VexStatement> = verdicts
+        .iter()
+        .filter(|verdict| verdict.applicability != Applicability::VersionNotAffected)
+        .map(|verdict| VexStatement {
+            id: verdict.advisory.id.clone(),
+            aliases: verdict.advisory.aliases.clone(),
+            product: crate::render::sbom::bom_ref(inventory.items[verdict.item].package),
+            state: verdict.vex(&targets),
+            timestamp: verdict
+                .disposition
+                .written()
+                .and_then(|disposition| disposition.reviewed)
+                .unwrap_or(as_of),
+        })
+        .collect();
+    let unknown = exported
+        .iter()
+        .filter(|item| !verdicts.iter().any(|verdict| verdict.answers(item.disposition)));
+    statements.extend(unknown.map(|item| VexStatement {
+        id: item.disposition.id.clone(),
+        aliases: item.aliases.clone(),
+        product: item.purl(),
+        state: VexState::of_disposition(item.disposition),
+        timestamp: item.disposition.reviewed.unwrap_or(as_of),
+    }));
+    statements
 }

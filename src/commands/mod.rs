@@ -84,17 +84,32 @@ fn verify_before_writing(file: &str, text: &str) -> Result<crate::sidecar::SoupF
 }
 
 /// The version of what is being documented: the root package's, else each member's.
-fn workspace_version(graph: &crate::graph::Graph) -> String {
-    let members = graph.members.iter().map(|&member| &graph.packages[member]);
+/// The device software release the documents describe: `[document] release`, else the
+/// root package's version, else the version every member shares.
+fn release(soup: &crate::sidecar::SoupFile, graph: &crate::graph::Graph) -> Option<String> {
+    if let Some(release) = &soup.document.release {
+        return Some(release.clone());
+    }
+    let mut members = graph.members.iter().map(|&member| &graph.packages[member]);
     if let Some(root) = &graph.root_package
         && let Some(package) = members.clone().find(|package| &package.name == root)
     {
-        return package.version.to_string();
+        return Some(package.version.to_string());
     }
+    let first = members.next()?;
     members
-        .map(|package| format!("{} {}", package.name, package.version))
-        .collect::<Vec<_>>()
-        .join(", ")
+        .all(|package| package.version == first.version)
+        .then(|| first.version.to_string())
+}
+
+/// What the documents call the device: `[document] title`, else `[project] name`, else
+/// the workspace's name.
+fn product_name(soup: &crate::sidecar::SoupFile, graph: &crate::graph::Graph) -> String {
+    soup.document
+        .title
+        .clone()
+        .or_else(|| soup.project.name.clone())
+        .unwrap_or_else(|| graph.name())
 }
 
 /// Writes a generated document to `--output` (atomically, saying so unless `-q`), or

@@ -11,7 +11,7 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<i32> {
         let project = workspace.soup.project.name.clone().unwrap_or_else(|| graph.name());
         let subject = Subject {
             project: &project,
-            version: Some(super::workspace_version(graph)),
+            version: super::release(&workspace.soup, graph),
         };
         let blocks = report::build(
             &subject,

@@ -2,6 +2,7 @@
 //! so soup.toml stays the one place where a risk is accepted.
 
 use crate::date::Date;
+use crate::rules::advisories::VexState;
 use crate::sidecar::toml_string;
 use crate::sidecar::{Disposition, DispositionStatus};
 use anyhow::Result;
@@ -52,7 +53,8 @@ impl Exported<'_> {
         reason
     }
 
-    fn purl(&self) -> String {
+    /// The product of a disposition the advisory data does not know.
+    pub fn purl(&self) -> String {
         match &self.version {
             Some(version) => format!("pkg:cargo/{}@{version}", self.krate),
             None => format!("pkg:cargo/{}", self.krate),
@@ -110,37 +112,33 @@ pub fn osv_scanner(exported: &[Exported]) -> String {
     text
 }
 
-/// An OpenVEX v0.2.0 document: `not_affected` with a justification, `affected` with
-/// the action taken. Deterministic: the timestamp is the as-of date and the id is
-/// derived from the content.
-pub fn openvex(exported: &[Exported], author: &str, as_of: Date) -> Result<String> {
-    let statements: Vec<serde_json::Value> = exported
-        .iter()
-        .map(|item| {
-            let disposition = item.disposition;
-            let mut vulnerability = json!({"name": disposition.id});
-            if !item.aliases.is_empty() {
-                vulnerability["aliases"] = json!(item.aliases);
-            }
-            let mut statement = json!({
-                "vulnerability": vulnerability,
-                "products": [{"@id": item.purl()}],
-                "timestamp": format!("{}T00:00:00Z", disposition.reviewed.unwrap_or(as_of)),
-            });
-            match disposition.status {
-                DispositionStatus::NotAffected => {
-                    statement["status"] = json!("not_affected");
-                    statement["justification"] = json!("vulnerable_code_not_in_execute_path");
-                    statement["impact_statement"] = json!(item.reason());
-                }
-                DispositionStatus::Mitigated | DispositionStatus::Accepted => {
-                    statement["status"] = json!("affected");
-                    statement["action_statement"] = json!(item.reason());
-                }
-            }
-            statement
-        })
-        .collect();
+/// One OpenVEX statement: an advisory on a product, and the decision on it.
+pub struct VexStatement {
+    pub id: String,
+    pub aliases: Vec<String>,
+    /// The product's purl (or, for a path dependency, its BOM reference).
+    pub product: String,
+    pub state: VexState,
+    pub timestamp: Date,
+}
+
+/// CycloneDX's justification as the nearest of OpenVEX's five.
+fn openvex_justification(justification: &str) -> &'static str {
+    match justification {
+        "code_not_present" => "vulnerable_code_not_present",
+        "code_not_reachable" => "vulnerable_code_not_in_execute_path",
+        "requires_configuration" | "requires_dependency" | "requires_environment" => {
+            "vulnerable_code_cannot_be_controlled_by_adversary"
+        }
+        _ => "inline_mitigations_already_exist",
+    }
+}
+
+/// An OpenVEX v0.2.0 document with the SBOM's decisions: `not_affected`, `affected`
+/// (with the action taken) or `under_investigation`. Deterministic: the timestamp is
+/// the as-of date and the id is derived from the content.
+pub fn openvex(statements: &[VexStatement], author: &str, as_of: Date) -> Result<String> {
+    let statements: Vec<serde_json::Value> = statements.iter().map(openvex_statement).collect();
     let body = serde_json::to_string(&statements)?;
     let digest = &crate::digest::sha256_hex(body.as_bytes())[..16];
     let document = json!({
@@ -154,4 +152,46 @@ pub fn openvex(exported: &[Exported], author: &str, as_of: Date) -> Result<Strin
         "statements": statements,
     });
     Ok(serde_json::to_string_pretty(&document)? + "\n")
+}
+
+fn openvex_statement(statement: &VexStatement) -> serde_json::Value {
+    let mut vulnerability = json!({"name": statement.id});
+    if !statement.aliases.is_empty() {
+        vulnerability["aliases"] = json!(statement.aliases);
+    }
+    let mut value = json!({
+        "vulnerability": vulnerability,
+        "products": [{"@id": statement.product}],
+        "timestamp": format!("{}T00:00:00Z", statement.timestamp),
+    });
+    match &statement.state {
+        VexState::NotAffected { justification, detail } => {
+            value["status"] = json!("not_affected");
+            if let Some(justification) = justification {
+                value["justification"] = json!(openvex_justification(justification));
+            }
+            // OpenVEX wants a justification or an impact statement.
+            let impact = detail.clone().unwrap_or_else(|| "Not affected, as soup.toml records.".into());
+            value["impact_statement"] = json!(impact);
+        }
+        VexState::Exploitable { response, detail } => {
+            value["status"] = json!("affected");
+            let action = match response {
+                &"workaround_available" => "Mitigated",
+                _ => "Accepted; no fix planned",
+            };
+            let action = match detail {
+                Some(detail) => format!("{action}: {detail}"),
+                None => action.to_string(),
+            };
+            value["action_statement"] = json!(action);
+        }
+        VexState::InTriage { detail } => {
+            value["status"] = json!("under_investigation");
+            if let Some(detail) = detail {
+                value["status_notes"] = json!(detail);
+            }
+        }
+    }
+    value
 }

@@ -8,6 +8,7 @@ pub mod json;
 pub mod markdown;
 pub mod report;
 pub mod sbom;
+pub mod spdx;
 pub mod table;
 pub mod why;
 

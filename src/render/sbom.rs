@@ -1,31 +1,62 @@
-//! `cargo soup sbom`: a CycloneDX 1.6 JSON SBOM of the SOUP items with the SOUP fields
-//! as properties, the dependency graph, and the advisories with the dispositions of
-//! soup.toml as VEX analysis. Deterministic: the same inputs give the same bytes.
+//! `cargo soup sbom`: a CycloneDX 1.6 JSON SBOM of the workspace members and the SOUP
+//! items with the SOUP fields as properties, the dependency graph, and the advisories
+//! with the verdicts on them as VEX analysis that Dependency-Track applies.
+//! Deterministic: the same inputs give the same bytes.
 
-use super::vendor;
 use crate::advisories::Advisory;
 use crate::date::Date;
-use crate::graph::{Graph, Source};
+use crate::graph::{Graph, Package, Source};
 use crate::inventory::{Inventory, SoupItem};
 use crate::license::LicenseForm;
-use crate::rules::advisories::{AdvisoryVerdict, Applicability, DispositionState};
-use crate::sidecar::{DispositionStatus, SoupFile, Support};
+use crate::rules::advisories::{AdvisoryVerdict, Applicability, VexState};
+use crate::sidecar::{Document, SoupFile, Support};
 use anyhow::Result;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The package URL of an item: `pkg:cargo/NAME@VERSION`, the toolchain as
-/// `pkg:generic/rust@VERSION`.
-pub fn purl(item: &SoupItem) -> String {
-    match item.package.source {
-        Source::Toolchain { .. } => format!("pkg:generic/rust@{}", item.package.version),
-        _ => format!("pkg:cargo/{}@{}", item.package.name, item.package.version),
+/// The package URL of a package: `pkg:cargo/NAME@VERSION` for a registry crate, with
+/// the repository and commit as `vcs_url` for a git one, `pkg:generic/rust@VERSION`
+/// for the toolchain. A path dependency has none: a crates.io crate of the same name
+/// is another component.
+pub fn purl(package: &Package) -> Option<String> {
+    let cargo = format!("pkg:cargo/{}@{}", package.name, package.version);
+    match &package.source {
+        Source::Toolchain { .. } => Some(format!("pkg:generic/rust@{}", package.version)),
+        Source::Registry { .. } => Some(cargo),
+        Source::Git { url, commit, .. } => Some(format!(
+            "{cargo}?vcs_url={}",
+            percent_encode(&format!("git+{url}@{commit}"))
+        )),
+        Source::Path { .. } => None,
     }
 }
 
+/// A qualifier value as the purl specification wants it: `:` and `/` may stay.
+fn percent_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b':' | b'/' => {
+                char::from(byte).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// The component's reference in the BOM: its purl, else (path dependencies and
+/// workspace members) its name and version under a prefix that no purl has.
+pub fn bom_ref(package: &Package) -> String {
+    purl(package).unwrap_or_else(|| {
+        let kind = if package.is_member { "member" } else { "path" };
+        format!("{kind}:{}@{}", package.name, package.version)
+    })
+}
+
+/// What the BOM describes: the device software, named as Dependency-Track's project.
 pub struct Subject<'a> {
     pub name: &'a str,
-    pub version: &'a str,
+    pub version: Option<&'a str>,
 }
 
 pub fn cyclonedx(
@@ -36,54 +67,24 @@ pub fn cyclonedx(
     verdicts: &[AdvisoryVerdict],
     as_of: Date,
 ) -> Result<String> {
-    let refs: BTreeMap<usize, String> = inventory
-        .items
+    let mut components: Vec<Value> = graph
+        .members
         .iter()
-        .filter_map(|item| item.index.map(|index| (index, purl(item))))
+        .map(|&member| member_component(&graph.packages[member], soup))
         .collect();
-    let components: Vec<Value> = inventory.items.iter().map(|item| component(item, soup)).collect();
+    components.extend(inventory.items.iter().map(|item| component(item, soup)));
+    components.extend(inventory.items.iter().filter_map(native_component));
 
-    let mut dependencies = vec![json!({
-        "ref": "workspace",
-        "dependsOn": inventory.items.iter().filter(|item| item.direct).map(purl).collect::<BTreeSet<_>>(),
-    })];
-    for item in &inventory.items {
-        let depends_on: BTreeSet<&String> = item
-            .index
-            .map(|index| {
-                graph.edges[index]
-                    .iter()
-                    .filter_map(|edge| refs.get(&edge.to))
-                    .collect()
-            })
-            .unwrap_or_default();
-        dependencies.push(json!({"ref": purl(item), "dependsOn": depends_on}));
-    }
-
-    let vulnerabilities = vulnerabilities(inventory, verdicts);
+    let targets = targets_text(soup);
     let document = json!({
         "bomFormat": "CycloneDX",
         "specVersion": "1.6",
         "serialNumber": SERIAL_PLACEHOLDER,
         "version": 1,
-        "metadata": {
-            "timestamp": format!("{as_of}T00:00:00Z"),
-            "tools": {"components": [{
-                "type": "application",
-                "name": "cargo-soup",
-                "version": env!("CARGO_PKG_VERSION"),
-            }]},
-            "component": {
-                "type": "application",
-                "bom-ref": "workspace",
-                "name": subject.name,
-                "version": subject.version,
-            },
-            "properties": [{"name": "cargo-soup:as-of", "value": as_of.to_string()}],
-        },
+        "metadata": metadata(subject, &soup.document, as_of),
         "components": components,
-        "dependencies": dependencies,
-        "vulnerabilities": vulnerabilities,
+        "dependencies": dependencies(graph, inventory),
+        "vulnerabilities": vulnerabilities(inventory, verdicts, &targets),
     });
     // The serial number is derived from the rest of the document, serialised once.
     let text = serde_json::to_string_pretty(&document)? + "\n";
@@ -92,26 +93,115 @@ pub fn cyclonedx(
 
 const SERIAL_PLACEHOLDER: &str = "urn:uuid:00000000-0000-5000-8000-000000000000";
 
+/// The device's targets, as a VEX detail names them.
+pub fn targets_text(soup: &SoupFile) -> String {
+    soup.project
+        .targets
+        .as_ref()
+        .map_or_else(|| "every target".to_string(), |targets| targets.join(", "))
+}
+
+fn metadata(subject: &Subject, document: &Document, as_of: Date) -> Value {
+    let mut component = json!({"type": "application", "bom-ref": "workspace", "name": subject.name});
+    if let Some(version) = subject.version {
+        component["version"] = json!(version);
+    }
+    let mut properties = vec![property("cargo-soup:as-of", as_of)];
+    for (name, value) in [("document-id", &document.id), ("document-revision", &document.revision)] {
+        if let Some(value) = value {
+            properties.push(property(&format!("cargo-soup:{name}"), value));
+        }
+    }
+    let mut metadata = json!({
+        "timestamp": format!("{as_of}T00:00:00Z"),
+        "tools": {"components": [{
+            "type": "application",
+            "name": "cargo-soup",
+            "version": env!("CARGO_PKG_VERSION"),
+        }]},
+        "component": component,
+        "properties": properties,
+    });
+    if let Some(author) = &document.author {
+        metadata["authors"] = json!([{"name": author}]);
+    }
+    if let Some(manufacturer) = &document.manufacturer {
+        metadata["manufacturer"] = json!({"name": manufacturer});
+        metadata["component"]["manufacturer"] = json!({"name": manufacturer});
+    }
+    metadata
+}
+
+/// `workspace` depends on the members, each package on what it reaches in scope.
+fn dependencies(graph: &Graph, inventory: &Inventory) -> Vec<Value> {
+    let mut refs: BTreeMap<usize, String> = inventory
+        .items
+        .iter()
+        .filter_map(|item| item.index.map(|index| (index, bom_ref(item.package))))
+        .collect();
+    for &member in &graph.members {
+        refs.insert(member, bom_ref(&graph.packages[member]));
+    }
+    let depends_on = |index: usize| -> BTreeSet<&String> {
+        graph.edges[index]
+            .iter()
+            .filter_map(|edge| refs.get(&edge.to))
+            .collect()
+    };
+    let mut dependencies = vec![json!({
+        "ref": "workspace",
+        "dependsOn": graph.members.iter().filter_map(|member| refs.get(member)).collect::<BTreeSet<_>>(),
+    })];
+    // Every member is built by, and links the std of, the toolchain.
+    let toolchain = inventory
+        .items
+        .iter()
+        .find(|item| item.package.source.is_toolchain())
+        .map(|item| bom_ref(item.package));
+    for &member in &graph.members {
+        let mut on = depends_on(member);
+        on.extend(toolchain.as_ref());
+        dependencies.push(json!({"ref": refs[&member], "dependsOn": on}));
+    }
+    for item in &inventory.items {
+        let mut on: Vec<String> = item
+            .index
+            .map(|index| depends_on(index).into_iter().cloned().collect())
+            .unwrap_or_default();
+        on.extend(item.package.links.as_ref().map(|links| native_ref(links)));
+        dependencies.push(json!({"ref": bom_ref(item.package), "dependsOn": on}));
+    }
+    dependencies
+}
+
 fn property(name: &str, value: impl ToString) -> Value {
     json!({"name": name, "value": value.to_string()})
 }
 
-fn component(item: &SoupItem, soup: &SoupFile) -> Value {
-    let package = item.package;
-    let toolchain = package.source.is_toolchain();
+/// A workspace member: the device's own software item, with its class.
+fn member_component(package: &Package, soup: &SoupFile) -> Value {
+    let mut component = identity(package, "application");
+    component["properties"] = json!([
+        property("cargo-soup:software-item", true),
+        property("cargo-soup:safety-class", soup.member_class(&package.name)),
+    ]);
+    component
+}
+
+/// Name, version, references, licence, hashes and people: what every component has.
+fn identity(package: &Package, kind: &str) -> Value {
     let mut component = json!({
-        "type": if toolchain { "platform" } else { "library" },
-        "bom-ref": purl(item),
+        "type": kind,
+        "bom-ref": bom_ref(package),
         "name": package.name,
         "version": package.version.to_string(),
-        "purl": purl(item),
     });
-    let supplier = item
-        .entry
-        .and_then(|entry| entry.vendor.clone())
-        .or_else(|| vendor(package));
-    if let Some(supplier) = supplier {
-        component["supplier"] = json!({"name": supplier});
+    if let Some(purl) = purl(package) {
+        component["purl"] = json!(purl);
+    }
+    let authors: Vec<Value> = package.authors.iter().map(|author| contact(author)).collect();
+    if !authors.is_empty() {
+        component["authors"] = json!(authors);
     }
     if let Some(description) = &package.description {
         component["description"] = json!(description);
@@ -127,20 +217,72 @@ fn component(item: &SoupItem, soup: &SoupFile) -> Value {
         (None, Some(file)) => component["licenses"] = json!([{"license": {"name": format!("see {file}")}}]),
         (None, None) => {}
     }
-    if let Some(repository) = package.repository.as_ref().filter(|url| url.starts_with("https://")) {
+    if let Some(repository) = https_repository(package) {
         component["externalReferences"] = json!([{"type": "vcs", "url": repository}]);
     }
+    component
+}
+
+fn https_repository(package: &Package) -> Option<&str> {
+    package
+        .repository
+        .as_deref()
+        .filter(|url| url.starts_with("https://"))
+}
+
+/// A Cargo author (`Name <email>`) as a CycloneDX contact.
+fn contact(author: &str) -> Value {
+    match author.split_once('<') {
+        Some((name, email)) if email.trim_end().ends_with('>') => {
+            let email = email.trim_end().trim_end_matches('>').trim();
+            let name = name.trim();
+            if name.is_empty() {
+                json!({"name": email, "email": email})
+            } else {
+                json!({"name": name, "email": email})
+            }
+        }
+        _ => json!({"name": author.trim()}),
+    }
+}
+
+/// Who supplies the component: the vendor soup.toml names (`Name (URL)`), else the
+/// owner of its https repository.
+fn supplier(item: &SoupItem) -> Option<Value> {
+    if let Some(vendor) = item.entry.and_then(|entry| entry.vendor.as_deref()) {
+        return Some(match vendor.trim_end().strip_suffix(')').and_then(|rest| rest.rsplit_once(" (")) {
+            Some((name, url)) if url.starts_with("http") => json!({"name": name, "url": [url]}),
+            _ => json!({"name": vendor}),
+        });
+    }
+    let repository = https_repository(item.package)?;
+    let owner = repository.strip_prefix("https://")?.split('/').nth(1)?;
+    (!owner.is_empty()).then(|| json!({"name": owner, "url": [repository]}))
+}
+
+fn component(item: &SoupItem, soup: &SoupFile) -> Value {
+    let package = item.package;
+    let toolchain = package.source.is_toolchain();
+    let mut component = identity(package, if toolchain { "platform" } else { "library" });
+    if let Some(supplier) = supplier(item) {
+        component["supplier"] = supplier;
+    }
+    // What is not linked into the device (build scripts, proc-macros, their
+    // dependencies) is still SOUP, but not part of the shipped software.
+    let shipped = toolchain || item.kinds.contains(&crate::graph::DepKind::Normal);
+    component["scope"] = json!(if shipped { "required" } else { "excluded" });
     let mut properties = vec![
         property("cargo-soup:safety-class", item.class),
         property("cargo-soup:assessment-status", item.status.as_str()),
         property("cargo-soup:direct", item.direct),
+        property("cargo-soup:kind", super::kinds_text(item)),
         property("cargo-soup:source", package.source.display()),
     ];
+    if let Source::Git { url, commit, .. } = &package.source {
+        properties.push(property("cargo-soup:vcs-url", format!("{url}@{commit}")));
+    }
     if let Some(parent) = &item.covered_by {
         properties.push(property("cargo-soup:covered-by", parent));
-    }
-    if let Some(links) = &package.links {
-        properties.push(property("cargo-soup:native-library", links));
     }
     let own = item.entry.map(|entry| &entry.surveillance);
     let support = own.and_then(|own| own.support).or(soup.project.surveillance.support);
@@ -159,49 +301,59 @@ fn component(item: &SoupItem, soup: &SoupFile) -> Value {
     component
 }
 
-/// The VEX analysis of an advisory as its verdict decided it: not on the device's
-/// platforms, the disposition, or in triage (none, or expired).
-fn analysis(verdict: &AdvisoryVerdict) -> Value {
-    if let Applicability::OtherPlatforms(platforms) = &verdict.applicability {
-        return json!({
-            "state": "not_affected",
-            "justification": "requires_environment",
-            "detail": format!("Affects only {platforms}, which the device does not ship for."),
-        });
-    }
-    match verdict.disposition {
-        DispositionState::None | DispositionState::Expired(_) => json!({"state": "in_triage"}),
-        DispositionState::Valid(disposition) => {
-            let detail = [disposition.rationale.as_deref(), disposition.mitigation.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" Mitigation: ");
-            let mut analysis = match disposition.status {
-                DispositionStatus::NotAffected => {
-                    json!({"state": "not_affected", "justification": "code_not_reachable"})
-                }
-                DispositionStatus::Mitigated => {
-                    json!({"state": "resolved", "response": ["workaround_available"]})
-                }
-                DispositionStatus::Accepted => json!({"state": "exploitable", "response": ["will_not_fix"]}),
-            };
-            if !detail.is_empty() {
-                analysis["detail"] = json!(detail);
-            }
-            if let Some(reviewed) = disposition.reviewed {
-                analysis["lastUpdated"] = json!(format!("{reviewed}T00:00:00Z"));
-            }
-            analysis
-        }
-    }
+fn native_ref(links: &str) -> String {
+    format!("native:{links}")
 }
 
-fn vulnerabilities(inventory: &Inventory, verdicts: &[AdvisoryVerdict]) -> Vec<Value> {
-    // One vulnerability per advisory, with every item it affects; the first verdict on
-    // the device speaks for it.
+/// The native library a `-sys` crate links, a component of its own: it is SOUP that
+/// no Cargo.lock names, built from the crate's copy or taken from the system.
+fn native_component(item: &SoupItem) -> Option<Value> {
+    let package = item.package;
+    let links = package.links.as_ref()?;
+    let origin = match &package.bundling {
+        Some(bundling) if bundling.enabled => format!("built from {}'s copy", package.name),
+        Some(_) => "the system's".to_string(),
+        None => "unknown: the build script decides".to_string(),
+    };
+    Some(json!({
+        "type": "library",
+        "bom-ref": native_ref(links),
+        "name": links,
+        "scope": "required",
+        "properties": [
+            property("cargo-soup:native-library-of", format!("{} {}", package.name, package.version)),
+            property("cargo-soup:native-library-origin", origin),
+            property("cargo-soup:safety-class", item.class),
+        ],
+    }))
+}
+
+/// The CycloneDX analysis of a VEX decision.
+fn analysis(state: VexState) -> Value {
+    let (mut analysis, detail) = match state {
+        VexState::NotAffected { justification, detail } => {
+            let mut analysis = json!({"state": "not_affected"});
+            if let Some(justification) = justification {
+                analysis["justification"] = json!(justification);
+            }
+            (analysis, detail)
+        }
+        VexState::Exploitable { response, detail } => {
+            (json!({"state": "exploitable", "response": [response]}), detail)
+        }
+        VexState::InTriage { detail } => (json!({"state": "in_triage"}), detail),
+    };
+    if let Some(detail) = detail.filter(|detail| !detail.is_empty()) {
+        analysis["detail"] = json!(detail);
+    }
+    analysis
+}
+
+/// One vulnerability per advisory, with every item it affects; the first verdict on
+/// the device speaks for it. An advisory the locked version is not affected by is no
+/// vulnerability of it.
+fn vulnerabilities(inventory: &Inventory, verdicts: &[AdvisoryVerdict], targets: &str) -> Vec<Value> {
     let mut affected: BTreeMap<&str, (&AdvisoryVerdict, Vec<&SoupItem>)> = BTreeMap::new();
-    // An advisory the locked version is not affected by is no vulnerability of it.
     for verdict in verdicts
         .iter()
         .filter(|verdict| verdict.applicability != Applicability::VersionNotAffected)
@@ -216,64 +368,65 @@ fn vulnerabilities(inventory: &Inventory, verdicts: &[AdvisoryVerdict]) -> Vec<V
     }
     affected
         .values()
-        .map(|(verdict, items)| {
-            let advisory = &verdict.advisory;
-            let analysis = analysis(verdict);
-            let mut vulnerability = json!({
-                "bom-ref": format!("vulnerability:{}", advisory.id),
-                "id": advisory.id,
-                "source": source_of(advisory),
-                "description": advisory.title,
-                "published": format!("{}T00:00:00Z", advisory.date),
-                "affects": items.iter().map(|item| json!({"ref": purl(item)})).collect::<Vec<_>>(),
-                "analysis": analysis,
-                "properties": [property("cargo-soup:kind", advisory.kind.as_str())],
-            });
-            if !advisory.aliases.is_empty() {
-                vulnerability["references"] = json!(
-                    advisory
-                        .aliases
-                        .iter()
-                        .map(|alias| json!({"id": alias, "source": {"name": alias_source(alias)}}))
-                        .collect::<Vec<_>>()
-                );
-            }
-            if let Some(cvss) = &advisory.cvss {
-                let method = if cvss.starts_with("CVSS:3.1") {
-                    "CVSSv31"
-                } else if cvss.starts_with("CVSS:4") {
-                    "CVSSv4"
-                } else {
-                    "CVSSv3"
-                };
-                let mut rating = json!({"method": method, "vector": cvss});
-                if let Some(severity) = &advisory.severity {
-                    rating["severity"] = json!(severity);
-                }
-                vulnerability["ratings"] = json!([rating]);
-            }
-            vulnerability
-        })
+        .map(|(verdict, items)| vulnerability(verdict, items, targets))
         .collect()
 }
 
-/// Where the advisory's id comes from: RustSec, or for an OSV-only one (a GHSA id,
-/// say) the database its id names.
-fn source_of(advisory: &Advisory) -> Value {
-    if advisory.sources.contains(&"rustsec") {
-        json!({"name": "RustSec", "url": advisory.url.clone().unwrap_or_else(|| "https://rustsec.org".into())})
-    } else {
-        json!({"name": alias_source(&advisory.id), "url": format!("https://osv.dev/vulnerability/{}", advisory.id)})
+fn vulnerability(verdict: &AdvisoryVerdict, items: &[&SoupItem], targets: &str) -> Value {
+    let advisory = &verdict.advisory;
+    let mut vulnerability = json!({
+        "bom-ref": format!("vulnerability:{}", advisory.id),
+        "id": advisory.id,
+        "source": id_source(&advisory.id),
+        "description": advisory.title,
+        "published": format!("{}T00:00:00Z", advisory.date),
+        "affects": items.iter().map(|item| json!({"ref": bom_ref(item.package)})).collect::<Vec<_>>(),
+        "analysis": analysis(verdict.vex(targets)),
+        "properties": [property("cargo-soup:kind", advisory.kind.as_str())],
+    });
+    if let Some(url) = &advisory.url {
+        vulnerability["advisories"] = json!([{"url": url}]);
     }
+    if !advisory.aliases.is_empty() {
+        vulnerability["references"] = json!(
+            advisory
+                .aliases
+                .iter()
+                .map(|alias| json!({"id": alias, "source": id_source(alias)}))
+                .collect::<Vec<_>>()
+        );
+    }
+    if let Some(rating) = rating(advisory) {
+        vulnerability["ratings"] = json!([rating]);
+    }
+    vulnerability
 }
 
-fn alias_source(alias: &str) -> &'static str {
-    if alias.starts_with("CVE-") {
-        "NVD"
-    } else if alias.starts_with("GHSA-") {
-        "GitHub"
+fn rating(advisory: &Advisory) -> Option<Value> {
+    let cvss = advisory.cvss.as_ref()?;
+    let method = if cvss.starts_with("CVSS:3.1") {
+        "CVSSv31"
+    } else if cvss.starts_with("CVSS:4") {
+        "CVSSv4"
     } else {
-        "RustSec"
+        "CVSSv3"
+    };
+    let mut rating = json!({"method": method, "vector": cvss});
+    if let Some(severity) = &advisory.severity {
+        rating["severity"] = json!(severity);
+    }
+    Some(rating)
+}
+
+/// The source of an id as Dependency-Track stores it: RustSec (and other OSV) ids under
+/// `OSV`, GHSA under `GITHUB`, CVE under `NVD`. Its VEX import skips other names.
+pub fn id_source(id: &str) -> Value {
+    if id.starts_with("CVE-") {
+        json!({"name": "NVD", "url": format!("https://nvd.nist.gov/vuln/detail/{id}")})
+    } else if id.starts_with("GHSA-") {
+        json!({"name": "GITHUB", "url": format!("https://github.com/advisories/{id}")})
+    } else {
+        json!({"name": "OSV", "url": format!("https://osv.dev/vulnerability/{id}")})
     }
 }
 

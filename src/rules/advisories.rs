@@ -8,7 +8,7 @@ use crate::finding::{AdvisoryRef, Code, Finding};
 use crate::graph::Source;
 use crate::inventory::{Inventory, SoupItem};
 use crate::location::Location;
-use crate::sidecar::{Disposition, Entry, Project, SoupFile, VersionLine};
+use crate::sidecar::{Disposition, DispositionStatus, Entry, Project, SoupFile, VersionLine};
 use std::collections::BTreeSet;
 
 /// What the advisory rules read besides the inventory.
@@ -107,6 +107,63 @@ impl AdvisoryVerdict<'_> {
     /// An advisory on the device that no valid disposition answers.
     pub fn is_open(&self) -> bool {
         self.applicability == Applicability::Applies && !matches!(self.disposition, DispositionState::Valid(_))
+    }
+}
+
+/// What the VEX of an SBOM or of `export --format openvex` says about an advisory on an
+/// item, decided from its verdict by the mapping of the product specification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VexState {
+    /// `justification` only where soup.toml gives one; nobody chose one otherwise.
+    NotAffected {
+        justification: Option<&'static str>,
+        detail: Option<String>,
+    },
+    /// Affected, with the response (`workaround_available`, `will_not_fix`).
+    Exploitable { response: &'static str, detail: Option<String> },
+    /// No valid disposition: none, or an expired one (named in `detail`).
+    InTriage { detail: Option<String> },
+}
+
+impl VexState {
+    /// The decision a disposition of soup.toml makes, while it is valid.
+    pub fn of_disposition(disposition: &Disposition) -> Self {
+        match disposition.status {
+            DispositionStatus::NotAffected => VexState::NotAffected {
+                justification: disposition.justification,
+                detail: disposition.rationale.clone(),
+            },
+            DispositionStatus::Mitigated => VexState::Exploitable {
+                response: "workaround_available",
+                detail: disposition.mitigation.clone().or_else(|| disposition.rationale.clone()),
+            },
+            DispositionStatus::Accepted => VexState::Exploitable {
+                response: "will_not_fix",
+                detail: disposition.rationale.clone(),
+            },
+        }
+    }
+}
+
+impl AdvisoryVerdict<'_> {
+    /// The VEX decision; `targets` names the device's targets for an advisory that
+    /// affects only other platforms.
+    pub fn vex(&self, targets: &str) -> VexState {
+        if let Applicability::OtherPlatforms(platforms) = &self.applicability {
+            return VexState::NotAffected {
+                justification: Some("requires_environment"),
+                detail: Some(format!("Affects only {platforms}; the device ships for {targets}.")),
+            };
+        }
+        match self.disposition {
+            DispositionState::Valid(disposition) => VexState::of_disposition(disposition),
+            DispositionState::Expired(disposition) => VexState::InTriage {
+                detail: disposition
+                    .expires
+                    .map(|expires| format!("The disposition in soup.toml expired on {expires}.")),
+            },
+            DispositionState::None => VexState::InTriage { detail: None },
+        }
     }
 }
 

@@ -253,7 +253,36 @@ pub struct Disposition {
     pub reviewed: Option<Date>,
     pub by: Option<String>,
     pub expires: Option<Date>,
+    /// One of CycloneDX's `analysis.justification` values, only when a person chose it.
+    pub justification: Option<&'static str>,
     pub location: Location,
+}
+
+/// The justifications CycloneDX's VEX analysis knows, as soup.toml writes them.
+pub const JUSTIFICATIONS: &[&str] = &[
+    "code_not_present",
+    "code_not_reachable",
+    "requires_configuration",
+    "requires_dependency",
+    "requires_environment",
+    "protected_by_compiler",
+    "protected_at_runtime",
+    "protected_at_perimeter",
+    "protected_by_mitigating_control",
+];
+
+/// `[document]`: the document control of the SOUP assessment record.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub revision: Option<String>,
+    /// The device software release the record describes.
+    pub release: Option<String>,
+    pub author: Option<String>,
+    /// The organisation that makes the device (the SBOM's `manufacturer`).
+    pub manufacturer: Option<String>,
+    pub approvals: Vec<Approval>,
 }
 
 #[derive(Debug, Clone)]
@@ -437,6 +466,7 @@ impl Entry {
 #[derive(Debug, Clone, Default)]
 pub struct SoupFile {
     pub project: Project,
+    pub document: Document,
     pub software_items: BTreeMap<String, Option<Class>>,
     pub policy: BTreeMap<Code, Level>,
     pub entries: Vec<Entry>,

@@ -48,7 +48,16 @@ impl<'d> Node<'d> for Item<'d> {
     }
 }
 
-const TOP_KEYS: &[&str] = &["schema", "project", "software-items", "policy", "soup", "toolchain"];
+const TOP_KEYS: &[&str] = &[
+    "schema",
+    "project",
+    "document",
+    "software-items",
+    "policy",
+    "soup",
+    "toolchain",
+];
+const DOCUMENT_KEYS: &[&str] = &["id", "title", "revision", "release", "author", "manufacturer", "approvals"];
 const PROJECT_KEYS: &[&str] = &[
     "name",
     "class",
@@ -93,7 +102,16 @@ const ENTRY_KEYS: &[&str] = &[
 const REQUIREMENT_KEYS: &[&str] = &["id", "kind", "text", "verified-by"];
 const ANOMALIES_KEYS: &[&str] = &["reviewed", "by", "sources", "summary"];
 const VERIFICATION_KEYS: &[&str] = &["method"];
-const DISPOSITION_KEYS: &[&str] = &["id", "status", "rationale", "mitigation", "reviewed", "by", "expires"];
+const DISPOSITION_KEYS: &[&str] = &[
+    "id",
+    "status",
+    "justification",
+    "rationale",
+    "mitigation",
+    "reviewed",
+    "by",
+    "expires",
+];
 const APPROVAL_KEYS: &[&str] = &["role", "name", "date"];
 
 pub const SCHEMA_VERSION: i64 = 1;
@@ -469,6 +487,9 @@ impl<'d> Walker<'_, '_> {
         if let Some(project) = root.get("project").and_then(|item| self.table(item, "project".into())) {
             soup_file.project = self.project(&project);
         }
+        if let Some(document) = root.get("document").and_then(|item| self.table(item, "document".into())) {
+            soup_file.document = self.document(&document);
+        }
         if let Some(items) = root
             .get("software-items")
             .and_then(|item| self.table(item, "software-items".into()))
@@ -733,19 +754,38 @@ impl<'d> Walker<'_, '_> {
                 entry.advisories.push(disposition);
             }
         }
+        entry.approvals = self.approvals(table);
+        entry.placeholders = std::mem::take(&mut self.placeholders);
+        entry.fields = std::mem::take(&mut self.fields);
+        self.entry_prefix.clear();
+        entry
+    }
+
+    fn approvals(&mut self, table: &Table<'d>) -> Vec<Approval> {
+        let mut approvals = Vec::new();
         for approval in self.table_array(table, "approvals") {
             self.check_keys(&approval, APPROVAL_KEYS);
-            entry.approvals.push(Approval {
+            approvals.push(Approval {
                 role: self.string(&approval, "role"),
                 name: self.string(&approval, "name"),
                 date: self.date(&approval, "date"),
                 location: self.location(&approval.span),
             });
         }
-        entry.placeholders = std::mem::take(&mut self.placeholders);
-        entry.fields = std::mem::take(&mut self.fields);
-        self.entry_prefix.clear();
-        entry
+        approvals
+    }
+
+    fn document(&mut self, table: &Table<'d>) -> Document {
+        self.check_keys(table, DOCUMENT_KEYS);
+        Document {
+            id: self.string(table, "id"),
+            title: self.string(table, "title"),
+            revision: self.string(table, "revision"),
+            release: self.string(table, "release"),
+            author: self.string(table, "author"),
+            manufacturer: self.string(table, "manufacturer"),
+            approvals: self.approvals(table),
+        }
     }
 
     fn requirement(&mut self, table: &Table<'d>) -> Requirement {
@@ -789,6 +829,9 @@ impl<'d> Walker<'_, '_> {
                 _ => None,
             },
         );
+        let justification = self.choice(table, "justification", JUSTIFICATIONS, |text| {
+            JUSTIFICATIONS.iter().copied().find(|known| *known == text)
+        });
         let rationale = self.string(table, "rationale");
         let mitigation = self.string(table, "mitigation");
         let reviewed = self.date(table, "reviewed");
@@ -810,6 +853,7 @@ impl<'d> Walker<'_, '_> {
             reviewed,
             by,
             expires,
+            justification,
             location,
         })
     }
@@ -859,6 +903,9 @@ mod tests {
         assert_eq!(entry.key.name, "serde_json");
         assert_eq!(entry.requirements.len(), 2);
         assert_eq!(entry.advisories[0].status, DispositionStatus::NotAffected);
+        assert_eq!(entry.advisories[0].justification, Some("code_not_reachable"));
+        assert_eq!(file.document.release.as_deref(), Some("2.4.0"));
+        assert_eq!(file.document.approvals.len(), 1);
         assert_eq!(entry.surveillance.support, Some(Support::Active));
         assert_eq!(file.project.targets.as_ref().unwrap().len(), 2);
         assert_eq!(file.level(Code::Unmaintained), Level::Deny);
@@ -918,6 +965,7 @@ mod tests {
         for (pointer, known) in [
             ("/properties", TOP_KEYS),
             ("/properties/project/properties", PROJECT_KEYS),
+            ("/properties/document/properties", DOCUMENT_KEYS),
             ("/definitions/surveillance/properties", SURVEILLANCE_KEYS),
             ("/definitions/entry/properties", ENTRY_KEYS),
             ("/definitions/requirement/properties", REQUIREMENT_KEYS),
