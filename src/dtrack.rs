@@ -68,7 +68,10 @@ fn project_of(upload: &Upload) -> serde_json::Value {
 
 fn api_base(url: &str) -> String {
     let url = url.trim_end_matches('/');
-    let url = url.strip_suffix("/api/v1").or_else(|| url.strip_suffix("/api")).unwrap_or(url);
+    let url = url
+        .strip_suffix("/api/v1")
+        .or_else(|| url.strip_suffix("/api"))
+        .unwrap_or(url);
     format!("{url}/api/v1")
 }
 
@@ -83,10 +86,18 @@ fn explained(err: anyhow::Error) -> anyhow::Error {
         return err;
     };
     let advice = match refused.status {
-        401 => "the server did not accept the API key: set CARGO_SOUP_DTRACK_API_KEY to a key of a team with the BOM_UPLOAD permission",
-        403 => "the API key's team lacks a permission: BOM_UPLOAD, and PROJECT_CREATION_UPLOAD to create the project, and VULNERABILITY_ANALYSIS for the VEX",
-        404 => "no Dependency-Track API at this URL, or the project does not exist: check --upload (the API server's URL)",
-        413 => "the server refused the BOM as too large: raise the request size limit of the server or of the proxy in front of it",
+        401 => {
+            "the server did not accept the API key: set CARGO_SOUP_DTRACK_API_KEY to a key of a team with the BOM_UPLOAD permission"
+        }
+        403 => {
+            "the API key's team lacks a permission: BOM_UPLOAD, and PROJECT_CREATION_UPLOAD to create the project, and VULNERABILITY_ANALYSIS for the VEX"
+        }
+        404 => {
+            "no Dependency-Track API at this URL, or the project does not exist: check --upload (the API server's URL)"
+        }
+        413 => {
+            "the server refused the BOM as too large: raise the request size limit of the server or of the proxy in front of it"
+        }
         _ => return err,
     };
     anyhow!("{refused}: {advice}")

@@ -132,7 +132,9 @@ impl Client {
 
     /// GETs `url` with one extra header.
     pub fn get_with(&self, url: &str, header: (&str, &str), limit: u64) -> Result<Vec<u8>> {
-        let reply = self.exchange(url, limit, &(), || self.agent.get(url).header(header.0, header.1).call())?;
+        let reply = self.exchange(url, limit, &(), || {
+            self.agent.get(url).header(header.0, header.1).call()
+        })?;
         reply.body(url)
     }
 

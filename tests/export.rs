@@ -142,7 +142,11 @@ fn openvex_makes_the_sboms_decisions_on_every_advisory() {
     assert_eq!(document["timestamp"], "2026-11-25T00:00:00Z");
     assert!(document["@id"].as_str().unwrap().starts_with("https://"));
     let statements = document["statements"].as_array().unwrap();
-    assert_eq!(statements.len(), 7, "every advisory on the device, the OSV-only GHSA too: {statements:#?}");
+    assert_eq!(
+        statements.len(),
+        7,
+        "every advisory on the device, the OSV-only GHSA too: {statements:#?}"
+    );
     let statement = |id: &str| {
         statements
             .iter()

@@ -138,3 +138,24 @@ fn a_git_dependency_on_a_new_commit_is_source_changed_until_reviewed() {
     .stdout(predicates::str::contains(format!("commit: {first} -> {second}")));
     soup_with_git(root.path(), &workspace, &audit).assert().success();
 }
+
+/// A git dependency is no crates.io crate: its purl says where it came from.
+#[test]
+fn the_sbom_names_a_git_dependency_by_its_repository_and_commit() {
+    let (root, _repo, workspace, url, commit) = git_workspace();
+    soup_with_git(root.path(), &workspace, &["init"]).assert().success();
+    let sbom = json_of(&mut soup_with_git(
+        root.path(),
+        &workspace,
+        &["sbom", "--no-rustsec", "--no-osv"],
+    ));
+    let gitdep = sbom["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|component| component["name"] == "gitdep")
+        .unwrap();
+    let purl = gitdep["purl"].as_str().unwrap();
+    let encoded = format!("git%2B{url}%40{commit}");
+    assert_eq!(purl, format!("pkg:cargo/gitdep@0.4.0?vcs_url={encoded}"));
+}

@@ -45,7 +45,10 @@ pub fn run(settings: &Settings, args: &SbomArgs) -> Result<i32> {
             };
             let uploaded = dtrack::upload(&crate::net::Client::new()?, &upload, &bom)?;
             if !settings.quiet {
-                let at = version.as_deref().map(|version| format!(" {version}")).unwrap_or_default();
+                let at = version
+                    .as_deref()
+                    .map(|version| format!(" {version}"))
+                    .unwrap_or_default();
                 eprintln!("uploaded the BOM and its VEX to {url}, project {name}{at}");
                 if !uploaded.processed {
                     eprintln!(
@@ -61,7 +64,9 @@ pub fn run(settings: &Settings, args: &SbomArgs) -> Result<i32> {
 
 fn upload_key(settings: &Settings, args: &SbomArgs, url: &str) -> Result<String> {
     if !settings.online {
-        bail!("--upload {url} needs the network, and cargo soup is offline (--offline, --frozen or CARGO_SOUP_OFFLINE); drop one or the other");
+        bail!(
+            "--upload {url} needs the network, and cargo soup is offline (--offline, --frozen or CARGO_SOUP_OFFLINE); drop one or the other"
+        );
     }
     match args.dtrack_api_key.as_deref().map(str::trim) {
         Some(key) if !key.is_empty() => Ok(key.to_string()),

@@ -171,7 +171,9 @@ fn openvex_statement(statement: &VexStatement) -> serde_json::Value {
                 value["justification"] = json!(openvex_justification(justification));
             }
             // OpenVEX wants a justification or an impact statement.
-            let impact = detail.clone().unwrap_or_else(|| "Not affected, as soup.toml records.".into());
+            let impact = detail
+                .clone()
+                .unwrap_or_else(|| "Not affected, as soup.toml records.".into());
             value["impact_statement"] = json!(impact);
         }
         VexState::Exploitable { response, detail } => {

@@ -224,36 +224,50 @@ fn identity(package: &Package, kind: &str) -> Value {
 }
 
 fn https_repository(package: &Package) -> Option<&str> {
-    package
-        .repository
-        .as_deref()
-        .filter(|url| url.starts_with("https://"))
+    package.repository.as_deref().filter(|url| url.starts_with("https://"))
 }
 
-/// A Cargo author (`Name <email>`) as a CycloneDX contact.
+/// A Cargo author (`Name <email>`) as a CycloneDX contact. An address that strict
+/// validators (the schema's `idn-email` format) might refuse stays in the name.
 fn contact(author: &str) -> Value {
-    match author.split_once('<') {
-        Some((name, email)) if email.trim_end().ends_with('>') => {
-            let email = email.trim_end().trim_end_matches('>').trim();
-            let name = name.trim();
-            if name.is_empty() {
-                json!({"name": email, "email": email})
-            } else {
-                json!({"name": name, "email": email})
-            }
-        }
-        _ => json!({"name": author.trim()}),
+    let parsed = author.split_once('<').and_then(|(name, rest)| {
+        let email = rest.trim_end().strip_suffix('>')?.trim();
+        plain_email(email).then(|| (name.trim(), email))
+    });
+    match parsed {
+        Some(("", email)) => json!({"name": email, "email": email}),
+        Some((name, email)) => json!({"name": name, "email": email}),
+        None => json!({"name": author.trim()}),
     }
+}
+
+fn plain_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    let plain = |part: &str| {
+        !part.is_empty()
+            && !part.starts_with('.')
+            && !part.ends_with('.')
+            && part.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    };
+    plain(local) && plain(domain) && domain.contains('.')
 }
 
 /// Who supplies the component: the vendor soup.toml names (`Name (URL)`), else the
 /// owner of its https repository.
 fn supplier(item: &SoupItem) -> Option<Value> {
     if let Some(vendor) = item.entry.and_then(|entry| entry.vendor.as_deref()) {
-        return Some(match vendor.trim_end().strip_suffix(')').and_then(|rest| rest.rsplit_once(" (")) {
-            Some((name, url)) if url.starts_with("http") => json!({"name": name, "url": [url]}),
-            _ => json!({"name": vendor}),
-        });
+        return Some(
+            match vendor
+                .trim_end()
+                .strip_suffix(')')
+                .and_then(|rest| rest.rsplit_once(" ("))
+            {
+                Some((name, url)) if url.starts_with("http") => json!({"name": name, "url": [url]}),
+                _ => json!({"name": vendor}),
+            },
+        );
     }
     let repository = https_repository(item.package)?;
     let owner = repository.strip_prefix("https://")?.split('/').nth(1)?;
@@ -338,9 +352,7 @@ fn analysis(state: VexState) -> Value {
             }
             (analysis, detail)
         }
-        VexState::Exploitable { response, detail } => {
-            (json!({"state": "exploitable", "response": [response]}), detail)
-        }
+        VexState::Exploitable { response, detail } => (json!({"state": "exploitable", "response": [response]}), detail),
         VexState::InTriage { detail } => (json!({"state": "in_triage"}), detail),
     };
     if let Some(detail) = detail.filter(|detail| !detail.is_empty()) {

@@ -49,7 +49,12 @@ pub fn spdx(subject: &Subject, graph: &Graph, soup: &SoupFile, inventory: &Inven
     let relationships = relationships(graph, inventory, &by_ref);
     let mut creators = vec![format!("Tool: cargo-soup-{}", env!("CARGO_PKG_VERSION"))];
     creators.extend(soup.document.author.iter().map(|author| format!("Person: {author}")));
-    creators.extend(soup.document.manufacturer.iter().map(|maker| format!("Organization: {maker}")));
+    creators.extend(
+        soup.document
+            .manufacturer
+            .iter()
+            .map(|maker| format!("Organization: {maker}")),
+    );
     let document = json!({
         "spdxVersion": "SPDX-2.3",
         "dataLicense": "CC0-1.0",
@@ -63,7 +68,11 @@ pub fn spdx(subject: &Subject, graph: &Graph, soup: &SoupFile, inventory: &Inven
     let text = serde_json::to_string_pretty(&document)? + "\n";
     // A namespace unique to this content, as SPDX asks, and stable for the same inputs.
     let digest = crate::digest::sha256_hex(text.as_bytes());
-    let namespace = format!("https://spdx.org/spdxdocs/cargo-soup/{}-{}", slug(subject.name), &digest[..32]);
+    let namespace = format!(
+        "https://spdx.org/spdxdocs/cargo-soup/{}-{}",
+        slug(subject.name),
+        &digest[..32]
+    );
     Ok(text.replacen(NAMESPACE_PLACEHOLDER, &namespace, 1))
 }
 
@@ -75,7 +84,11 @@ struct Ids {
 
 impl Ids {
     fn of(&mut self, package: &Package) -> String {
-        let base = format!("SPDXRef-Package-{}-{}", slug(&package.name), slug(&package.version.to_string()));
+        let base = format!(
+            "SPDXRef-Package-{}-{}",
+            slug(&package.name),
+            slug(&package.version.to_string())
+        );
         let mut id = base.clone();
         let mut n = 2;
         while !self.used.insert(id.clone()) {
@@ -190,9 +203,7 @@ fn native_package(links: &str, item: &SoupItem) -> Value {
 /// The document describes the device; the device contains the members; each package
 /// depends on what it reaches (a build-only item is a build dependency of its parent).
 fn relationships(graph: &Graph, inventory: &Inventory, by_ref: &BTreeMap<String, String>) -> Vec<Value> {
-    let relation = |from: &str, kind: &str, to: &str| {
-        json!({"spdxElementId": from, "relationshipType": kind, "relatedSpdxElement": to})
-    };
+    let relation = |from: &str, kind: &str, to: &str| json!({"spdxElementId": from, "relationshipType": kind, "relatedSpdxElement": to});
     let mut relationships = vec![relation("SPDXRef-DOCUMENT", "DESCRIBES", "SPDXRef-Device")];
     let id_at = |index: usize| by_ref.get(&bom_ref(&graph.packages[index]));
     let toolchain = inventory
@@ -212,7 +223,11 @@ fn relationships(graph: &Graph, inventory: &Inventory, by_ref: &BTreeMap<String,
         .filter(|item| !item.kinds.contains(&DepKind::Normal))
         .filter_map(|item| item.index)
         .collect();
-    let froms = graph.members.iter().copied().chain(inventory.items.iter().filter_map(|item| item.index));
+    let froms = graph
+        .members
+        .iter()
+        .copied()
+        .chain(inventory.items.iter().filter_map(|item| item.index));
     for from in froms {
         let Some(from_id) = id_at(from) else { continue };
         for edge in &graph.edges[from] {

@@ -120,7 +120,10 @@ pub enum VexState {
         detail: Option<String>,
     },
     /// Affected, with the response (`workaround_available`, `will_not_fix`).
-    Exploitable { response: &'static str, detail: Option<String> },
+    Exploitable {
+        response: &'static str,
+        detail: Option<String>,
+    },
     /// No valid disposition: none, or an expired one (named in `detail`).
     InTriage { detail: Option<String> },
 }

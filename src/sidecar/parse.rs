@@ -57,7 +57,15 @@ const TOP_KEYS: &[&str] = &[
     "soup",
     "toolchain",
 ];
-const DOCUMENT_KEYS: &[&str] = &["id", "title", "revision", "release", "author", "manufacturer", "approvals"];
+const DOCUMENT_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "revision",
+    "release",
+    "author",
+    "manufacturer",
+    "approvals",
+];
 const PROJECT_KEYS: &[&str] = &[
     "name",
     "class",
@@ -487,7 +495,10 @@ impl<'d> Walker<'_, '_> {
         if let Some(project) = root.get("project").and_then(|item| self.table(item, "project".into())) {
             soup_file.project = self.project(&project);
         }
-        if let Some(document) = root.get("document").and_then(|item| self.table(item, "document".into())) {
+        if let Some(document) = root
+            .get("document")
+            .and_then(|item| self.table(item, "document".into()))
+        {
             soup_file.document = self.document(&document);
         }
         if let Some(items) = root

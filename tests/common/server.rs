@@ -12,13 +12,26 @@ use std::time::Duration;
 pub struct Request {
     pub method: String,
     pub path: String,
+    /// Header names in lower case.
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+}
+
+impl Request {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(known, _)| known == name)
+            .map(|(_, value)| value.as_str())
+    }
 }
 
 /// How it answers.
 pub enum Reply {
     Ok(Vec<u8>),
     Status(u16),
+    /// A status with a body of its own, as a server explains a refusal.
+    Refuse(u16, &'static str),
     /// Waits before answering, to run past a client's timeout.
     Slow(Duration),
     /// Announces the full length and sends only part of the body, then hangs up.
@@ -79,22 +92,29 @@ fn serve(stream: TcpStream, recorded: &Mutex<Vec<Request>>, answer: &(dyn Fn(&Re
     let method = parts.next().unwrap_or_default().to_string();
     let path = parts.next().unwrap_or_default().to_string();
     let mut length = 0;
+    let mut headers = Vec::new();
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
             break;
         }
-        if let Some((name, value)) = line.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse().unwrap_or(0);
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().unwrap_or(0);
+            }
+            headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
         }
     }
     let mut body = vec![0; length];
     if reader.read_exact(&mut body).is_err() {
         return;
     }
-    let request = Request { method, path, body };
+    let request = Request {
+        method,
+        path,
+        headers,
+        body,
+    };
     recorded.lock().unwrap().push(request.clone());
     let mut stream = stream;
     let mut extra_header = String::new();
@@ -105,6 +125,7 @@ fn serve(stream: TcpStream, recorded: &Mutex<Vec<Request>>, answer: &(dyn Fn(&Re
             (200, body, sent)
         }
         Reply::Status(status) => (status, b"error".to_vec(), 5),
+        Reply::Refuse(status, said) => (status, said.as_bytes().to_vec(), said.len()),
         Reply::Slow(pause) => {
             std::thread::sleep(pause);
             (200, b"{}".to_vec(), 2)
