@@ -178,7 +178,15 @@ impl Client {
                 _ => {
                     // What the server said, for a person to read: the first line or so.
                     let said = read_body(response.body_mut(), 4096, &(), self.timeout)
-                        .map(|body| String::from_utf8_lossy(&body).trim().chars().take(300).collect())
+                        .map(|body| {
+                            // One line of plain text, whatever the server sent.
+                            let text = String::from_utf8_lossy(&body);
+                            let words: Vec<&str> = text
+                                .split(|c: char| c.is_whitespace() || c.is_control())
+                                .filter(|word| !word.is_empty())
+                                .collect();
+                            words.join(" ").chars().take(300).collect()
+                        })
                         .unwrap_or_default();
                     return Err(Refused {
                         url: url.to_string(),
@@ -254,7 +262,7 @@ impl std::fmt::Display for Refused {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} answered HTTP {}", self.url, self.status)?;
         if !self.said.is_empty() {
-            write!(f, " ({})", crate::render::printable(&self.said))?;
+            write!(f, " ({})", self.said)?;
         }
         write!(f, "; check the URL and any credentials the server needs")
     }
