@@ -126,25 +126,52 @@ fn review_states_the_same_verdict() {
     assert!(expired.contains("disposition EXPIRED on 2026-01-01"), "{expired}");
 }
 
-#[test]
-fn export_leaves_the_expired_disposition_out_and_says_so() {
+fn export(format: &str) -> (String, String) {
     let mut command = soup();
     command
-        .args(["export", "--format", "openvex"])
+        .args(["export", "--format", format])
         .args(["--offline", "--no-osv", "--as-of", "2026-11-25"])
         .env("CARGO_SOUP_TOOLCHAIN_VERSION", "1.95.0");
     let output = run_with_sidecar(command, "vulnerable", &device_soup());
     assert!(output.status.success());
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    (
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn export_leaves_the_expired_disposition_out_of_ignore_lists_and_says_so() {
+    let (text, stderr) = export("deny-toml");
     assert!(
         stderr.contains("left out 1 expired disposition(s), as of 2026-11-25: RUSTSEC-2021-0003 in [soup.smallvec]"),
         "{stderr}"
     );
-    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(!text.contains("RUSTSEC-2021-0003"), "{text}");
+}
+
+#[test]
+fn openvex_states_what_the_sbom_states() {
+    let (text, stderr) = export("openvex");
+    assert!(
+        !stderr.contains("left out"),
+        "OpenVEX can say under_investigation: {stderr}"
+    );
+    let document: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let status = |id: &str| {
+        let statement = document["statements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|statement| statement["vulnerability"]["name"] == id)
+            .unwrap_or_else(|| panic!("{id} in {document}"));
+        statement["status"].as_str().unwrap().to_string()
+    };
+    assert_eq!(status("RUSTSEC-2021-0003"), "under_investigation", "expired: in triage");
     assert_eq!(
-        document["statements"],
-        serde_json::json!([]),
-        "no live disposition to state"
+        status("RUSTSEC-2020-0071"),
+        "not_affected",
+        "not on the device's targets"
     );
 }
 
