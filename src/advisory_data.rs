@@ -3,10 +3,10 @@
 //! is; otherwise the cache folder that `fetch` fills, downloaded first when it is
 //! missing or older than `advisory-max-age`, unless cargo soup is offline.
 
-use crate::advisories::SourceData;
 use crate::advisories::osv::OsvDb;
 use crate::advisories::osv_api::OsvApi;
 use crate::advisories::rustsec::RustSecDb;
+use crate::advisories::{Provenance, SourceData};
 use crate::audit::AdvisoryData;
 use crate::cli::{AdvisoryArgs, Settings};
 use crate::date::{Date, Duration};
@@ -263,12 +263,14 @@ impl<'a> Plan<'a> {
                     let survey = db.survey();
                     data.total = survey.total;
                     data.updated = fetched(origin).or(survey.updated);
+                    data.provenance = provenance(origin, survey.updated, db.root());
                     data
                 })
             });
             let osv = match &self.osv {
                 Some(Osv::Folder(db, origin)) => {
                     let mut data = db.load(names.iter().copied());
+                    data.provenance = provenance(origin, data.updated, db.root());
                     data.updated = fetched(origin).or(data.updated);
                     Some(data)
                 }
@@ -332,6 +334,25 @@ impl<'a> Plan<'a> {
                 )
             })
             .map(Some)
+    }
+}
+
+/// What the record can say of where the data came from: the download (when, from where,
+/// its digest) for the cache, the commit for a folder that is a git checkout of its own.
+fn provenance(origin: &Origin, newest: Option<Date>, folder: &std::path::Path) -> Provenance {
+    match origin {
+        Origin::Cached(current) => Provenance {
+            newest,
+            fetched: Some(crate::date::timestamp(current.fetched)),
+            url: Some(current.url.clone()),
+            sha256: current.sha256.clone(),
+            commit: None,
+        },
+        Origin::Given => Provenance {
+            newest,
+            commit: crate::changes::checkout_commit(folder),
+            ..Provenance::default()
+        },
     }
 }
 

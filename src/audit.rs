@@ -25,6 +25,8 @@ pub struct AdvisoryData {
     pub skipped: bool,
     /// Why, unless switched off: `offline`, `no data`.
     pub reason: Option<String>,
+    #[serde(flatten)]
+    pub provenance: crate::advisories::Provenance,
 }
 
 impl AdvisoryData {
@@ -36,6 +38,7 @@ impl AdvisoryData {
             location: Some(data.location.clone()),
             skipped: false,
             reason: None,
+            provenance: data.provenance.clone(),
         }
     }
 
@@ -48,6 +51,7 @@ impl AdvisoryData {
             location: Some(location.to_string()),
             skipped: false,
             reason: None,
+            provenance: Default::default(),
         }
     }
 
@@ -77,6 +81,7 @@ impl AdvisoryData {
             location: None,
             skipped: true,
             reason,
+            provenance: Default::default(),
         }
     }
 }

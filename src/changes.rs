@@ -5,6 +5,7 @@
 
 use crate::graph::{Graph, Lockfile};
 use crate::inventory::Inventory;
+use crate::record::{History, Revision};
 use crate::sidecar::{self, SoupFile};
 use anyhow::{Result, bail};
 use std::collections::BTreeSet;
@@ -32,14 +33,89 @@ fn git(folder: &Path, args: &[&str]) -> Result<std::process::Output> {
         .map_err(|err| anyhow::anyhow!("could not run git: {err}; --changed-since needs git on PATH"))
 }
 
+/// The folder's repository, when git knows one there.
+fn in_repository(folder: &Path) -> Option<()> {
+    let absolute = std::fs::canonicalize(folder).ok()?;
+    absolute.ancestors().find(|at| at.join(".git").exists()).map(|_| ())
+}
+
+fn git_text(folder: &Path, args: &[&str]) -> Option<String> {
+    in_repository(folder)?;
+    let output = git(folder, args).ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).trim_end().to_string())
+}
+
+/// The commits that changed `path`, newest first, and whether it differs from HEAD.
+pub fn history(path: &Path) -> History {
+    let folder = path
+        .parent()
+        .filter(|folder| !folder.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let Some(name) = path.file_name().and_then(|name| name.to_str()) else {
+        return History::default();
+    };
+    let tracked = git_text(folder, &["ls-files", "--error-unmatch", "--", name]).is_some();
+    if !tracked {
+        return History::default();
+    }
+    let log = git_text(
+        folder,
+        &[
+            "log",
+            "--follow",
+            "--format=%H%x1f%ad%x1f%an%x1f%s",
+            "--date=short",
+            "--",
+            name,
+        ],
+    );
+    let revisions = log
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split('\x1f');
+            Some(Revision {
+                commit: fields.next()?.to_string(),
+                date: fields.next()?.to_string(),
+                author: fields.next()?.to_string(),
+                subject: fields.next()?.to_string(),
+            })
+        })
+        .collect();
+    let changed = git_text(folder, &["status", "--porcelain", "--", name]).is_some_and(|status| !status.is_empty());
+    History {
+        revisions: Some(revisions),
+        uncommitted: changed,
+    }
+}
+
+/// The commit checked out in `folder` and whether its work tree has changes, when
+/// `folder` is inside a git repository.
+pub fn head(folder: &Path) -> Option<(String, bool)> {
+    let commit = git_text(folder, &["rev-parse", "HEAD"])?;
+    let dirty =
+        git_text(folder, &["status", "--porcelain", "--untracked-files=no"]).is_some_and(|status| !status.is_empty());
+    Some((commit, dirty))
+}
+
+/// The commit of a git checkout whose top folder is `folder` (an advisory-db clone);
+/// `None` for a folder that merely lies inside some other repository.
+pub fn checkout_commit(folder: &Path) -> Option<String> {
+    let top = git_text(folder, &["rev-parse", "--show-toplevel"])?;
+    let same = std::fs::canonicalize(&top).ok()? == std::fs::canonicalize(folder).ok()?;
+    same.then(|| git_text(folder, &["rev-parse", "HEAD"])).flatten()
+}
+
 /// When each line of a tracked file last changed, by 1-based line, in seconds since the
 /// epoch, from one `git blame` (a line not committed yet changed now). `None` outside a
 /// git repository, for a file git does not track, or without git.
 pub fn line_times(path: &Path) -> Option<Vec<i64>> {
     let folder = path.parent().filter(|folder| !folder.as_os_str().is_empty())?;
     // Outside a repository git would only fail; finding that out costs a process.
-    let absolute = std::fs::canonicalize(folder).ok()?;
-    absolute.ancestors().find(|at| at.join(".git").exists())?;
+    in_repository(folder)?;
     let name = path.file_name()?.to_str()?;
     // --porcelain gives a commit's details once, not once per line: a 20,000-line file
     // is read in about 10 ms rather than 300.

@@ -77,6 +77,18 @@ fn days_in_month(year: i32, month: u8) -> u8 {
     }
 }
 
+/// Seconds since the Unix epoch as a UTC timestamp, `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn timestamp(seconds: u64) -> String {
+    let date = Date::from_days((seconds / 86_400) as i64);
+    let of_day = seconds % 86_400;
+    format!(
+        "{date}T{:02}:{:02}:{:02}Z",
+        of_day / 3600,
+        of_day / 60 % 60,
+        of_day % 60
+    )
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)

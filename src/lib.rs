@@ -23,6 +23,7 @@ pub mod location;
 pub mod net;
 pub mod paths;
 pub mod plans;
+pub mod record;
 pub mod registry;
 pub mod render;
 pub mod rules;

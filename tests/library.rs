@@ -126,6 +126,7 @@ fn record(id: &str, informational: Option<&str>, fixed: &str, modified: &str) ->
         total: 1,
         advisories: record.advisories(|_| true).unwrap(),
         unreadable: Vec::new(),
+        provenance: Default::default(),
     }
 }
 

@@ -155,6 +155,25 @@ pub struct SourceData {
     /// Advisories read (for the crates in the graph).
     pub advisories: Vec<Advisory>,
     pub unreadable: Vec<Unreadable>,
+    pub provenance: Provenance,
+}
+
+/// Where advisory data came from, for the record: the newest advisory in it, and what
+/// is known of its download (when, from where, the archive's digest) or of its git
+/// checkout (the commit).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Provenance {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub newest: Option<Date>,
+    /// UTC, `YYYY-MM-DDTHH:MM:SSZ`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fetched: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
 }
 
 /// The same advisory from several sources as one, listing every id and source. Two

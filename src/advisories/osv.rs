@@ -361,6 +361,11 @@ pub struct OsvDb {
 impl OsvDb {
     /// A folder of records, or a folder with the ecosystem's folder in it (the layout of
     /// OSV's bucket: `crates.io/`).
+    /// The folder the data is read from.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     pub fn open(root: &Path) -> Result<Self> {
         let ecosystem = root.join(ECOSYSTEM);
         if has_records(&ecosystem) && !has_records(root) {
@@ -425,6 +430,7 @@ impl OsvDb {
             total: files.len(),
             advisories: all.advisories,
             unreadable: all.unreadable,
+            provenance: Default::default(),
         }
     }
 }

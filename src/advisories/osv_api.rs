@@ -69,6 +69,7 @@ impl<'c> OsvApi<'c> {
             total: records.len(),
             advisories: Vec::new(),
             unreadable: Vec::new(),
+            provenance: Default::default(),
         };
         for (url, record) in records {
             let converted = record.and_then(|record| record.advisories(|name| names.contains(name)));

@@ -23,6 +23,11 @@ pub struct RustSecDb {
 }
 
 impl RustSecDb {
+    /// The folder the data is read from.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     pub fn open(root: &Path) -> Result<Self> {
         if !root.join("crates").is_dir() {
             bail!(
@@ -88,6 +93,7 @@ impl RustSecDb {
             total: 0,
             advisories,
             unreadable,
+            provenance: Default::default(),
         }
     }
 

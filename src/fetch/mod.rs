@@ -116,7 +116,7 @@ pub fn fetch(store: &Store, client: &Client, request: &Request) -> Result<Fetche
     });
     match unpacked {
         Ok((data, count)) => store
-            .install(kind, &folder, &data, &url)
+            .install(kind, &folder, &data, &url, &crate::digest::sha256_hex(&bytes))
             .map(|current| Fetched {
                 current,
                 downloaded: true,

@@ -40,6 +40,9 @@ pub struct Current {
     /// Seconds since the Unix epoch.
     pub fetched: u64,
     pub url: String,
+    /// SHA-256 of the downloaded archive (records of older versions have none).
+    #[serde(default)]
+    pub sha256: Option<String>,
 }
 
 impl Current {
@@ -101,7 +104,7 @@ impl Store {
 
     /// Makes `data` (in `folder`, from `staging`) the current data of `kind`, then
     /// removes the folders of older fetches but the one just replaced.
-    pub fn install(&self, kind: Kind, folder: &Path, data: &Path, url: &str) -> Result<Current> {
+    pub fn install(&self, kind: Kind, folder: &Path, data: &Path, url: &str, sha256: &str) -> Result<Current> {
         let top = |path: &str| path.split('/').next().unwrap_or_default().to_string();
         let previous = self.current(kind).map(|(current, _)| top(&current.folder));
         let name = folder
@@ -118,6 +121,7 @@ impl Store {
             folder: relative,
             fetched: now(),
             url: url.to_string(),
+            sha256: Some(sha256.to_string()),
         };
         crate::atomic_file::write_output(&self.record(kind), &serde_json::to_string_pretty(&current)?)?;
         let prefix = format!("{}-", kind.name());
@@ -155,7 +159,9 @@ mod tests {
         for _ in 0..3 {
             let folder = store.staging(Kind::Osv).unwrap();
             std::fs::write(folder.join("X.json"), "{}").unwrap();
-            store.install(Kind::Osv, &folder, &folder, "http://mirror/").unwrap();
+            store
+                .install(Kind::Osv, &folder, &folder, "http://mirror/", "00")
+                .unwrap();
             folders.push(folder);
         }
         let (current, folder) = store.current(Kind::Osv).unwrap();
