@@ -196,6 +196,17 @@ pub struct Finding {
     pub message: String,
     pub location: Option<Location>,
     pub advisory: Option<AdvisoryRef>,
+    /// What a document marks on the field the finding is about.
+    pub mark: Option<Mark>,
+}
+
+/// A mark on a field of the record: the soup.toml field (`version`,
+/// `anomalies.reviewed`, `requirements.verified-by`) and what to write beside its value
+/// (`OVERDUE: due 2026-05-01`), decided where the finding is.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Mark {
+    pub field: &'static str,
+    pub text: String,
 }
 
 impl Finding {
@@ -209,7 +220,16 @@ impl Finding {
             message: message.into(),
             location: None,
             advisory: None,
+            mark: None,
         }
+    }
+
+    pub fn marking(mut self, field: &'static str, text: impl Into<String>) -> Self {
+        self.mark = Some(Mark {
+            field,
+            text: text.into(),
+        });
+        self
     }
 
     pub fn on(mut self, krate: impl Into<String>, version: Option<String>) -> Self {

@@ -487,7 +487,8 @@ fn advisory_since_review(
     );
     let mut finding = Finding::new(Code::AdvisorySinceReview, message)
         .on(&item.package.name, Some(item.package.version.to_string()))
-        .at(Some(entry.location_of("anomalies.reviewed")));
+        .at(Some(entry.location_of("anomalies.reviewed")))
+        .marking("anomalies.reviewed", format!("NEW ADVISORY SINCE: {}", advisory.id));
     finding.advisory = Some(advisory_ref(advisory));
     Some(finding)
 }
@@ -543,6 +544,7 @@ fn yanked_findings(inventory: &Inventory, input: &AdvisoryInput, yanked: &BTreeS
             Finding::new(Code::Yanked, message)
                 .on(&package.name, Some(package.version.to_string()))
                 .at(item_location(item, item.assessing_entry(input.soup), input.lock_file))
+                .marking("version", "YANKED")
         })
         .collect()
 }

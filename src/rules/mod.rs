@@ -140,7 +140,8 @@ pub fn version_drift(item: &SoupItem, entry: &Entry, stale_on: StaleOn) -> Optio
         stale_on.as_str(),
         review_command(item)
     );
-    Some(on_item(Finding::new(Code::VersionDrift, message), item).at(Some(entry.location_of("version"))))
+    let finding = on_item(Finding::new(Code::VersionDrift, message), item).at(Some(entry.location_of("version")));
+    Some(finding.marking("version", format!("CHANGED from {assessed}")))
 }
 
 pub fn license_change(item: &SoupItem, entry: &Entry) -> Option<Finding> {
@@ -157,7 +158,8 @@ pub fn license_change(item: &SoupItem, entry: &Entry) -> Option<Finding> {
         assessed.expression,
         review_command(item)
     );
-    Some(on_item(Finding::new(Code::LicenseChanged, message), item).at(Some(entry.location_of("license"))))
+    let finding = on_item(Finding::new(Code::LicenseChanged, message), item).at(Some(entry.location_of("license")));
+    Some(finding.marking("license", format!("CHANGED from {}", assessed.expression)))
 }
 
 pub fn source_change(item: &SoupItem, entry: &Entry) -> Option<Finding> {
@@ -169,7 +171,8 @@ pub fn source_change(item: &SoupItem, entry: &Entry) -> Option<Finding> {
         item.package.version,
         review_command(item)
     );
-    Some(on_item(Finding::new(Code::SourceChanged, message), item).at(Some(entry.location_of(field))))
+    let finding = on_item(Finding::new(Code::SourceChanged, message), item).at(Some(entry.location_of(field)));
+    Some(finding.marking(field, "CHANGED since the assessment"))
 }
 
 /// The anomaly review is older than the entry's review interval (the one section 5 of
@@ -187,7 +190,9 @@ pub fn review_overdue(item: &SoupItem, entry: &Entry, project: &Project, as_of: 
         entry.table_name(),
         review_command(item)
     );
-    Some(on_item(Finding::new(Code::ReviewOverdue, message), item).at(Some(entry.location_of("anomalies.reviewed"))))
+    let finding = on_item(Finding::new(Code::ReviewOverdue, message), item);
+    let finding = finding.at(Some(entry.location_of("anomalies.reviewed")));
+    Some(finding.marking("anomalies.reviewed", format!("OVERDUE: due {due}")))
 }
 
 /// Crates an update brought under `covers = "*"` after the entry's last review.
@@ -271,7 +276,8 @@ pub fn approvals_before_review(item: &SoupItem, entry: &Entry, line_times: Optio
                  assessment; have it approved again as it is now",
                 entry.table_name()
             );
-            Some(on_item(Finding::new(Code::ApprovalBeforeReview, message), item).at(Some(approval.location.clone())))
+            let finding = on_item(Finding::new(Code::ApprovalBeforeReview, message), item);
+            Some(finding.at(Some(approval.location.clone())).marking("approvals", format!("BEFORE REVIEW: {date}")))
         })
         .collect()
 }
@@ -295,7 +301,8 @@ pub fn end_of_support(item: &SoupItem, entry: &Entry, class: Class, project: &Pr
         entry.table_name(),
         review_command(item)
     );
-    Some(on_item(Finding::new(Code::EndOfSupport, message), item).at(Some(entry.location_of(field))))
+    let finding = on_item(Finding::new(Code::EndOfSupport, message), item).at(Some(entry.location_of(field)));
+    Some(finding.marking(field, "ENDED"))
 }
 
 pub fn class_below_inherited(item: &SoupItem, entry: &Entry) -> Option<Finding> {
@@ -312,7 +319,8 @@ pub fn class_below_inherited(item: &SoupItem, entry: &Entry) -> Option<Finding> 
         item.class,
         item.class
     );
-    Some(on_item(Finding::new(Code::ClassBelowInherited, message), item).at(Some(entry.location_of("class"))))
+    let finding = on_item(Finding::new(Code::ClassBelowInherited, message), item).at(Some(entry.location_of("class")));
+    Some(finding.marking("class", format!("BELOW INHERITED {}", item.class)))
 }
 
 pub fn missing_evidence(item: &SoupItem, entry: &Entry, evidence: &Evidence) -> Vec<Finding> {
@@ -336,7 +344,8 @@ pub fn missing_evidence(item: &SoupItem, entry: &Entry, evidence: &Evidence) -> 
                 .verified_by_location
                 .clone()
                 .unwrap_or_else(|| requirement.location.clone());
-            findings.push(on_item(Finding::new(Code::MissingEvidence, message), item).at(Some(location)));
+            let finding = on_item(Finding::new(Code::MissingEvidence, message), item).at(Some(location));
+            findings.push(finding.marking("requirements.verified-by", format!("NOT FOUND: {reference}")));
         }
     }
     findings
