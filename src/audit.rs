@@ -251,6 +251,27 @@ impl AuditReport {
             .count()
     }
 
+    /// Why no advisory database checked anything (`RustSec: switched off; OSV: no
+    /// data`), or `None` when one did: then the advisory review was performed.
+    pub fn advisory_review_gap(&self) -> Option<String> {
+        let databases: Vec<&AdvisoryData> = self
+            .advisory_data
+            .iter()
+            .filter(|data| data.source != "registry-index")
+            .collect();
+        if databases.iter().any(|data| !data.skipped) {
+            return None;
+        }
+        if databases.is_empty() {
+            return Some("no advisory data was read".to_string());
+        }
+        let reasons: Vec<String> = databases
+            .iter()
+            .map(|data| format!("{} {}", data.title(), data.reason.as_deref().unwrap_or("switched off")))
+            .collect();
+        Some(reasons.join(", "))
+    }
+
     /// 1 when any finding is at deny level, else 0.
     pub fn exit_code(&self) -> i32 {
         i32::from(self.count(Level::Deny) > 0)

@@ -224,6 +224,14 @@ impl Finding {
         }
     }
 
+    /// The message without the advice that follows its `; `: what a record states,
+    /// where the command line says what to do next.
+    pub fn problem(&self) -> &str {
+        self.message
+            .split_once("; ")
+            .map_or(&self.message, |(problem, _)| problem)
+    }
+
     pub fn marking(mut self, field: &'static str, text: impl Into<String>) -> Self {
         self.mark = Some(Mark {
             field,

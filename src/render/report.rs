@@ -1,378 +1,55 @@
-//! `cargo soup report`: the SOUP assessment document for the design history file, built
+//! `cargo soup report`: the SOUP assessment record for the design history file, built
 //! once as blocks and rendered as Markdown or as one self-contained, printable HTML
-//! file. Nothing is invented: a field soup.toml lacks shows as a visible gap.
+//! file. Its front matter makes it a controlled record (document control, revision
+//! history, scope, configuration, advisory data, verdict, signatures); each item page
+//! renders the item's verdict and the findings on it. Nothing is invented: a field
+//! soup.toml lacks shows as a visible gap.
 
 use super::{license_text, notes, vendor};
-use crate::audit::AuditReport;
-use crate::finding::Level;
+use crate::audit::{AdvisoryData, AuditReport};
+use crate::finding::{Finding, Level};
+use crate::graph::Graph;
 use crate::inventory::{Inventory, SoupItem};
-use crate::rules::advisories::{AdvisoryVerdict, DispositionState, on_items};
-use crate::sidecar::{Entry, SoupFile, Support};
+use crate::record::{Configuration, History};
+use crate::rules::advisories::{AdvisoryVerdict, DispositionState, is_checked, on_items};
+use crate::sidecar::{Approval, Disposition, Entry, SoupFile, Support};
 use std::fmt::Write;
 
-/// A value of the document, or the gap where one is required.
+mod html;
+mod markdown;
+pub use html::html;
+pub use markdown::markdown;
+
+/// A value of the document, a gap where one is required, or a value with the mark a
+/// finding puts on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cell {
     Text(String),
-    Missing,
+    /// Shown in red: `MISSING`, `open`, `advisory review NOT PERFORMED: ...`.
+    Gap(String),
+    Marked {
+        text: String,
+        marks: Vec<String>,
+    },
 }
+
+const GAP: &str = "MISSING";
 
 impl Cell {
     fn of(value: Option<impl ToString>) -> Self {
-        value.map_or(Cell::Missing, |value| Cell::Text(value.to_string()))
+        value.map_or(Cell::missing(), |value| Cell::Text(value.to_string()))
     }
 
     fn text(value: impl Into<String>) -> Self {
         Cell::Text(value.into())
     }
-}
 
-#[derive(Debug, Clone)]
-pub enum Block {
-    Title {
-        title: String,
-        fields: Vec<(String, Cell)>,
-    },
-    /// A new SOUP item: a page of its own when printed.
-    Item {
-        anchor: String,
-        title: String,
-    },
-    Heading(String),
-    Fields(Vec<(String, Cell)>),
-    Table {
-        headers: Vec<String>,
-        rows: Vec<Vec<Cell>>,
-        empty: String,
-    },
-    Appendix(String),
-}
-
-/// What the document is about.
-pub struct Subject<'a> {
-    pub project: &'a str,
-    pub version: Option<String>,
-}
-
-pub fn build(
-    subject: &Subject,
-    soup: &SoupFile,
-    inventory: &Inventory,
-    verdicts: &[AdvisoryVerdict],
-    audit: &AuditReport,
-) -> Vec<Block> {
-    let data = if audit.advisory_data.is_empty() {
-        "none".to_string()
-    } else {
-        audit
-            .advisory_data
-            .iter()
-            .map(|data| match (&data.updated, data.skipped) {
-                (_, true) if data.why_skipped().is_empty() => format!("{}: not checked (switched off)", data.title()),
-                (_, true) => format!("{}: not checked{}", data.title(), data.why_skipped()),
-                (Some(updated), false) => format!(
-                    "{} ({} advisories, newest {updated}, {} days before {})",
-                    data.title(),
-                    data.advisories,
-                    updated
-                        .parse::<crate::date::Date>()
-                        .map_or(0, |date| audit.as_of.days() - date.days()),
-                    audit.as_of
-                ),
-                (None, false) if data.source == "registry-index" => format!("{}: asked", data.title()),
-                (None, false) => format!("{} ({} advisories)", data.title(), data.advisories),
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    let mut blocks = vec![Block::Title {
-        title: format!("SOUP assessment: {}", subject.project),
-        fields: vec![
-            ("Product".into(), Cell::text(subject.project)),
-            ("Version".into(), Cell::of(subject.version.clone())),
-            ("As of".into(), Cell::text(audit.as_of.to_string())),
-            ("Advisory data".into(), Cell::text(data)),
-            (
-                "Audit".into(),
-                Cell::text(format!(
-                    "{} SOUP items, {} assessed, {} covered; {} errors, {} warnings",
-                    audit.items,
-                    audit.assessed,
-                    audit.covered,
-                    audit.count(Level::Deny),
-                    audit.count(Level::Warn)
-                )),
-            ),
-        ],
-    }];
-    blocks.push(Block::Heading("SOUP list".into()));
-    blocks.push(Block::Table {
-        headers: [
-            "SOUP item",
-            "Version",
-            "Source",
-            "Licence",
-            "Class",
-            "Status",
-            "Assessed in",
-        ]
-        .map(String::from)
-        .to_vec(),
-        rows: inventory
-            .items
-            .iter()
-            .map(|item| {
-                vec![
-                    Cell::text(&item.package.name),
-                    Cell::text(item.package.version.to_string()),
-                    Cell::text(item.package.source.display()),
-                    Cell::text(license_text(item.package)),
-                    Cell::text(item.class.to_string()),
-                    Cell::text(item.status.as_str()),
-                    match (&item.entry, &item.covered_by) {
-                        (Some(entry), _) => Cell::text(entry.table_name()),
-                        (None, Some(parent)) => Cell::text(format!("covered by {parent}")),
-                        (None, None) => Cell::Missing,
-                    },
-                ]
-            })
-            .collect(),
-        empty: "no SOUP items".into(),
-    });
-    for item in inventory.items.iter().filter(|item| item.covered_by.is_none()) {
-        blocks.extend(item_blocks(item, soup, inventory, verdicts));
+    fn missing() -> Self {
+        Cell::Gap(GAP.into())
     }
-    blocks.push(Block::Appendix("Open findings".into()));
-    blocks.push(Block::Table {
-        headers: ["Level", "Code", "Clause", "Crate", "Finding"]
-            .map(String::from)
-            .to_vec(),
-        rows: audit
-            .findings
-            .iter()
-            .map(|finding| {
-                let krate = match (&finding.krate, &finding.version) {
-                    (Some(name), Some(version)) => format!("{name} {version}"),
-                    (Some(name), None) => name.clone(),
-                    _ => "-".into(),
-                };
-                vec![
-                    Cell::text(finding.level.report_name()),
-                    Cell::text(finding.code.as_str()),
-                    Cell::text(finding.code.clause()),
-                    Cell::text(krate),
-                    Cell::text(&finding.message),
-                ]
-            })
-            .collect(),
-        empty: "none: every SOUP item is assessed, current and free of open advisories".into(),
-    });
-    blocks
-}
 
-fn item_blocks(item: &SoupItem, soup: &SoupFile, inventory: &Inventory, verdicts: &[AdvisoryVerdict]) -> Vec<Block> {
-    let package = item.package;
-    let entry = item.entry;
-    let field = |value: Option<String>| Cell::of(value);
-    let from_entry = |get: &dyn Fn(&Entry) -> Option<String>| Cell::of(entry.and_then(get));
-    let covered: Vec<&SoupItem> = entry.map_or_else(Vec::new, |entry| inventory.covered_by(entry).collect());
-    let mut blocks = vec![Block::Item {
-        anchor: format!("{}-{}", package.name, package.version),
-        title: format!("{} {}", package.name, package.version),
-    }];
-
-    blocks.push(Block::Heading("1. Identification".into()));
-    let mut identification = vec![
-        ("Name".into(), Cell::text(&package.name)),
-        ("Version (locked)".into(), Cell::text(package.version.to_string())),
-        (
-            "Version (assessed)".into(),
-            from_entry(&|entry| entry.version.as_ref().map(ToString::to_string)),
-        ),
-        ("Source".into(), Cell::text(package.source.display())),
-        ("Checksum".into(), field(package.checksum.clone())),
-        ("Licence".into(), Cell::text(license_text(package))),
-        (
-            "Vendor".into(),
-            from_entry(&|entry| entry.vendor.clone()).or(Cell::of(vendor(package))),
-        ),
-        ("Notes".into(), Cell::text(notes(item).join("; ")).or_dash()),
-    ];
-    if !covered.is_empty() {
-        let names: Vec<String> = covered
-            .iter()
-            .map(|other| format!("{} {}", other.package.name, other.package.version))
-            .collect();
-        identification.push(("Covers".into(), Cell::text(names.join(", "))));
-    }
-    blocks.push(Block::Fields(identification));
-
-    blocks.push(Block::Heading("2. Intended use and requirements".into()));
-    blocks.push(Block::Table {
-        headers: ["Id", "Kind", "Requirement", "Verified by"].map(String::from).to_vec(),
-        rows: entry
-            .map(|entry| {
-                entry
-                    .requirements
-                    .iter()
-                    .map(|requirement| {
-                        vec![
-                            Cell::of(requirement.id.clone()),
-                            Cell::of(requirement.kind.map(|kind| {
-                                serde_json::to_value(kind)
-                                    .ok()
-                                    .and_then(|v| v.as_str().map(String::from))
-                                    .unwrap_or_default()
-                            })),
-                            Cell::of(requirement.text.clone()),
-                            Cell::of((!requirement.verified_by.is_empty()).then(|| requirement.verified_by.join(", "))),
-                        ]
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-        empty: "MISSING: no requirements recorded".into(),
-    });
-    blocks.push(Block::Fields(vec![(
-        "Prerequisites (hardware, software)".into(),
-        from_entry(&|entry| entry.prerequisites.clone()),
-    )]));
-
-    blocks.push(Block::Heading("3. Risk and anomaly review".into()));
-    blocks.push(Block::Fields(vec![
-        (
-            "Class (declared)".into(),
-            from_entry(&|entry| entry.class.map(|class| class.to_string())),
-        ),
-        (
-            "Class rationale".into(),
-            from_entry(&|entry| entry.class_rationale.clone()),
-        ),
-        (
-            "Class (inherited)".into(),
-            Cell::text(format!("{}, from {}", item.class, item.reached_from.join(", "))),
-        ),
-        (
-            "Segregation".into(),
-            Cell::text(
-                entry
-                    .and_then(|entry| entry.segregation.clone())
-                    .unwrap_or_else(|| "-".into()),
-            ),
-        ),
-        (
-            "Anomalies reviewed".into(),
-            from_entry(&|entry| entry.anomalies.reviewed.map(|date| date.to_string())),
-        ),
-        ("Reviewed by".into(), from_entry(&|entry| entry.anomalies.by.clone())),
-        (
-            "Sources".into(),
-            from_entry(&|entry| (!entry.anomalies.sources.is_empty()).then(|| entry.anomalies.sources.join(", "))),
-        ),
-        ("Summary".into(), from_entry(&|entry| entry.anomalies.summary.clone())),
-    ]));
-    let assessed: Vec<&SoupItem> = std::iter::once(item).chain(covered.iter().copied()).collect();
-    let touching: Vec<(&SoupItem, &AdvisoryVerdict)> = on_items(verdicts, inventory, &assessed)
-        .into_iter()
-        .map(|verdict| (&inventory.items[verdict.item], verdict))
-        .collect();
-    blocks.push(Block::Table {
-        headers: ["Advisory", "Crate", "Kind", "Title", "Disposition"]
-            .map(String::from)
-            .to_vec(),
-        rows: touching
-            .iter()
-            .map(|(assessed, verdict)| {
-                let advisory = &verdict.advisory;
-                let names = std::iter::once(advisory.id.as_str())
-                    .chain(advisory.aliases.iter().map(String::as_str))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                vec![
-                    Cell::text(names),
-                    Cell::text(format!("{} {}", assessed.package.name, assessed.package.version)),
-                    Cell::text(advisory.kind.as_str()),
-                    Cell::text(&advisory.title),
-                    disposition_cell(verdict),
-                ]
-            })
-            .collect(),
-        empty: "No advisory in the data used affects this item.".into(),
-    });
-
-    blocks.push(Block::Heading("4. Verification strategy".into()));
-    blocks.push(Block::Fields(vec![(
-        "Method".into(),
-        from_entry(&|entry| entry.verification_method.clone()),
-    )]));
-
-    blocks.push(Block::Heading("5. Post-market surveillance".into()));
-    let own = entry.map(|entry| &entry.surveillance);
-    let default = &soup.project.surveillance;
-    let pick = |get: &dyn Fn(&crate::sidecar::Surveillance) -> Option<String>| {
-        Cell::of(own.and_then(get).or_else(|| get(default)))
-    };
-    blocks.push(Block::Fields(vec![
-        ("Monitoring".into(), pick(&|s| s.monitoring.clone())),
-        ("Role".into(), pick(&|s| s.role.clone())),
-        (
-            "Interval".into(),
-            Cell::text(soup.project.review_interval_of(own.unwrap_or(default)).to_string()),
-        ),
-        (
-            "Triggers".into(),
-            pick(&|s| s.triggers.as_ref().map(|triggers| triggers.join("; "))),
-        ),
-        ("Update strategy".into(), pick(&|s| s.update_strategy.clone())),
-        ("Obsolescence".into(), pick(&|s| s.obsolescence.clone())),
-        (
-            "Level of support".into(),
-            pick(&|s| {
-                s.support.map(|support| {
-                    match support {
-                        Support::Active => "active",
-                        Support::Limited => "limited",
-                        Support::None => "none",
-                    }
-                    .to_string()
-                })
-            }),
-        ),
-        (
-            "End of support".into(),
-            Cell::text(pick(&|s| s.end_of_support.map(|date| date.to_string())).text_or("not announced")),
-        ),
-    ]));
-
-    blocks.push(Block::Heading("Approvals".into()));
-    blocks.push(Block::Table {
-        headers: ["Role", "Name", "Date"].map(String::from).to_vec(),
-        rows: entry
-            .map(|entry| {
-                entry
-                    .approvals
-                    .iter()
-                    .map(|approval| {
-                        vec![
-                            Cell::of(approval.role.clone()),
-                            Cell::of(approval.name.clone()),
-                            Cell::of(approval.date.map(|date| date.to_string())),
-                        ]
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-        empty: "MISSING: not approved".into(),
-    });
-    blocks
-}
-
-impl Cell {
     fn or(self, other: Cell) -> Cell {
-        match self {
-            Cell::Missing => other,
-            text => text,
-        }
+        if self == Cell::missing() { other } else { self }
     }
 
     /// An empty text is shown as a dash: nothing to say, not a gap.
@@ -383,221 +60,1034 @@ impl Cell {
         }
     }
 
-    fn text_or(self, default: &str) -> String {
+    /// The cell with the marks of the findings on `field`.
+    fn marked(self, field: &str, findings: &[&Finding]) -> Cell {
+        let marks: Vec<String> = findings
+            .iter()
+            .filter_map(|finding| finding.mark.as_ref())
+            .filter(|mark| mark.field == field)
+            .map(|mark| mark.text.clone())
+            .collect();
         match self {
-            Cell::Text(text) => text,
-            Cell::Missing => default.to_string(),
+            _ if marks.is_empty() => self,
+            Cell::Text(text) => Cell::Marked { text, marks },
+            Cell::Gap(gap) => Cell::Marked { text: gap, marks },
+            Cell::Marked { text, marks: mut had } => {
+                had.extend(marks);
+                Cell::Marked { text, marks: had }
+            }
         }
     }
 }
 
-const GAP: &str = "MISSING";
+#[derive(Debug, Clone)]
+pub enum Block {
+    /// The document's title, with the running header of its printed pages.
+    Title {
+        title: String,
+        running: String,
+    },
+    /// DRAFT while the audit fails or no advisory review was done, else the pass.
+    Verdict {
+        draft: bool,
+        text: String,
+    },
+    /// A part of the front matter or of the record at large.
+    Section(String),
+    /// A new SOUP item, a page of its own when printed: its status and open findings.
+    Item {
+        anchor: String,
+        title: String,
+        status: String,
+        open: Vec<String>,
+    },
+    /// A section of an item page.
+    Heading(String),
+    Paragraph(String),
+    Fields(Vec<(String, Cell)>),
+    Table {
+        headers: Vec<String>,
+        /// Column widths in percent of the page.
+        widths: Vec<u8>,
+        rows: Vec<Vec<Cell>>,
+        empty: Cell,
+    },
+    /// A part that starts on a page of its own (the SOUP list, the appendix).
+    Part(String),
+}
+
+fn table(headers: &[(&str, u8)], rows: Vec<Vec<Cell>>, empty: Cell) -> Block {
+    Block::Table {
+        headers: headers.iter().map(|(name, _)| name.to_string()).collect(),
+        widths: headers.iter().map(|(_, width)| *width).collect(),
+        rows,
+        empty,
+    }
+}
+
+/// What the record describes and how it stands: the inputs of the front matter that are
+/// not in soup.toml, the graph or the audit.
+pub struct Record<'a> {
+    pub project: &'a str,
+    pub release: Option<String>,
+    /// soup.toml as the reader finds it (a path relative to the workspace).
+    pub soup_file: String,
+    pub history: &'a History,
+    pub configuration: &'a Configuration,
+}
+
+/// The inputs of the whole document.
+pub struct Inputs<'a> {
+    pub record: &'a Record<'a>,
+    pub soup: &'a SoupFile,
+    pub graph: &'a Graph,
+    pub inventory: &'a Inventory<'a>,
+    pub verdicts: &'a [AdvisoryVerdict<'a>],
+    pub audit: &'a AuditReport,
+}
+
+pub fn build(inputs: &Inputs) -> Vec<Block> {
+    let mut blocks = front_matter(inputs);
+    blocks.extend(soup_list(inputs));
+    for item in inputs.inventory.items.iter().filter(|item| item.covered_by.is_none()) {
+        blocks.extend(item_blocks(item, inputs));
+    }
+    blocks.extend(residual_anomalies(inputs));
+    blocks
+}
+
+/// Whether the record is a draft, and why, in one line.
+fn verdict(audit: &AuditReport) -> (bool, String) {
+    let errors = audit.count(Level::Deny);
+    let warnings = audit.count(Level::Warn);
+    let mut reasons = Vec::new();
+    if errors > 0 {
+        reasons.push(format!("{errors} open error{}", if errors == 1 { "" } else { "s" }));
+    }
+    if let Some(gap) = audit.advisory_review_gap() {
+        reasons.push(format!("advisory review NOT PERFORMED ({gap})"));
+    }
+    if reasons.is_empty() {
+        return (
+            false,
+            format!(
+                "AUDIT PASSED on {}: no open errors; {warnings} warning(s), listed with every residual anomaly in the appendix.",
+                audit.as_of
+            ),
+        );
+    }
+    (
+        true,
+        format!(
+            "DRAFT: {}. The audit of {} does not pass; this record is not for release until the appendix lists no open error.",
+            reasons.join("; "),
+            audit.as_of
+        ),
+    )
+}
+
+/// Whether the record may be released: the audit passes and advisories were checked.
+pub fn is_draft(audit: &AuditReport) -> bool {
+    verdict(audit).0
+}
+
+fn front_matter(inputs: &Inputs) -> Vec<Block> {
+    let Inputs {
+        record, soup, audit, ..
+    } = inputs;
+    let document = &soup.document;
+    let title = document
+        .title
+        .clone()
+        .unwrap_or_else(|| format!("SOUP assessment: {}", record.project));
+    let (draft, verdict_text) = verdict(audit);
+    let control: Vec<String> = document
+        .id
+        .iter()
+        .cloned()
+        .chain(document.revision.iter().map(|revision| format!("revision {revision}")))
+        .collect();
+    let mut running = match control.is_empty() {
+        true => title.clone(),
+        false => format!("{}: {title}", control.join(", ")),
+    };
+    if draft {
+        running.push_str(" (DRAFT)");
+    }
+    let mut blocks = vec![
+        Block::Title { title, running },
+        Block::Verdict {
+            draft,
+            text: verdict_text,
+        },
+        Block::Section("Document control".into()),
+        Block::Fields(vec![
+            ("Document id".into(), Cell::of(document.id.clone())),
+            ("Revision".into(), Cell::of(document.revision.clone())),
+            ("Product".into(), Cell::text(record.project)),
+            ("Release".into(), Cell::of(record.release.clone())),
+            ("Author".into(), Cell::of(document.author.clone())),
+            ("As of".into(), Cell::text(audit.as_of.to_string())),
+            (
+                "Status".into(),
+                if draft {
+                    Cell::Gap("DRAFT".into())
+                } else {
+                    Cell::text("audit passed")
+                },
+            ),
+        ]),
+        Block::Heading("Approval of this document".into()),
+        signatures(&document.approvals, "MISSING: the document is not approved"),
+    ];
+    blocks.extend(revision_history(record));
+    blocks.extend(purpose_and_scope(inputs));
+    blocks.extend(references(record));
+    blocks.extend(definitions());
+    blocks.extend(configuration(inputs));
+    blocks.extend(advisory_data(audit));
+    blocks
+}
+
+fn signatures(approvals: &[Approval], missing: &str) -> Block {
+    let rows = approvals
+        .iter()
+        .map(|approval| {
+            vec![
+                Cell::of(approval.role.clone()),
+                Cell::of(approval.name.clone()),
+                Cell::of(approval.date.map(|date| date.to_string())),
+                Cell::text(""),
+            ]
+        })
+        .collect();
+    table(
+        &[("Role", 25), ("Name", 25), ("Date", 18), ("Signature", 32)],
+        rows,
+        Cell::Gap(missing.into()),
+    )
+}
+
+fn revision_history(record: &Record) -> Vec<Block> {
+    let history = record.history;
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    if history.uncommitted {
+        rows.push(vec![
+            Cell::Gap("uncommitted changes".into()),
+            Cell::text("-"),
+            Cell::text("-"),
+            Cell::text(format!("{} differs from its last commit", record.soup_file)),
+        ]);
+    }
+    for revision in history.revisions.iter().flatten() {
+        rows.push(vec![
+            Cell::text(revision.commit.chars().take(12).collect::<String>()),
+            Cell::text(&revision.date),
+            Cell::text(&revision.author),
+            Cell::text(&revision.subject),
+        ]);
+    }
+    let empty = match history.revisions {
+        None => Cell::Gap(format!(
+            "{} is not under version control: no revision history",
+            record.soup_file
+        )),
+        Some(_) => Cell::Gap(format!("{} has no commit yet", record.soup_file)),
+    };
+    vec![
+        Block::Section("Revision history".into()),
+        Block::Paragraph(format!(
+            "The commits of git that changed {}, newest first.",
+            record.soup_file
+        )),
+        table(
+            &[("Commit", 16), ("Date", 14), ("Author", 22), ("Change", 48)],
+            rows,
+            empty,
+        ),
+    ]
+}
+
+fn purpose_and_scope(inputs: &Inputs) -> Vec<Block> {
+    let Inputs {
+        soup, graph, record, ..
+    } = inputs;
+    let project = &soup.project;
+    let members: Vec<String> = graph
+        .members
+        .iter()
+        .map(|&member| {
+            let name = &graph.packages[member].name;
+            format!("{name} (class {})", soup.member_class(name))
+        })
+        .collect();
+    let kinds: Vec<&str> = project.kinds.iter().map(|kind| kind.as_str()).collect();
+    vec![
+        Block::Section("Purpose and scope".into()),
+        Block::Paragraph(format!(
+            "This record identifies every item of software of unknown provenance (SOUP) in {} and documents its \
+             assessment as IEC 62304 requires: identification, requirements, safety class, anomaly and advisory \
+             review, verification and post-market surveillance. It is generated by cargo soup from {}, the \
+             workspace's Cargo.lock and the advisory data named below.",
+            record.project, record.soup_file
+        )),
+        Block::Fields(vec![
+            (
+                "Software items (classes)".into(),
+                Cell::text(members.join(", ")).or_dash(),
+            ),
+            (
+                "Targets".into(),
+                Cell::text(
+                    project
+                        .targets
+                        .as_ref()
+                        .map_or_else(|| "every target".to_string(), |targets| targets.join(", ")),
+                ),
+            ),
+            ("Dependency kinds".into(), Cell::text(kinds.join(", "))),
+            ("Features".into(), Cell::text(&record.configuration.features)),
+            (
+                "Required fields".into(),
+                Cell::text(format!("require = \"{}\"", project.require.as_str())),
+            ),
+        ]),
+    ]
+}
+
+fn references(record: &Record) -> Vec<Block> {
+    let rows = [
+        ("[1]", "IEC 62304:2006+A1:2015, Medical device software: software life cycle processes"),
+        ("[2]", "IEC 62304 clause 4.3 (safety classification), 5.3.3 and 5.3.4 (SOUP requirements), 7.1.2 and 7.1.3 (SOUP anomalies), 8.1.2 (SOUP identification)"),
+        ("[3]", "RustSec advisory database, https://rustsec.org"),
+        ("[4]", "OSV, the Open Source Vulnerabilities database, https://osv.dev"),
+    ]
+    .into_iter()
+    .map(|(reference, text)| vec![Cell::text(reference), Cell::text(text)])
+    .chain(std::iter::once(vec![
+        Cell::text("[5]"),
+        Cell::text(format!("{}: the SOUP assessments this record renders", record.soup_file)),
+    ]))
+    .collect();
+    vec![
+        Block::Section("References".into()),
+        table(&[("Ref", 8), ("Document", 92)], rows, Cell::text("-")),
+    ]
+}
+
+fn definitions() -> Vec<Block> {
+    let classes = [
+        (
+            "A",
+            "The software system cannot contribute to a hazardous situation, or it can and the hazardous situation does not result in unacceptable risk after risk control measures external to the software system.",
+        ),
+        (
+            "B",
+            "The software system can contribute to a hazardous situation that results in unacceptable risk after risk control measures external to the software system, and the possible harm is non-serious injury.",
+        ),
+        (
+            "C",
+            "The software system can contribute to a hazardous situation that results in unacceptable risk after risk control measures external to the software system, and the possible harm is death or serious injury.",
+        ),
+    ];
+    let clauses = [
+        (
+            "4.3",
+            "Software safety classification",
+            "Section 3 of each item: class, rationale, inherited class, segregation",
+        ),
+        (
+            "5.3.3",
+            "Functional and performance requirements of SOUP",
+            "Section 2 of each item",
+        ),
+        (
+            "5.3.4",
+            "Hardware and software the SOUP requires",
+            "Section 2 (prerequisites) and section 4 (verification)",
+        ),
+        ("5.3.5", "Segregation", "Section 3 of each item"),
+        ("6.1", "Software maintenance plan", "Section 5 of each item"),
+        (
+            "7.1.2, 7.1.3",
+            "Hazards from SOUP; evaluation of published anomaly lists",
+            "Section 3 of each item: anomaly review, advisories and dispositions",
+        ),
+        (
+            "5.8.2, 5.8.3",
+            "Known residual anomalies",
+            "Appendix: residual anomalies",
+        ),
+        ("8.1.2", "Identification of SOUP", "SOUP list; section 1 of each item"),
+        (
+            "8.1.1, 8.1.3",
+            "Configuration identification",
+            "Configuration identification; revision history",
+        ),
+    ];
+    vec![
+        Block::Section("Safety classes (IEC 62304 cl. 4.3)".into()),
+        table(
+            &[("Class", 10), ("Definition", 90)],
+            classes
+                .iter()
+                .map(|(class, text)| vec![Cell::text(*class), Cell::text(*text)])
+                .collect(),
+            Cell::text("-"),
+        ),
+        Block::Section("IEC 62304 clauses in this record".into()),
+        table(
+            &[
+                ("Clause", 14),
+                ("Requirement", 38),
+                ("Where this record answers it", 48),
+            ],
+            clauses
+                .iter()
+                .map(|(clause, what, where_)| vec![Cell::text(*clause), Cell::text(*what), Cell::text(*where_)])
+                .collect(),
+            Cell::text("-"),
+        ),
+    ]
+}
+
+fn configuration(inputs: &Inputs) -> Vec<Block> {
+    let configuration = inputs.record.configuration;
+    let commit = configuration.commit.as_ref().map(|(commit, dirty)| {
+        if *dirty {
+            format!("{commit} with uncommitted changes")
+        } else {
+            commit.clone()
+        }
+    });
+    vec![
+        Block::Section("Configuration identification".into()),
+        Block::Fields(vec![
+            (
+                "Workspace commit".into(),
+                commit.map_or_else(|| Cell::Gap("not under version control".into()), Cell::Text),
+            ),
+            (
+                "Cargo.lock SHA-256".into(),
+                Cell::of(configuration.lockfile_sha256.clone()),
+            ),
+            (
+                format!("{} SHA-256", inputs.record.soup_file),
+                Cell::of(configuration.soup_toml_sha256.clone()),
+            ),
+            (
+                "cargo-soup".into(),
+                Cell::text(concat!("cargo-soup ", env!("CARGO_PKG_VERSION"))),
+            ),
+            ("rustc".into(), Cell::of(configuration.rustc.clone())),
+        ]),
+    ]
+}
+
+fn advisory_data(audit: &AuditReport) -> Vec<Block> {
+    let rows = audit
+        .advisory_data
+        .iter()
+        .map(|data| advisory_data_row(data, audit))
+        .collect();
+    vec![
+        Block::Section("Advisory data".into()),
+        table(
+            &[
+                ("Source", 12),
+                ("Location", 28),
+                ("Fetched", 17),
+                ("Digest or commit", 21),
+                ("Newest", 13),
+                ("Count", 9),
+            ],
+            rows,
+            Cell::Gap("none: no advisory data was read".into()),
+        ),
+        Block::Fields(vec![(
+            "Audit".into(),
+            Cell::text(format!(
+                "{} SOUP items, {} assessed, {} covered; {} errors, {} warnings",
+                audit.items,
+                audit.assessed,
+                audit.covered,
+                audit.count(Level::Deny),
+                audit.count(Level::Warn)
+            )),
+        )]),
+    ]
+}
+
+fn advisory_data_row(data: &AdvisoryData, audit: &AuditReport) -> Vec<Cell> {
+    let provenance = &data.provenance;
+    if data.skipped {
+        let why = data.reason.clone().unwrap_or_else(|| "switched off".into());
+        return vec![
+            Cell::text(data.title()),
+            Cell::Gap(format!("not checked: {why}")),
+            Cell::text("-"),
+            Cell::text("-"),
+            Cell::text("-"),
+            Cell::text("-"),
+        ];
+    }
+    let location = provenance.url.clone().or_else(|| data.location.clone());
+    let digest = match (&provenance.sha256, &provenance.commit) {
+        (Some(sha256), _) => format!("SHA-256 {sha256}"),
+        (None, Some(commit)) => format!("commit {commit}"),
+        (None, None) => "-".into(),
+    };
+    let newest = provenance.newest.map_or_else(
+        || "-".to_string(),
+        |date| format!("{date}\n{} days old", audit.as_of.days() - date.days()),
+    );
+    let count = if data.source == "registry-index" {
+        "asked per crate".to_string()
+    } else {
+        data.advisories.to_string()
+    };
+    vec![
+        Cell::text(data.title()),
+        Cell::of(location),
+        Cell::text(
+            provenance
+                .fetched
+                .clone()
+                .unwrap_or_else(|| "- (a folder given)".into()),
+        ),
+        Cell::text(digest),
+        Cell::text(newest),
+        Cell::text(count),
+    ]
+}
+
+fn soup_list(inputs: &Inputs) -> Vec<Block> {
+    let rows = inputs
+        .inventory
+        .items
+        .iter()
+        .map(|item| {
+            let assessing = item.entry.or_else(|| {
+                let parent = item.covered_by.as_deref()?;
+                inputs.soup.entries.iter().find(|entry| entry.key.to_string() == parent)
+            });
+            vec![
+                Cell::text(&item.package.name),
+                Cell::text(item.package.version.to_string()),
+                Cell::text(item.package.source.display()),
+                Cell::text(license_text(item.package)),
+                Cell::text(item.class.to_string()),
+                Cell::text(item.status.as_str()),
+                match (&item.entry, &item.covered_by) {
+                    (Some(entry), _) => Cell::text(entry.table_name()),
+                    (None, Some(parent)) => Cell::text(format!("covered by {parent}")),
+                    (None, None) => Cell::missing(),
+                },
+                Cell::text(item.reached_from.join(", ")),
+                Cell::of(assessing.and_then(|entry| entry.anomalies.reviewed)),
+            ]
+        })
+        .collect();
+    vec![
+        Block::Part("SOUP list".into()),
+        table(
+            &[
+                ("SOUP item", 14),
+                ("Version", 9),
+                ("Source", 11),
+                ("Licence", 14),
+                ("Class", 7),
+                ("Status", 11),
+                ("Assessed in", 13),
+                ("Used by", 10),
+                ("Last reviewed", 11),
+            ],
+            rows,
+            Cell::text("no SOUP items"),
+        ),
+    ]
+}
+
+/// The findings on an item and the crates its entry covers.
+fn findings_on<'a>(audit: &'a AuditReport, assessed: &[&SoupItem]) -> Vec<&'a Finding> {
+    audit
+        .findings
+        .iter()
+        .filter(|finding| {
+            assessed.iter().any(|item| {
+                finding.krate.as_deref() == Some(item.package.name.as_str())
+                    && finding.version.as_deref() == Some(item.package.version.to_string().as_str())
+            })
+        })
+        .collect()
+}
+
+fn finding_line(finding: &Finding) -> String {
+    format!(
+        "{} {} (cl. {}): {}",
+        finding.level.report_name(),
+        finding.code.as_str(),
+        finding.code.clause(),
+        finding.problem()
+    )
+}
+
+fn item_blocks(item: &SoupItem, inputs: &Inputs) -> Vec<Block> {
+    let covered: Vec<&SoupItem> = item
+        .entry
+        .map_or_else(Vec::new, |entry| inputs.inventory.covered_by(entry).collect());
+    let assessed: Vec<&SoupItem> = std::iter::once(item).chain(covered.iter().copied()).collect();
+    let findings = findings_on(inputs.audit, &assessed);
+    let errors = findings.iter().filter(|finding| finding.level == Level::Deny).count();
+    let status = match findings.len() {
+        0 => format!("{}: no open findings", item.status.as_str().to_uppercase()),
+        open => format!(
+            "{}: {open} open finding{} ({errors} error{})",
+            item.status.as_str().to_uppercase(),
+            if open == 1 { "" } else { "s" },
+            if errors == 1 { "" } else { "s" }
+        ),
+    };
+    let page = ItemPage {
+        item,
+        entry: item.entry,
+        covered: &covered,
+        findings: &findings,
+        inputs,
+    };
+    let mut blocks = vec![Block::Item {
+        anchor: format!("{}-{}", item.package.name, item.package.version),
+        title: format!("{} {}", item.package.name, item.package.version),
+        status,
+        open: findings.iter().map(|finding| finding_line(finding)).collect(),
+    }];
+    blocks.extend(page.identification());
+    blocks.extend(page.requirements());
+    blocks.extend(page.risk());
+    blocks.extend(page.advisories(&assessed));
+    blocks.extend(page.verification());
+    blocks.extend(page.surveillance());
+    blocks.push(Block::Heading("Approvals".into()));
+    blocks.push(signatures(
+        item.entry.map_or(&[][..], |entry| &entry.approvals),
+        "MISSING: not approved",
+    ));
+    if let Some(marks) = page.marks_on("approvals") {
+        blocks.push(Block::Fields(vec![("Approval".into(), marks)]));
+    }
+    blocks
+}
+
+/// One item's page: the item, its entry, what the entry covers and the findings on
+/// them.
+struct ItemPage<'p> {
+    item: &'p SoupItem<'p>,
+    entry: Option<&'p Entry>,
+    covered: &'p [&'p SoupItem<'p>],
+    findings: &'p [&'p Finding],
+    inputs: &'p Inputs<'p>,
+}
+
+impl ItemPage<'_> {
+    fn entry_field(&self, get: &dyn Fn(&Entry) -> Option<String>) -> Cell {
+        Cell::of(self.entry.and_then(get))
+    }
+
+    fn mark(&self, cell: Cell, field: &str) -> Cell {
+        cell.marked(field, self.findings)
+    }
+
+    /// The marks on a field the page shows no value of.
+    fn marks_on(&self, field: &str) -> Option<Cell> {
+        match Cell::text("").marked(field, self.findings) {
+            Cell::Marked { marks, .. } => Some(Cell::Marked {
+                text: String::new(),
+                marks,
+            }),
+            _ => None,
+        }
+    }
+
+    fn identification(&self) -> Vec<Block> {
+        let package = self.item.package;
+        let mut fields = vec![
+            ("Name".into(), Cell::text(&package.name)),
+            (
+                "Version (locked)".into(),
+                self.mark(Cell::text(package.version.to_string()), "version"),
+            ),
+            (
+                "Version (assessed)".into(),
+                self.entry_field(&|entry| entry.version.as_ref().map(ToString::to_string)),
+            ),
+            (
+                "Source".into(),
+                self.mark(Cell::text(package.source.display()), "commit"),
+            ),
+            (
+                "Checksum".into(),
+                self.mark(Cell::of(package.checksum.clone()), "checksum"),
+            ),
+            (
+                "Licence".into(),
+                self.mark(Cell::text(license_text(package)), "license"),
+            ),
+            (
+                "Vendor".into(),
+                self.entry_field(&|entry| entry.vendor.clone())
+                    .or(Cell::of(vendor(package))),
+            ),
+            ("Used by".into(), Cell::text(self.item.reached_from.join(", "))),
+            ("Notes".into(), Cell::text(notes(self.item).join("; ")).or_dash()),
+        ];
+        if !self.covered.is_empty() {
+            let names: Vec<String> = self
+                .covered
+                .iter()
+                .map(|other| format!("{} {}", other.package.name, other.package.version))
+                .collect();
+            fields.push(("Covers".into(), self.mark(Cell::text(names.join(", ")), "covers")));
+        }
+        vec![Block::Heading("1. Identification".into()), Block::Fields(fields)]
+    }
+
+    fn requirements(&self) -> Vec<Block> {
+        let rows = self
+            .entry
+            .map(|entry| {
+                entry
+                    .requirements
+                    .iter()
+                    .map(|requirement| {
+                        let verified =
+                            Cell::of((!requirement.verified_by.is_empty()).then(|| requirement.verified_by.join(", ")));
+                        let verified = self.mark_requirement(verified, &requirement.verified_by);
+                        vec![
+                            Cell::of(requirement.id.clone()),
+                            Cell::of(requirement.kind.map(|kind| kind.as_str())),
+                            Cell::of(requirement.text.clone()),
+                            verified,
+                        ]
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        vec![
+            Block::Heading("2. Intended use and requirements".into()),
+            table(
+                &[("Id", 15), ("Kind", 12), ("Requirement", 45), ("Verified by", 28)],
+                rows,
+                Cell::Gap("MISSING: no requirements recorded".into()),
+            ),
+            Block::Fields(vec![(
+                "Prerequisites (hardware, software)".into(),
+                self.entry_field(&|entry| entry.prerequisites.clone()),
+            )]),
+        ]
+    }
+
+    /// The NOT FOUND marks of the references in one requirement's `verified-by`.
+    fn mark_requirement(&self, cell: Cell, references: &[String]) -> Cell {
+        let own: Vec<&Finding> = self
+            .findings
+            .iter()
+            .copied()
+            .filter(|finding| {
+                finding.mark.as_ref().is_some_and(|mark| {
+                    references
+                        .iter()
+                        .any(|reference| mark.text.ends_with(&format!(": {reference}")))
+                })
+            })
+            .collect();
+        cell.marked("requirements.verified-by", &own)
+    }
+
+    fn risk(&self) -> Vec<Block> {
+        let item = self.item;
+        vec![
+            Block::Heading("3. Risk and anomaly review".into()),
+            Block::Fields(vec![
+                (
+                    "Class (declared)".into(),
+                    self.mark(
+                        self.entry_field(&|entry| entry.class.map(|class| class.to_string())),
+                        "class",
+                    ),
+                ),
+                (
+                    "Class rationale".into(),
+                    self.entry_field(&|entry| entry.class_rationale.clone()),
+                ),
+                (
+                    "Class (inherited)".into(),
+                    Cell::text(format!("{}, from {}", item.class, item.reached_from.join(", "))),
+                ),
+                (
+                    "Segregation".into(),
+                    Cell::text(
+                        self.entry
+                            .and_then(|entry| entry.segregation.clone())
+                            .unwrap_or_else(|| "-".into()),
+                    ),
+                ),
+                (
+                    "Anomalies reviewed".into(),
+                    self.mark(
+                        self.entry_field(&|entry| entry.anomalies.reviewed.map(|date| date.to_string())),
+                        "anomalies.reviewed",
+                    ),
+                ),
+                (
+                    "Reviewed by".into(),
+                    self.entry_field(&|entry| entry.anomalies.by.clone()),
+                ),
+                (
+                    "Sources".into(),
+                    self.entry_field(&|entry| {
+                        (!entry.anomalies.sources.is_empty()).then(|| entry.anomalies.sources.join(", "))
+                    }),
+                ),
+                (
+                    "Summary".into(),
+                    self.entry_field(&|entry| entry.anomalies.summary.clone()),
+                ),
+            ]),
+        ]
+    }
+
+    /// The advisories on the item and what it covers, as the verdicts decided them, or
+    /// why no advisory review was done.
+    fn advisories(&self, assessed: &[&SoupItem]) -> Vec<Block> {
+        let inputs = self.inputs;
+        let touching = on_items(inputs.verdicts, inputs.inventory, assessed);
+        let rows = touching
+            .iter()
+            .map(|verdict| {
+                let on = &inputs.inventory.items[verdict.item];
+                advisory_row(verdict, on)
+            })
+            .collect();
+        let empty = match (inputs.audit.advisory_review_gap(), is_checked(self.item)) {
+            (_, false) => Cell::Gap(
+                "advisory review NOT PERFORMED: not a crates.io package, so no advisory database covers it; \
+                 the anomaly review above is the only one"
+                    .into(),
+            ),
+            (Some(gap), true) => Cell::Gap(format!("advisory review NOT PERFORMED: {gap}")),
+            (None, true) => Cell::text(format!(
+                "No advisory in the data used ({}) affects this item.",
+                checked_sources(inputs.audit)
+            )),
+        };
+        vec![
+            Block::Paragraph("Advisories (RustSec, OSV) on this item and the crates it covers:".into()),
+            table(
+                &[
+                    ("Advisory", 17),
+                    ("Crate", 11),
+                    ("Kind, severity", 14),
+                    ("Title", 21),
+                    ("Fixed in", 10),
+                    ("Disposition", 27),
+                ],
+                rows,
+                empty,
+            ),
+        ]
+    }
+
+    fn verification(&self) -> Vec<Block> {
+        vec![
+            Block::Heading("4. Verification strategy".into()),
+            Block::Fields(vec![(
+                "Method".into(),
+                self.entry_field(&|entry| entry.verification_method.clone()),
+            )]),
+        ]
+    }
+
+    fn surveillance(&self) -> Vec<Block> {
+        let soup = self.inputs.soup;
+        let own = self.entry.map(|entry| &entry.surveillance);
+        let default = &soup.project.surveillance;
+        let pick = |get: &dyn Fn(&crate::sidecar::Surveillance) -> Option<String>| {
+            Cell::of(own.and_then(get).or_else(|| get(default)))
+        };
+        let support = pick(&|s| {
+            s.support.map(|support| {
+                match support {
+                    Support::Active => "active",
+                    Support::Limited => "limited",
+                    Support::None => "none",
+                }
+                .to_string()
+            })
+        });
+        let end = match pick(&|s| s.end_of_support.map(|date| date.to_string())) {
+            Cell::Gap(_) => Cell::text("not announced"),
+            known => known,
+        };
+        vec![
+            Block::Heading("5. Post-market surveillance".into()),
+            Block::Fields(vec![
+                ("Monitoring".into(), pick(&|s| s.monitoring.clone())),
+                ("Role".into(), pick(&|s| s.role.clone())),
+                (
+                    "Interval".into(),
+                    Cell::text(soup.project.review_interval_of(own.unwrap_or(default)).to_string()),
+                ),
+                (
+                    "Triggers".into(),
+                    pick(&|s| s.triggers.as_ref().map(|triggers| triggers.join("; "))),
+                ),
+                ("Update strategy".into(), pick(&|s| s.update_strategy.clone())),
+                ("Obsolescence".into(), pick(&|s| s.obsolescence.clone())),
+                ("Level of support".into(), self.mark(support, "surveillance.support")),
+                ("End of support".into(), self.mark(end, "surveillance.end-of-support")),
+            ]),
+        ]
+    }
+}
+
+/// The databases that were checked, with their sizes: `RustSec 12, OSV 14`.
+fn checked_sources(audit: &AuditReport) -> String {
+    audit
+        .advisory_data
+        .iter()
+        .filter(|data| !data.skipped && data.source != "registry-index")
+        .map(|data| format!("{}, {} advisories", data.title(), data.advisories))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn advisory_row(verdict: &AdvisoryVerdict, on: &SoupItem) -> Vec<Cell> {
+    let advisory = &verdict.advisory;
+    let names = std::iter::once(advisory.id.as_str())
+        .chain(advisory.aliases.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut kind = advisory.kind.as_str().to_string();
+    if let Some(severity) = &advisory.severity {
+        write!(kind, "\n{severity}").ok();
+    }
+    let mut title = advisory.title.clone();
+    if let Some(cvss) = &advisory.cvss {
+        write!(title, "\n`{cvss}`").ok();
+    }
+    let patched = advisory.affects.patched();
+    vec![
+        Cell::text(names),
+        Cell::text(format!("{} {}", on.package.name, on.package.version)),
+        Cell::text(kind),
+        Cell::text(title),
+        Cell::text(if patched.is_empty() {
+            "no fixed version".to_string()
+        } else {
+            patched.join("\n")
+        }),
+        disposition_cell(verdict),
+    ]
+}
+
+/// A disposition in full: status and justification, rationale, mitigation, who
+/// reviewed it when, and until when it holds.
+fn disposition_text(disposition: &Disposition) -> String {
+    let mut text = disposition.status.as_str().to_string();
+    if let Some(justification) = disposition.justification {
+        write!(text, " ({justification})").ok();
+    }
+    for (label, value) in [
+        ("Rationale", &disposition.rationale),
+        ("Mitigation", &disposition.mitigation),
+    ] {
+        if let Some(value) = value.as_deref().filter(|value| !value.is_empty()) {
+            write!(text, "\n{label}: {value}").ok();
+        }
+    }
+    match (disposition.reviewed, &disposition.by) {
+        (Some(date), Some(by)) => write!(text, "\nReviewed {date} by {by}").unwrap_or(()),
+        (Some(date), None) => write!(text, "\nReviewed {date}").unwrap_or(()),
+        (None, Some(by)) => write!(text, "\nReviewed by {by}").unwrap_or(()),
+        (None, None) => {}
+    }
+    if let Some(expires) = disposition.expires {
+        write!(text, "\nExpires {expires}").ok();
+    }
+    text
+}
 
 /// The disposition column as the verdict decided it: not applicable (and why), the
-/// disposition, EXPIRED, or a gap.
+/// disposition, EXPIRED, or open.
 fn disposition_cell(verdict: &AdvisoryVerdict) -> Cell {
     if let Some(reason) = verdict.applicability.reason() {
         return Cell::text(format!("not applicable to the device: {reason}"));
     }
-    let described = |disposition: &crate::sidecar::Disposition| {
-        let mut text = disposition.status.as_str().to_string();
-        if let Some(rationale) = &disposition.rationale {
-            write!(text, ": {rationale}").ok();
-        }
-        text
-    };
     match verdict.disposition {
-        DispositionState::None => Cell::Missing,
-        DispositionState::Valid(disposition) => {
-            let mut text = described(disposition);
-            if let Some(expires) = disposition.expires {
-                write!(text, " (until {expires})").ok();
-            }
-            Cell::Text(text)
-        }
-        DispositionState::Expired(disposition) => Cell::Text(format!(
-            "EXPIRED on {}: {}",
-            disposition.expires.map(|date| date.to_string()).unwrap_or_default(),
-            described(disposition)
-        )),
+        DispositionState::None => Cell::Gap("OPEN: no disposition".into()),
+        DispositionState::Valid(disposition) => Cell::Text(disposition_text(disposition)),
+        DispositionState::Expired(disposition) => Cell::Marked {
+            text: disposition_text(disposition),
+            marks: vec![format!(
+                "EXPIRED on {}",
+                disposition.expires.map(|date| date.to_string()).unwrap_or_default()
+            )],
+        },
     }
 }
 
-fn markdown_cell(cell: &Cell) -> std::borrow::Cow<'_, str> {
-    match cell {
-        Cell::Text(text) if !text.contains(['|', '\n']) => text.into(),
-        Cell::Text(text) => text.replace('|', "\\|").replace('\n', " ").into(),
-        Cell::Missing => format!("**{GAP}**").into(),
-    }
-}
-
-pub fn markdown(blocks: &[Block]) -> String {
-    let mut text = String::new();
-    for block in blocks {
-        match block {
-            Block::Title { title, fields } => {
-                writeln!(text, "# {title}\n").ok();
-                for (label, cell) in fields {
-                    writeln!(text, "- **{label}:** {}", markdown_cell(cell)).ok();
-                }
-                text.push('\n');
-            }
-            Block::Item { title, .. } => {
-                writeln!(text, "---\n\n## {title}\n").ok();
-            }
-            Block::Heading(heading) => writeln!(text, "### {heading}\n").unwrap_or(()),
-            Block::Appendix(heading) => writeln!(text, "---\n\n## Appendix: {heading}\n").unwrap_or(()),
-            Block::Fields(fields) => {
-                for (label, cell) in fields {
-                    writeln!(text, "- **{label}:** {}", markdown_cell(cell)).ok();
-                }
-                text.push('\n');
-            }
-            Block::Table { headers, rows, empty } => {
-                if rows.is_empty() {
-                    writeln!(text, "_{empty}_\n").ok();
-                    continue;
-                }
-                writeln!(text, "| {} |", headers.join(" | ")).ok();
-                writeln!(text, "|{}", " --- |".repeat(headers.len())).ok();
-                for row in rows {
-                    let cells: Vec<_> = row.iter().map(markdown_cell).collect();
-                    writeln!(text, "| {} |", cells.join(" | ")).ok();
-                }
-                text.push('\n');
-            }
-        }
-    }
-    super::printable(&text).into_owned()
-}
-
-/// HTML-escaped text, control characters shown (see `printable`); most text needs
-/// nothing, and then nothing is copied.
-fn escape(text: &str) -> std::borrow::Cow<'_, str> {
-    let text = super::printable(text);
-    if !text.contains(['&', '<', '>', '"']) {
-        return text;
-    }
-    let mut escaped = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            c => escaped.push(c),
-        }
-    }
-    escaped.into()
-}
-
-fn html_cell(cell: &Cell) -> std::borrow::Cow<'_, str> {
-    match cell {
-        Cell::Text(text) => escape(text),
-        Cell::Missing => format!("<span class=\"gap\">{GAP}</span>").into(),
-    }
-}
-
-const STYLE: &str = "
-body { font: 10.5pt/1.45 -apple-system, 'Segoe UI', 'DejaVu Sans', Arial, sans-serif; color: #1a1a1a; margin: 2em auto; max-width: 60em; padding: 0 1em; }
-h1 { font-size: 1.7em; margin-bottom: .3em; } h2 { font-size: 1.35em; border-bottom: 2px solid #2b5d8a; padding-bottom: .2em; margin-top: 2em; }
-h3 { font-size: 1.05em; color: #2b5d8a; margin: 1.2em 0 .4em; }
-dl { display: grid; grid-template-columns: 14em 1fr; gap: .2em 1em; margin: 0 0 .6em; } dt { font-weight: 600; color: #444; } dd { margin: 0; }
-table { border-collapse: collapse; width: 100%; margin: .3em 0 .8em; font-size: .92em; } th, td { border: 1px solid #c8c8c8; padding: .25em .45em; text-align: left; vertical-align: top; }
-th { background: #eef3f8; } tr { break-inside: avoid; } thead { display: table-header-group; }
-.gap { color: #b00020; font-weight: 700; } .empty { color: #555; font-style: italic; }
-@page { size: A4; margin: 18mm 15mm 16mm; @top-center { content: RUNNING_TITLE; font-size: 8pt; color: #555; } @bottom-right { content: counter(page) ' / ' counter(pages); font-size: 8pt; color: #555; } }
-@media print { body { margin: 0; max-width: none; padding: 0; font-size: 9.5pt; } .item, .appendix { break-before: page; } h2 { margin-top: 0; } }
-";
-
-/// One self-contained HTML file: inline CSS, no scripts, no external resources; printed
-/// on A4 each SOUP item starts a page and every page carries the document's title.
-pub fn html(blocks: &[Block]) -> String {
-    let title = blocks
+/// IEC 62304 cl. 5.8.3: every open finding, and every advisory on the device that a
+/// disposition accepts, mitigates or rules out, with that disposition.
+fn residual_anomalies(inputs: &Inputs) -> Vec<Block> {
+    let item_of = |finding: &Finding| match (&finding.krate, &finding.version) {
+        (Some(name), Some(version)) => format!("{name} {version}"),
+        (Some(name), None) => name.clone(),
+        _ => "the audit".into(),
+    };
+    let mut rows: Vec<Vec<Cell>> = inputs
+        .audit
+        .findings
         .iter()
-        .find_map(|block| match block {
-            Block::Title { title, .. } => Some(title.clone()),
-            _ => None,
+        .map(|finding| {
+            vec![
+                Cell::text(format!(
+                    "{} {}: {}",
+                    finding.level.report_name(),
+                    finding.code.as_str(),
+                    finding.problem()
+                )),
+                Cell::text(finding.code.clause()),
+                Cell::text(item_of(finding)),
+                Cell::Gap("open".into()),
+            ]
         })
-        .unwrap_or_else(|| "SOUP assessment".into());
-    // The title repeats at the top of every printed page, as a CSS string.
-    let running = format!(
-        "\"{}\"",
-        title.replace('\\', "\\\\").replace('"', "\\\"").replace('<', "\\3C ")
-    );
-    let style = STYLE.replace("RUNNING_TITLE", &running);
-    let mut text = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{style}</style>\n</head>\n<body>\n",
-        escape(&title)
-    );
-    let mut open_section = false;
-    for block in blocks {
-        match block {
-            Block::Title { title, fields } => {
-                writeln!(text, "<h1>{}</h1>", escape(title)).ok();
-                text.push_str(&html_fields(fields));
-            }
-            Block::Item { anchor, title } => {
-                if open_section {
-                    text.push_str("</section>\n");
-                }
-                open_section = true;
-                writeln!(
-                    text,
-                    "<section class=\"item\" id=\"{}\">\n<h2>{}</h2>",
-                    escape(anchor),
-                    escape(title)
-                )
-                .ok();
-            }
-            Block::Appendix(heading) => {
-                if open_section {
-                    text.push_str("</section>\n");
-                }
-                open_section = true;
-                writeln!(
-                    text,
-                    "<section class=\"appendix\">\n<h2>Appendix: {}</h2>",
-                    escape(heading)
-                )
-                .ok();
-            }
-            Block::Heading(heading) => writeln!(text, "<h3>{}</h3>", escape(heading)).unwrap_or(()),
-            Block::Fields(fields) => text.push_str(&html_fields(fields)),
-            Block::Table { headers, rows, empty } => {
-                if rows.is_empty() {
-                    let class = if empty.starts_with(GAP) { "gap" } else { "empty" };
-                    writeln!(text, "<p class=\"{class}\">{}</p>", escape(empty)).ok();
-                    continue;
-                }
-                text.push_str("<table>\n<thead><tr>");
-                for header in headers {
-                    write!(text, "<th>{}</th>", escape(header)).ok();
-                }
-                text.push_str("</tr></thead>\n<tbody>\n");
-                for row in rows {
-                    text.push_str("<tr>");
-                    for cell in row {
-                        write!(text, "<td>{}</td>", html_cell(cell)).ok();
-                    }
-                    text.push_str("</tr>\n");
-                }
-                text.push_str("</tbody>\n</table>\n");
-            }
+        .collect();
+    for verdict in inputs
+        .verdicts
+        .iter()
+        .filter(|verdict| verdict.applicability.reason().is_none())
+    {
+        if let DispositionState::Valid(disposition) = verdict.disposition {
+            let on = &inputs.inventory.items[verdict.item];
+            rows.push(vec![
+                Cell::text(format!("{}: {}", verdict.advisory.id, verdict.advisory.title)),
+                Cell::text("7.1.2, 7.1.3"),
+                Cell::text(format!("{} {}", on.package.name, on.package.version)),
+                Cell::text(disposition_text(disposition)),
+            ]);
         }
     }
-    if open_section {
-        text.push_str("</section>\n");
-    }
-    text.push_str("</body>\n</html>\n");
-    text
-}
-
-fn html_fields(fields: &[(String, Cell)]) -> String {
-    let mut text = String::from("<dl>\n");
-    for (label, cell) in fields {
-        writeln!(text, "<dt>{}</dt><dd>{}</dd>", escape(label), html_cell(cell)).ok();
-    }
-    text.push_str("</dl>\n");
-    text
+    vec![
+        Block::Part("Appendix: Residual anomalies".into()),
+        Block::Paragraph(
+            "Every open finding of the audit, and every advisory on the device with the disposition that \
+             accepts, mitigates or rules it out (IEC 62304 cl. 5.8.2, 5.8.3)."
+                .into(),
+        ),
+        table(
+            &[("Anomaly", 46), ("Clause", 12), ("Item", 14), ("Disposition", 28)],
+            rows,
+            Cell::text("none: every SOUP item is assessed, current and free of open advisories"),
+        ),
+    ]
 }

@@ -277,7 +277,11 @@ pub fn approvals_before_review(item: &SoupItem, entry: &Entry, line_times: Optio
                 entry.table_name()
             );
             let finding = on_item(Finding::new(Code::ApprovalBeforeReview, message), item);
-            Some(finding.at(Some(approval.location.clone())).marking("approvals", format!("BEFORE REVIEW: {date}")))
+            Some(
+                finding
+                    .at(Some(approval.location.clone()))
+                    .marking("approvals", format!("BEFORE REVIEW: {date}")),
+            )
         })
         .collect()
 }

@@ -92,6 +92,15 @@ pub enum RequirementKind {
     Performance,
 }
 
+impl RequirementKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequirementKind::Functional => "functional",
+            RequirementKind::Performance => "performance",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DispositionStatus {
