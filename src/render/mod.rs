@@ -22,9 +22,30 @@ use crate::license::LicenseForm;
 /// and an escape sequence in them could retitle the window, clear the screen, or hide
 /// what came before a carriage return. Line breaks and tabs stay. JSON and SARIF keep
 /// the text as data instead.
+/// Pretty JSON with a trailing newline, `placeholder` (a string the document holds
+/// once) replaced by what `derive` makes of the serialised text: a content-derived id.
+pub fn json_with_derived_id(
+    document: &serde_json::Value,
+    placeholder: &str,
+    derive: impl FnOnce(&str) -> String,
+) -> anyhow::Result<String> {
+    let mut bytes = Vec::with_capacity(1 << 20);
+    serde_json::to_writer_pretty(&mut bytes, document)?;
+    bytes.push(b'\n');
+    let mut text = String::from_utf8(bytes)?;
+    if let Some(at) = text.find(placeholder) {
+        let id = derive(&text);
+        text.replace_range(at..at + placeholder.len(), &id);
+    }
+    Ok(text)
+}
+
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     let hidden = |c: char| c.is_control() && c != '\n' && c != '\t';
-    if !text.contains(hidden) {
+    // Control characters are ASCII, DEL, or U+0080..U+009F (0xC2 0x80..0x9F in UTF-8):
+    // most text has none of those bytes, and a byte scan tells it quickly.
+    let maybe = |byte: &u8| (*byte < 0x20 && *byte != b'\n' && *byte != b'\t') || *byte == 0x7f || *byte == 0xc2;
+    if !text.as_bytes().iter().any(maybe) || !text.contains(hidden) {
         return text.into();
     }
     let mut shown = String::with_capacity(text.len() + 16);

@@ -149,8 +149,9 @@ pub struct Inputs<'a> {
 pub fn build(inputs: &Inputs) -> Vec<Block> {
     let mut blocks = front_matter(inputs);
     blocks.extend(soup_list(inputs));
+    let findings = FindingsByItem::new(inputs.audit);
     for item in inputs.inventory.items.iter().filter(|item| item.covered_by.is_none()) {
-        blocks.extend(item_blocks(item, inputs));
+        blocks.extend(item_blocks(item, inputs, &findings));
     }
     blocks.extend(residual_anomalies(inputs));
     blocks
@@ -562,15 +563,16 @@ fn advisory_data_row(data: &AdvisoryData, audit: &AuditReport) -> Vec<Cell> {
 }
 
 fn soup_list(inputs: &Inputs) -> Vec<Block> {
+    let entries: std::collections::HashMap<String, &Entry> =
+        inputs.soup.entries.iter().map(|entry| (entry.key.to_string(), entry)).collect();
     let rows = inputs
         .inventory
         .items
         .iter()
         .map(|item| {
-            let assessing = item.entry.or_else(|| {
-                let parent = item.covered_by.as_deref()?;
-                inputs.soup.entries.iter().find(|entry| entry.key.to_string() == parent)
-            });
+            let assessing = item
+                .entry
+                .or_else(|| entries.get(item.covered_by.as_deref()?).copied());
             vec![
                 Cell::text(&item.package.name),
                 Cell::text(item.package.version.to_string()),
@@ -608,18 +610,35 @@ fn soup_list(inputs: &Inputs) -> Vec<Block> {
     ]
 }
 
-/// The findings on an item and the crates its entry covers.
-fn findings_on<'a>(audit: &'a AuditReport, assessed: &[&SoupItem]) -> Vec<&'a Finding> {
-    audit
-        .findings
-        .iter()
-        .filter(|finding| {
-            assessed.iter().any(|item| {
-                finding.krate.as_deref() == Some(item.package.name.as_str())
-                    && finding.version.as_deref() == Some(item.package.version.to_string().as_str())
+/// The audit's findings by the item they are on, looked up once per item page.
+struct FindingsByItem<'a> {
+    by_item: std::collections::HashMap<(&'a str, &'a str), Vec<&'a Finding>>,
+}
+
+impl<'a> FindingsByItem<'a> {
+    fn new(audit: &'a AuditReport) -> Self {
+        let mut by_item: std::collections::HashMap<(&str, &str), Vec<&Finding>> = Default::default();
+        for finding in &audit.findings {
+            if let (Some(name), Some(version)) = (&finding.krate, &finding.version) {
+                by_item.entry((name, version)).or_default().push(finding);
+            }
+        }
+        Self { by_item }
+    }
+
+    /// The findings on an item and the crates its entry covers.
+    fn on(&self, assessed: &[&SoupItem]) -> Vec<&'a Finding> {
+        assessed
+            .iter()
+            .flat_map(|item| {
+                let version = item.package.version.to_string();
+                self.by_item
+                    .get(&(item.package.name.as_str(), version.as_str()))
+                    .cloned()
+                    .unwrap_or_default()
             })
-        })
-        .collect()
+            .collect()
+    }
 }
 
 fn finding_line(finding: &Finding) -> String {
@@ -632,12 +651,12 @@ fn finding_line(finding: &Finding) -> String {
     )
 }
 
-fn item_blocks(item: &SoupItem, inputs: &Inputs) -> Vec<Block> {
+fn item_blocks(item: &SoupItem, inputs: &Inputs, by_item: &FindingsByItem) -> Vec<Block> {
     let covered: Vec<&SoupItem> = item
         .entry
         .map_or_else(Vec::new, |entry| inputs.inventory.covered_by(entry).collect());
     let assessed: Vec<&SoupItem> = std::iter::once(item).chain(covered.iter().copied()).collect();
-    let findings = findings_on(inputs.audit, &assessed);
+    let findings = by_item.on(&assessed);
     let errors = findings.iter().filter(|finding| finding.level == Level::Deny).count();
     let status = match findings.len() {
         0 => format!("{}: no open findings", item.status.as_str().to_uppercase()),

@@ -87,8 +87,7 @@ pub fn cyclonedx(
         "vulnerabilities": vulnerabilities(inventory, verdicts, &targets),
     });
     // The serial number is derived from the rest of the document, serialised once.
-    let text = serde_json::to_string_pretty(&document)? + "\n";
-    Ok(text.replacen(SERIAL_PLACEHOLDER, &serial_number(&text, as_of), 1))
+    super::json_with_derived_id(&document, SERIAL_PLACEHOLDER, |text| serial_number(text, as_of))
 }
 
 const SERIAL_PLACEHOLDER: &str = "urn:uuid:00000000-0000-5000-8000-000000000000";

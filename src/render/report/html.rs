@@ -8,43 +8,54 @@ use super::{Block, Cell};
 use std::fmt::Write;
 
 /// HTML-escaped text with control characters shown (see `printable`), and code spans
-/// (`` `name` ``) as `<code>`.
-fn inline(text: &str) -> String {
+/// (`` `name` ``) as `<code>`, written straight into `html`: a record has tens of
+/// thousands of cells.
+fn push_inline(html: &mut String, text: &str) {
     let text = crate::render::printable(text);
-    let mut escaped = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            c => escaped.push(c),
-        }
-    }
-    let parts: Vec<&str> = escaped.split('`').collect();
     // An unpaired backtick stays a backtick.
-    let paired = parts.len() % 2 == 1;
-    let mut html = String::with_capacity(escaped.len() + 16);
-    for (at, part) in parts.iter().enumerate() {
-        match (at % 2 == 1, paired || at + 1 < parts.len()) {
-            (true, true) => write!(html, "<code>{part}</code>").unwrap_or(()),
-            (true, false) => write!(html, "`{part}").unwrap_or(()),
-            (false, _) => html.push_str(part),
-        }
+    let ticks = text.bytes().filter(|byte| *byte == b'`').count() / 2 * 2;
+    let mut seen = 0;
+    let mut start = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let replacement = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'`' if seen < ticks => {
+                seen += 1;
+                if seen % 2 == 1 { "<code>" } else { "</code>" }
+            }
+            _ => continue,
+        };
+        html.push_str(&text[start..at]);
+        html.push_str(replacement);
+        start = at + 1;
     }
+    html.push_str(&text[start..]);
+}
+
+fn inline(text: &str) -> String {
+    let mut html = String::with_capacity(text.len() + 8);
+    push_inline(&mut html, text);
     html
 }
 
-fn cell(cell: &Cell) -> String {
+fn push_cell(html: &mut String, cell: &Cell) {
     match cell {
-        Cell::Text(text) => inline(text),
-        Cell::Gap(gap) => format!("<span class=\"gap\">{}</span>", inline(gap)),
+        Cell::Text(text) => push_inline(html, text),
+        Cell::Gap(gap) => {
+            html.push_str("<span class=\"gap\">");
+            push_inline(html, gap);
+            html.push_str("</span>");
+        }
         Cell::Marked { text, marks } => {
-            let mut html = inline(text);
+            push_inline(html, text);
             for mark in marks {
-                write!(html, " <span class=\"mark\">{}</span>", inline(mark)).ok();
+                html.push_str(" <span class=\"mark\">");
+                push_inline(html, mark);
+                html.push_str("</span>");
             }
-            html
         }
     }
 }
@@ -197,7 +208,11 @@ fn block_html(block: &Block, html: &mut String, open: &mut Open) {
         Block::Fields(fields) => {
             html.push_str("<dl>\n");
             for (label, value) in fields {
-                writeln!(html, "<dt>{}</dt><dd>{}</dd>", inline(label), cell(value)).ok();
+                html.push_str("<dt>");
+                push_inline(html, label);
+                html.push_str("</dt><dd>");
+                push_cell(html, value);
+                html.push_str("</dd>\n");
             }
             html.push_str("</dl>\n");
         }
@@ -231,7 +246,9 @@ fn table(html: &mut String, headers: &[String], widths: &[u8], rows: &[Vec<Cell>
     for row in rows {
         html.push_str("<tr>");
         for value in row {
-            write!(html, "<td>{}</td>", cell(value)).ok();
+            html.push_str("<td>");
+            push_cell(html, value);
+            html.push_str("</td>");
         }
         html.push_str("</tr>\n");
     }

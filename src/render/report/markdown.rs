@@ -8,6 +8,9 @@ use std::fmt::Write;
 /// Text as Markdown shows it literally, but for code spans (`` `name` ``), which stay
 /// code. A line break within a value becomes `<br>`, which tables and lists keep.
 fn escape(text: &str) -> String {
+    if !text.contains(['\\', '*', '[', ']', '|', '_', '#', '<', '>', '\r', '\n']) {
+        return text.to_string();
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut escaped = String::with_capacity(text.len() + 8);
     let word = |at: Option<&char>| at.is_some_and(|c| c.is_alphanumeric());
