@@ -11,6 +11,7 @@ use crate::license::LicenseForm;
 use crate::rules::advisories::{AdvisoryVerdict, Applicability, VexState};
 use crate::sidecar::{Document, SoupFile, Support};
 use anyhow::Result;
+use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -59,6 +60,71 @@ pub struct Subject<'a> {
     pub version: Option<&'a str>,
 }
 
+/// The document, typed where it is large (a component and a dependency per package):
+/// a tree of `serde_json::Value`s that size takes longer to build and free than to
+/// write. Fields are in alphabetical order, as serde_json orders a `Value`'s keys.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Bom<'a> {
+    bom_format: &'static str,
+    components: Vec<Component<'a>>,
+    dependencies: Vec<Dependency>,
+    metadata: Value,
+    serial_number: &'static str,
+    spec_version: &'static str,
+    version: u32,
+    vulnerabilities: Vec<Value>,
+}
+
+#[derive(Serialize)]
+struct Component<'a> {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    authors: Vec<Value>,
+    #[serde(rename = "bom-ref")]
+    bom_ref: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(rename = "externalReferences", skip_serializing_if = "Option::is_none")]
+    external_references: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hashes: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    licenses: Option<Value>,
+    name: &'a str,
+    properties: Vec<Property>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    purl: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    supplier: Option<Value>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Property {
+    name: &'static str,
+    value: String,
+}
+
+fn property(name: &'static str, value: impl ToString) -> Property {
+    Property {
+        name,
+        value: value.to_string(),
+    }
+}
+
+#[derive(Serialize)]
+struct Dependency {
+    #[serde(rename = "dependsOn")]
+    depends_on: BTreeSet<String>,
+    #[serde(rename = "ref")]
+    reference: String,
+}
+
 pub fn cyclonedx(
     subject: &Subject,
     graph: &Graph,
@@ -67,7 +133,7 @@ pub fn cyclonedx(
     verdicts: &[AdvisoryVerdict],
     as_of: Date,
 ) -> Result<String> {
-    let mut components: Vec<Value> = graph
+    let mut components: Vec<Component> = graph
         .members
         .iter()
         .map(|&member| member_component(&graph.packages[member], soup))
@@ -76,16 +142,16 @@ pub fn cyclonedx(
     components.extend(inventory.items.iter().filter_map(native_component));
 
     let targets = targets_text(soup);
-    let document = json!({
-        "bomFormat": "CycloneDX",
-        "specVersion": "1.6",
-        "serialNumber": SERIAL_PLACEHOLDER,
-        "version": 1,
-        "metadata": metadata(subject, &soup.document, as_of),
-        "components": components,
-        "dependencies": dependencies(graph, inventory),
-        "vulnerabilities": vulnerabilities(inventory, verdicts, &targets),
-    });
+    let document = Bom {
+        bom_format: "CycloneDX",
+        components,
+        dependencies: dependencies(graph, inventory),
+        metadata: metadata(subject, &soup.document, as_of),
+        serial_number: SERIAL_PLACEHOLDER,
+        spec_version: "1.6",
+        version: 1,
+        vulnerabilities: vulnerabilities(inventory, verdicts, &targets),
+    };
     // The serial number is derived from the rest of the document, serialised once.
     super::json_with_derived_id(&document, SERIAL_PLACEHOLDER, |text| serial_number(text, as_of))
 }
@@ -105,10 +171,10 @@ fn metadata(subject: &Subject, document: &Document, as_of: Date) -> Value {
     if let Some(version) = subject.version {
         component["version"] = json!(version);
     }
-    let mut properties = vec![property("cargo-soup:as-of", as_of)];
+    let mut properties = vec![json!({"name": "cargo-soup:as-of", "value": as_of.to_string()})];
     for (name, value) in [("document-id", &document.id), ("document-revision", &document.revision)] {
         if let Some(value) = value {
-            properties.push(property(&format!("cargo-soup:{name}"), value));
+            properties.push(json!({"name": format!("cargo-soup:{name}"), "value": value}));
         }
     }
     let mut metadata = json!({
@@ -132,7 +198,7 @@ fn metadata(subject: &Subject, document: &Document, as_of: Date) -> Value {
 }
 
 /// `workspace` depends on the members, each package on what it reaches in scope.
-fn dependencies(graph: &Graph, inventory: &Inventory) -> Vec<Value> {
+fn dependencies(graph: &Graph, inventory: &Inventory) -> Vec<Dependency> {
     let mut refs: BTreeMap<usize, String> = inventory
         .items
         .iter()
@@ -141,16 +207,20 @@ fn dependencies(graph: &Graph, inventory: &Inventory) -> Vec<Value> {
     for &member in &graph.members {
         refs.insert(member, bom_ref(&graph.packages[member]));
     }
-    let depends_on = |index: usize| -> BTreeSet<&String> {
+    let depends_on = |index: usize| -> BTreeSet<String> {
         graph.edges[index]
             .iter()
-            .filter_map(|edge| refs.get(&edge.to))
+            .filter_map(|edge| refs.get(&edge.to).cloned())
             .collect()
     };
-    let mut dependencies = vec![json!({
-        "ref": "workspace",
-        "dependsOn": graph.members.iter().filter_map(|member| refs.get(member)).collect::<BTreeSet<_>>(),
-    })];
+    let mut dependencies = vec![Dependency {
+        depends_on: graph
+            .members
+            .iter()
+            .filter_map(|member| refs.get(member).cloned())
+            .collect(),
+        reference: "workspace".into(),
+    }];
     // Every member is built by, and links the std of, the toolchain.
     let toolchain = inventory
         .items
@@ -159,67 +229,59 @@ fn dependencies(graph: &Graph, inventory: &Inventory) -> Vec<Value> {
         .map(|item| bom_ref(item.package));
     for &member in &graph.members {
         let mut on = depends_on(member);
-        on.extend(toolchain.as_ref());
-        dependencies.push(json!({"ref": refs[&member], "dependsOn": on}));
+        on.extend(toolchain.clone());
+        dependencies.push(Dependency {
+            depends_on: on,
+            reference: refs[&member].clone(),
+        });
     }
     for item in &inventory.items {
-        let mut on: Vec<String> = item
-            .index
-            .map(|index| depends_on(index).into_iter().cloned().collect())
-            .unwrap_or_default();
+        let mut on = item.index.map(depends_on).unwrap_or_default();
         on.extend(item.package.links.as_ref().map(|links| native_ref(links)));
-        dependencies.push(json!({"ref": bom_ref(item.package), "dependsOn": on}));
+        dependencies.push(Dependency {
+            depends_on: on,
+            reference: bom_ref(item.package),
+        });
     }
     dependencies
 }
 
-fn property(name: &str, value: impl ToString) -> Value {
-    json!({"name": name, "value": value.to_string()})
-}
-
 /// A workspace member: the device's own software item, with its class.
-fn member_component(package: &Package, soup: &SoupFile) -> Value {
+fn member_component<'a>(package: &'a Package, soup: &SoupFile) -> Component<'a> {
     let mut component = identity(package, "application");
-    component["properties"] = json!([
+    component.properties = vec![
         property("cargo-soup:software-item", true),
         property("cargo-soup:safety-class", soup.member_class(&package.name)),
-    ]);
+    ];
     component
 }
 
 /// Name, version, references, licence, hashes and people: what every component has.
-fn identity(package: &Package, kind: &str) -> Value {
-    let mut component = json!({
-        "type": kind,
-        "bom-ref": bom_ref(package),
-        "name": package.name,
-        "version": package.version.to_string(),
-    });
-    if let Some(purl) = purl(package) {
-        component["purl"] = json!(purl);
+fn identity<'a>(package: &'a Package, kind: &'static str) -> Component<'a> {
+    let licenses = match (&package.license, &package.license_file) {
+        (Some(license), _) if license.form != LicenseForm::Invalid => Some(json!([{"expression": license.expression}])),
+        (Some(license), _) => Some(json!([{"license": {"name": license.raw}}])),
+        (None, Some(file)) => Some(json!([{"license": {"name": format!("see {file}")}}])),
+        (None, None) => None,
+    };
+    Component {
+        authors: package.authors.iter().map(|author| contact(author)).collect(),
+        bom_ref: bom_ref(package),
+        description: package.description.as_deref(),
+        external_references: https_repository(package).map(|url| json!([{"type": "vcs", "url": url}])),
+        hashes: package
+            .checksum
+            .as_ref()
+            .map(|checksum| json!([{"alg": "SHA-256", "content": checksum}])),
+        licenses,
+        name: &package.name,
+        properties: Vec::new(),
+        purl: purl(package),
+        scope: None,
+        supplier: None,
+        kind,
+        version: Some(package.version.to_string()),
     }
-    let authors: Vec<Value> = package.authors.iter().map(|author| contact(author)).collect();
-    if !authors.is_empty() {
-        component["authors"] = json!(authors);
-    }
-    if let Some(description) = &package.description {
-        component["description"] = json!(description);
-    }
-    if let Some(checksum) = &package.checksum {
-        component["hashes"] = json!([{"alg": "SHA-256", "content": checksum}]);
-    }
-    match (&package.license, &package.license_file) {
-        (Some(license), _) if license.form != LicenseForm::Invalid => {
-            component["licenses"] = json!([{"expression": license.expression}]);
-        }
-        (Some(license), _) => component["licenses"] = json!([{"license": {"name": license.raw}}]),
-        (None, Some(file)) => component["licenses"] = json!([{"license": {"name": format!("see {file}")}}]),
-        (None, None) => {}
-    }
-    if let Some(repository) = https_repository(package) {
-        component["externalReferences"] = json!([{"type": "vcs", "url": repository}]);
-    }
-    component
 }
 
 fn https_repository(package: &Package) -> Option<&str> {
@@ -273,17 +335,15 @@ fn supplier(item: &SoupItem) -> Option<Value> {
     (!owner.is_empty()).then(|| json!({"name": owner, "url": [repository]}))
 }
 
-fn component(item: &SoupItem, soup: &SoupFile) -> Value {
+fn component<'a>(item: &SoupItem<'a>, soup: &SoupFile) -> Component<'a> {
     let package = item.package;
     let toolchain = package.source.is_toolchain();
     let mut component = identity(package, if toolchain { "platform" } else { "library" });
-    if let Some(supplier) = supplier(item) {
-        component["supplier"] = supplier;
-    }
+    component.supplier = supplier(item);
     // What is not linked into the device (build scripts, proc-macros, their
     // dependencies) is still SOUP, but not part of the shipped software.
     let shipped = toolchain || item.kinds.contains(&crate::graph::DepKind::Normal);
-    component["scope"] = json!(if shipped { "required" } else { "excluded" });
+    component.scope = Some(if shipped { "required" } else { "excluded" });
     let mut properties = vec![
         property("cargo-soup:safety-class", item.class),
         property("cargo-soup:assessment-status", item.status.as_str()),
@@ -310,7 +370,7 @@ fn component(item: &SoupItem, soup: &SoupFile) -> Value {
     if let Some(date) = own.and_then(|own| own.end_of_support) {
         properties.push(property("cdx:fda:end-of-support-date", date));
     }
-    component["properties"] = json!(properties);
+    component.properties = properties;
     component
 }
 
@@ -320,7 +380,7 @@ fn native_ref(links: &str) -> String {
 
 /// The native library a `-sys` crate links, a component of its own: it is SOUP that
 /// no Cargo.lock names, built from the crate's copy or taken from the system.
-fn native_component(item: &SoupItem) -> Option<Value> {
+fn native_component<'a>(item: &SoupItem<'a>) -> Option<Component<'a>> {
     let package = item.package;
     let links = package.links.as_ref()?;
     let origin = match &package.bundling {
@@ -328,17 +388,28 @@ fn native_component(item: &SoupItem) -> Option<Value> {
         Some(_) => "the system's".to_string(),
         None => "unknown: the build script decides".to_string(),
     };
-    Some(json!({
-        "type": "library",
-        "bom-ref": native_ref(links),
-        "name": links,
-        "scope": "required",
-        "properties": [
-            property("cargo-soup:native-library-of", format!("{} {}", package.name, package.version)),
+    Some(Component {
+        authors: Vec::new(),
+        bom_ref: native_ref(links),
+        description: None,
+        external_references: None,
+        hashes: None,
+        licenses: None,
+        name: links,
+        properties: vec![
+            property(
+                "cargo-soup:native-library-of",
+                format!("{} {}", package.name, package.version),
+            ),
             property("cargo-soup:native-library-origin", origin),
             property("cargo-soup:safety-class", item.class),
         ],
-    }))
+        purl: None,
+        scope: Some("required"),
+        supplier: None,
+        kind: "library",
+        version: None,
+    })
 }
 
 /// The CycloneDX analysis of a VEX decision.
@@ -393,7 +464,7 @@ fn vulnerability(verdict: &AdvisoryVerdict, items: &[&SoupItem], targets: &str) 
         "published": format!("{}T00:00:00Z", advisory.date),
         "affects": items.iter().map(|item| json!({"ref": bom_ref(item.package)})).collect::<Vec<_>>(),
         "analysis": analysis(verdict.vex(targets)),
-        "properties": [property("cargo-soup:kind", advisory.kind.as_str())],
+        "properties": [{"name": "cargo-soup:kind", "value": advisory.kind.as_str()}],
     });
     if let Some(url) = &advisory.url {
         vulnerability["advisories"] = json!([{"url": url}]);

@@ -11,20 +11,33 @@ use std::fmt::Write;
 /// (`` `name` ``) as `<code>`, written straight into `html`: a record has tens of
 /// thousands of cells.
 fn push_inline(html: &mut String, text: &str) {
-    let text = crate::render::printable(text);
-    // An unpaired backtick stays a backtick.
-    let ticks = text.bytes().filter(|byte| *byte == b'`').count() / 2 * 2;
-    let mut seen = 0;
+    let start_len = html.len();
+    let bytes = text.as_bytes();
+    let mut in_code = false;
     let mut start = 0;
-    for (at, byte) in text.bytes().enumerate() {
+    for (at, &byte) in bytes.iter().enumerate() {
         let replacement = match byte {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
-            b'`' if seen < ticks => {
-                seen += 1;
-                if seen % 2 == 1 { "<code>" } else { "</code>" }
+            b'`' if in_code => {
+                in_code = false;
+                "</code>"
+            }
+            // A backtick opens code only when another closes it.
+            b'`' if bytes[at + 1..].contains(&b'`') => {
+                in_code = true;
+                "<code>"
+            }
+            // A byte that may start a control character (ASCII, DEL, U+0080..U+009F):
+            // the text is made printable first, which is rare enough to do again.
+            byte if (byte < 0x20 && byte != b'\n' && byte != b'\t') || byte == 0x7f || byte == 0xc2 => {
+                if let std::borrow::Cow::Owned(shown) = crate::render::printable(text) {
+                    html.truncate(start_len);
+                    return push_inline(html, &shown);
+                }
+                continue;
             }
             _ => continue,
         };
@@ -33,6 +46,13 @@ fn push_inline(html: &mut String, text: &str) {
         start = at + 1;
     }
     html.push_str(&text[start..]);
+}
+
+/// `open`, the text as `push_inline` writes it, `close`.
+fn tag(html: &mut String, open: &str, text: &str, close: &str) {
+    html.push_str(open);
+    push_inline(html, text);
+    html.push_str(close);
 }
 
 fn inline(text: &str) -> String {
@@ -150,6 +170,8 @@ pub fn html(blocks: &[Block]) -> String {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{style}</style>\n</head>\n<body>\n",
         inline(&title)
     );
+    // About a kilobyte a block: the page is written without growing it again and again.
+    html.reserve(blocks.len() * 1024);
     let mut open = Open::default();
     for block in blocks {
         block_html(block, &mut html, &mut open);
@@ -163,7 +185,7 @@ fn block_html(block: &Block, html: &mut String, open: &mut Open) {
     match block {
         Block::Title { title, .. } => {
             open.new_page(html, "<section class=\"front\">\n");
-            writeln!(html, "<h1>{}</h1>", inline(title)).ok();
+            tag(html, "<h1>", title, "</h1>\n");
         }
         Block::Verdict { draft, text } => {
             let class = if *draft { "draft" } else { "pass" };
@@ -171,12 +193,12 @@ fn block_html(block: &Block, html: &mut String, open: &mut Open) {
         }
         Block::Section(heading) => {
             open.open_part(html);
-            writeln!(html, "<h2>{}</h2>", inline(heading)).ok();
+            tag(html, "<h2>", heading, "</h2>\n");
         }
         Block::Part(heading) => {
             open.new_page(html, "<section class=\"page\">\n");
             open.open_part(html);
-            writeln!(html, "<h2>{}</h2>", inline(heading)).ok();
+            tag(html, "<h2>", heading, "</h2>\n");
         }
         Block::Item {
             anchor,
@@ -189,22 +211,22 @@ fn block_html(block: &Block, html: &mut String, open: &mut Open) {
                 &format!("<section class=\"page item\" id=\"{}\">\n", inline(anchor)),
             );
             open.open_part(html);
-            writeln!(html, "<h2>{}</h2>", inline(title)).ok();
+            tag(html, "<h2>", title, "</h2>\n");
             let class = if findings.is_empty() { "clean" } else { "open" };
             writeln!(html, "<p class=\"badge {class}\">{}</p>", inline(status)).ok();
             if !findings.is_empty() {
                 html.push_str("<div class=\"findings\"><strong>Open findings</strong>\n<ul>\n");
                 for line in findings {
-                    writeln!(html, "<li>{}</li>", inline(line)).ok();
+                    tag(html, "<li>", line, "</li>\n");
                 }
                 html.push_str("</ul></div>\n");
             }
         }
         Block::Heading(heading) => {
             open.open_part(html);
-            writeln!(html, "<h3>{}</h3>", inline(heading)).ok();
+            tag(html, "<h3>", heading, "</h3>\n");
         }
-        Block::Paragraph(text) => writeln!(html, "<p>{}</p>", inline(text)).unwrap_or(()),
+        Block::Paragraph(text) => tag(html, "<p>", text, "</p>\n"),
         Block::Fields(fields) => {
             html.push_str("<dl>\n");
             for (label, value) in fields {
@@ -216,16 +238,11 @@ fn block_html(block: &Block, html: &mut String, open: &mut Open) {
             }
             html.push_str("</dl>\n");
         }
-        Block::Table {
-            headers,
-            widths,
-            rows,
-            empty,
-        } => table(html, headers, widths, rows, empty),
+        Block::Table { columns, rows, empty } => table(html, columns, rows, empty),
     }
 }
 
-fn table(html: &mut String, headers: &[String], widths: &[u8], rows: &[Vec<Cell>], empty: &Cell) {
+fn table(html: &mut String, columns: &[(&str, u8)], rows: &[Vec<Cell>], empty: &Cell) {
     if rows.is_empty() {
         let class = if matches!(empty, Cell::Text(_)) { "empty" } else { "gap" };
         let text = match empty {
@@ -235,12 +252,12 @@ fn table(html: &mut String, headers: &[String], widths: &[u8], rows: &[Vec<Cell>
         return;
     }
     html.push_str("<table>\n<colgroup>");
-    for width in widths {
+    for (_, width) in columns {
         write!(html, "<col style=\"width: {width}%\">").ok();
     }
     html.push_str("</colgroup>\n<thead><tr>");
-    for header in headers {
-        write!(html, "<th>{}</th>", inline(header)).ok();
+    for (header, _) in columns {
+        tag(html, "<th>", header, "</th>");
     }
     html.push_str("</tr></thead>\n<tbody>\n");
     for row in rows {
@@ -264,5 +281,10 @@ mod tests {
         assert_eq!(inline("links `z` <b>"), "links <code>z</code> &lt;b&gt;");
         assert_eq!(inline("a ` b"), "a ` b", "an unpaired backtick stays");
         assert_eq!(inline("`a` and `b"), "<code>a</code> and `b");
+        assert_eq!(
+            inline("red\u{1b}[31m & ©"),
+            "red\\u{1b}[31m &amp; ©",
+            "control characters shown"
+        );
     }
 }

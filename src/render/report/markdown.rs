@@ -7,49 +7,64 @@ use std::fmt::Write;
 
 /// Text as Markdown shows it literally, but for code spans (`` `name` ``), which stay
 /// code. A line break within a value becomes `<br>`, which tables and lists keep.
-fn escape(text: &str) -> String {
-    if !text.contains(['\\', '*', '[', ']', '|', '_', '#', '<', '>', '\r', '\n']) {
-        return text.to_string();
-    }
-    let chars: Vec<char> = text.chars().collect();
-    let mut escaped = String::with_capacity(text.len() + 8);
-    let word = |at: Option<&char>| at.is_some_and(|c| c.is_alphanumeric());
-    for (at, &c) in chars.iter().enumerate() {
-        match c {
-            '\\' | '*' | '[' | ']' | '|' => {
-                escaped.push('\\');
-                escaped.push(c);
-            }
+fn push_escaped(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
+    // Non-ASCII letters count as word characters, as CommonMark's Unicode rules have them.
+    let word = |at: Option<&u8>| at.is_some_and(|byte| byte.is_ascii_alphanumeric() || *byte >= 0x80);
+    let mut start = 0;
+    for (at, &byte) in bytes.iter().enumerate() {
+        let replacement = match byte {
+            b'\\' => "\\\\",
+            b'*' => "\\*",
+            b'[' => "\\[",
+            b']' => "\\]",
+            b'|' => "\\|",
             // Intraword underscores (`serde_json`) are no emphasis in CommonMark.
-            '_' if !(at > 0 && word(chars.get(at - 1)) && word(chars.get(at + 1))) => escaped.push_str("\\_"),
-            '#' if at == 0 => escaped.push_str("\\#"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '\r' => {}
-            '\n' => escaped.push_str("<br>"),
-            c => escaped.push(c),
-        }
+            b'_' if !(at > 0 && word(bytes.get(at - 1)) && word(bytes.get(at + 1))) => "\\_",
+            b'#' if at == 0 => "\\#",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'\r' => "",
+            b'\n' => "<br>",
+            _ => continue,
+        };
+        out.push_str(&text[start..at]);
+        out.push_str(replacement);
+        start = at + 1;
     }
-    escaped
+    out.push_str(&text[start..]);
 }
 
-fn cell(cell: &Cell) -> String {
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    push_escaped(&mut out, text);
+    out
+}
+
+fn push_cell(out: &mut String, cell: &Cell) {
     match cell {
-        Cell::Text(text) => escape(text),
-        Cell::Gap(gap) => format!("**{}**", escape(gap)),
+        Cell::Text(text) => push_escaped(out, text),
+        Cell::Gap(gap) => push_strong(out, gap),
         Cell::Marked { text, marks } => {
-            let marks: Vec<String> = marks.iter().map(|mark| format!("**{}**", escape(mark))).collect();
-            if text.is_empty() {
-                marks.join(" ")
-            } else {
-                format!("{} {}", escape(text), marks.join(" "))
+            push_escaped(out, text);
+            for (at, mark) in marks.iter().enumerate() {
+                if at > 0 || !text.is_empty() {
+                    out.push(' ');
+                }
+                push_strong(out, mark);
             }
         }
     }
+}
+
+fn push_strong(out: &mut String, text: &str) {
+    out.push_str("**");
+    push_escaped(out, text);
+    out.push_str("**");
 }
 
 pub fn markdown(blocks: &[Block]) -> String {
-    let mut text = String::new();
+    let mut text = String::with_capacity(blocks.len() * 512);
     for block in blocks {
         match block {
             Block::Title { title, .. } => writeln!(text, "# {}\n", escape(title)).unwrap_or(()),
@@ -72,32 +87,49 @@ pub fn markdown(blocks: &[Block]) -> String {
             Block::Paragraph(paragraph) => writeln!(text, "{}\n", escape(paragraph)).unwrap_or(()),
             Block::Fields(fields) => {
                 for (label, value) in fields {
-                    writeln!(text, "- **{}:** {}", escape(label), cell(value)).ok();
+                    text.push_str("- **");
+                    push_escaped(&mut text, label);
+                    text.push_str(":** ");
+                    push_cell(&mut text, value);
+                    text.push('\n');
                 }
                 text.push('\n');
             }
             Block::Table {
-                headers, rows, empty, ..
-            } => table(&mut text, headers, rows, empty),
+                columns, rows, empty, ..
+            } => table(&mut text, columns, rows, empty),
         }
     }
-    crate::render::printable(&text).into_owned()
+    match crate::render::printable(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(shown) => shown,
+    }
 }
 
-fn table(text: &mut String, headers: &[String], rows: &[Vec<Cell>], empty: &Cell) {
+fn table(text: &mut String, columns: &[(&str, u8)], rows: &[Vec<Cell>], empty: &Cell) {
     if rows.is_empty() {
-        match empty {
-            Cell::Text(line) => writeln!(text, "_{}_\n", escape(line)).ok(),
-            other => writeln!(text, "{}\n", cell(other)).ok(),
-        };
+        // A table with nothing to list says so in italics; a gap stays bold.
+        if let Cell::Text(line) = empty {
+            text.push('_');
+            push_escaped(text, line);
+            text.push('_');
+        } else {
+            push_cell(text, empty);
+        }
+        text.push_str("\n\n");
         return;
     }
-    let headers: Vec<String> = headers.iter().map(|header| escape(header)).collect();
+    let headers: Vec<String> = columns.iter().map(|(header, _)| escape(header)).collect();
     writeln!(text, "| {} |", headers.join(" | ")).ok();
     writeln!(text, "|{}", " --- |".repeat(headers.len())).ok();
     for row in rows {
-        let cells: Vec<String> = row.iter().map(cell).collect();
-        writeln!(text, "| {} |", cells.join(" | ")).ok();
+        text.push('|');
+        for value in row {
+            text.push(' ');
+            push_cell(text, value);
+            text.push_str(" |");
+        }
+        text.push('\n');
     }
     text.push('\n');
 }
