@@ -26,6 +26,10 @@ fn dependency_track(request: &Request) -> Reply {
 }
 
 fn upload(server_url: &str, key: Option<&str>) -> std::process::Output {
+    upload_with(server_url, key, &[])
+}
+
+fn upload_with(server_url: &str, key: Option<&str>, extra: &[&str]) -> std::process::Output {
     let mut command = soup();
     command
         .env_remove("CARGO_SOUP_OFFLINE")
@@ -35,7 +39,8 @@ fn upload(server_url: &str, key: Option<&str>) -> std::process::Output {
         .arg("--manifest-path")
         .arg(fixture("demo/Cargo.toml"))
         .arg("--advisory-db")
-        .arg(fixture("advisory-db"));
+        .arg(fixture("advisory-db"))
+        .args(extra);
     if let Some(key) = key {
         command.env("CARGO_SOUP_DTRACK_API_KEY", key);
     }
@@ -101,8 +106,11 @@ fn the_bom_then_its_vex_go_to_the_project_and_release_of_document() {
 #[test]
 fn a_refused_key_says_what_the_server_answered_and_what_to_set() {
     let server = Server::start(10, dependency_track);
-    let output = upload(&server.url, Some("wrong"));
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("soup.cdx.json");
+    let output = upload_with(&server.url, Some("wrong"), &["--output", copy.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
+    assert!(!copy.exists(), "a failed upload writes nothing");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains("/api/v1/bom answered HTTP 401 (Unauthorized)"),

@@ -47,6 +47,24 @@ fn each_mistake_is_located_and_explained() {
             "did you mean `review-interval`?",
         ),
         (
+            "[document]\nrevison = \"C\"\n",
+            "soup.toml:2:1",
+            "unknown key `revison` in [document]",
+            "did you mean `revision`?",
+        ),
+        (
+            "[[document.approvals]]\nrole = \"QA\"\ndate = \"2026-10-02\"\n",
+            "soup.toml:3:8",
+            "`date` in [document.approvals] must be a TOML date, found a string",
+            "",
+        ),
+        (
+            "[[soup.leaf.advisories]]\nid = \"RUSTSEC-2099-0001\"\nstatus = \"not-affected\"\njustification = \"unreachable\"\n",
+            "soup.toml:4:17",
+            "`justification`",
+            "code_not_reachable",
+        ),
+        (
             "[soup.leaf]\nclas = \"A\"\n",
             "soup.toml:2:1",
             "unknown key `clas` in [soup.leaf]",

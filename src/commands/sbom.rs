@@ -28,13 +28,11 @@ pub fn run(settings: &Settings, args: &SbomArgs) -> Result<i32> {
             SbomFormat::CyclonedxJson => cyclonedx()?,
             SbomFormat::Spdx => spdx::spdx(&subject, graph, soup, audited.inventory, as_of)?,
         };
-        if args.upload.is_none() || args.output.is_some() {
-            super::emit(settings, args.output.as_deref(), &text)?;
-        }
+        // Uploaded first: a failed upload leaves no --output file behind.
         if let (Some(url), Some(api_key)) = (&args.upload, &upload_key) {
             // Dependency-Track reads CycloneDX: its VEX is in no SPDX document.
             let bom = match args.format {
-                SbomFormat::CyclonedxJson => text,
+                SbomFormat::CyclonedxJson => text.clone(),
                 SbomFormat::Spdx => cyclonedx()?,
             };
             let upload = Upload {
@@ -57,6 +55,9 @@ pub fn run(settings: &Settings, args: &SbomArgs) -> Result<i32> {
                     );
                 }
             }
+        }
+        if args.upload.is_none() || args.output.is_some() {
+            super::emit(settings, args.output.as_deref(), &text)?;
         }
         Ok(0)
     })
