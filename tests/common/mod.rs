@@ -11,7 +11,12 @@ use std::path::{Path, PathBuf};
 /// machine, or in CI with an empty Cargo home, nothing else would have downloaded them.
 pub fn fixture(name: &str) -> PathBuf {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name);
-    fetch_registry_crates(&path);
+    // `fixture("demo/Cargo.toml")` needs the demo's crates as much as `fixture("demo")`.
+    let workspace = match path.file_name() {
+        Some(file) if file == "Cargo.toml" => path.parent().unwrap_or(&path),
+        _ => &path,
+    };
+    fetch_registry_crates(workspace);
     path
 }
 
