@@ -490,3 +490,36 @@ fn printed_pages_keep_headings_with_their_content_and_long_strings_do_not_shrink
         );
     }
 }
+
+#[test]
+fn an_overdue_review_and_missing_evidence_are_marked_where_they_stand() {
+    let dir = copy_fixture("demo");
+    let path = dir.path().join("soup.toml");
+    let sidecar = std::fs::read_to_string(&path).unwrap().replace(
+        "verified-by = [\"dose-engine/src/lib.rs\"]",
+        "verified-by = [\"dose-engine/src/missing.rs\"]",
+    );
+    std::fs::write(&path, sidecar).unwrap();
+    let output = soup()
+        .args(["report", "--offline", "--as-of", "2027-02-01", "--format", "markdown"])
+        .arg("--manifest-path")
+        .arg(dir.path().join("Cargo.toml"))
+        .arg("--advisory-db")
+        .arg(fixture("advisory-db"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    let serde_json = section(&text, "## serde_json 1.0.140");
+    assert!(
+        serde_json.contains("- **Anomalies reviewed:** 2026-09-30 **OVERDUE: due 2026-12-29**"),
+        "{serde_json}"
+    );
+    assert!(
+        serde_json.contains("| dose-engine/src/missing.rs **NOT FOUND: dose-engine/src/missing.rs** |"),
+        "{serde_json}"
+    );
+    assert!(
+        serde_json.contains("**Status: ASSESSED: 3 open findings (3 errors)**"),
+        "{serde_json}"
+    );
+}
