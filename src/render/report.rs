@@ -12,7 +12,7 @@ use crate::graph::Graph;
 use crate::inventory::{Inventory, SoupItem};
 use crate::record::{Configuration, History};
 use crate::rules::advisories::{AdvisoryVerdict, DispositionState, is_checked, on_items};
-use crate::sidecar::{Approval, Disposition, Entry, SoupFile, Support};
+use crate::sidecar::{Approval, Disposition, Entry, Requirement, SoupFile, Support};
 use std::fmt::Write;
 
 mod html;
@@ -805,7 +805,7 @@ impl ItemPage<'_> {
                     .map(|requirement| {
                         let verified =
                             Cell::of((!requirement.verified_by.is_empty()).then(|| requirement.verified_by.join(", ")));
-                        let verified = self.mark_requirement(verified, &requirement.verified_by);
+                        let verified = self.mark_requirement(verified, requirement);
                         vec![
                             Cell::of(requirement.id.clone()),
                             Cell::of(requirement.kind.map(|kind| kind.as_str())),
@@ -830,19 +830,18 @@ impl ItemPage<'_> {
         ]
     }
 
-    /// The NOT FOUND marks of the references in one requirement's `verified-by`.
-    fn mark_requirement(&self, cell: Cell, references: &[String]) -> Cell {
+    /// The NOT FOUND marks of one requirement's `verified-by`: the findings that point
+    /// at it.
+    fn mark_requirement(&self, cell: Cell, requirement: &Requirement) -> Cell {
+        let at = requirement
+            .verified_by_location
+            .as_ref()
+            .unwrap_or(&requirement.location);
         let own: Vec<&Finding> = self
             .findings
             .iter()
             .copied()
-            .filter(|finding| {
-                finding.mark.as_ref().is_some_and(|mark| {
-                    references
-                        .iter()
-                        .any(|reference| mark.text.ends_with(&format!(": {reference}")))
-                })
-            })
+            .filter(|finding| finding.location.as_ref() == Some(at))
             .collect();
         cell.marked("requirements.verified-by", &own)
     }
