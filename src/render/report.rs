@@ -11,7 +11,7 @@ use crate::finding::{Finding, Level};
 use crate::graph::Graph;
 use crate::inventory::{Inventory, SoupItem};
 use crate::record::{Configuration, History};
-use crate::rules::advisories::{AdvisoryVerdict, DispositionState, is_checked, on_items};
+use crate::rules::advisories::{AdvisoryVerdict, Applicability, DispositionState, is_checked, on_items};
 use crate::sidecar::{Approval, Disposition, Entry, Requirement, SoupFile, Support};
 use std::fmt::Write;
 

@@ -502,7 +502,7 @@ fn rating(advisory: &Advisory) -> Option<Value> {
 
 /// The source of an id as Dependency-Track stores it: RustSec (and other OSV) ids under
 /// `OSV`, GHSA under `GITHUB`, CVE under `NVD`. Its VEX import skips other names.
-pub fn id_source(id: &str) -> Value {
+fn id_source(id: &str) -> Value {
     if id.starts_with("CVE-") {
         json!({"name": "NVD", "url": format!("https://nvd.nist.gov/vuln/detail/{id}")})
     } else if id.starts_with("GHSA-") {
