@@ -1105,7 +1105,7 @@ fn residual_anomalies(inputs: &Inputs) -> Vec<Block> {
     for verdict in inputs
         .verdicts
         .iter()
-        .filter(|verdict| verdict.applicability.reason().is_none())
+        .filter(|verdict| verdict.applicability == Applicability::Applies)
     {
         if let DispositionState::Valid(disposition) = verdict.disposition {
             let on = &inputs.inventory.items[verdict.item];
