@@ -1,9 +1,133 @@
-//! Errors in a user's file, shown the way rustc shows them: file:line:column, the
-//! offending line, a caret under the spot, and what to do.
+//! Problems shown the way rustc and cargo show them, through annotate-snippets (the
+//! renderer they use): `error[code]: headline`, `--> file:line:column`, the offending
+//! line with a label under the spot, then `= help:` with the next step and `= note:`
+//! lines. soup.toml's own errors and the audit's findings both go through `render`.
 
 use crate::location::{LineIndex, Location};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use std::fmt;
 use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// The line a message points at: its text, and the byte range in it to mark.
+pub struct Excerpt<'a> {
+    pub line_text: &'a str,
+    pub span: Range<usize>,
+    pub label: Option<&'a str>,
+}
+
+/// One diagnostic message.
+pub struct Message<'a> {
+    pub severity: Severity,
+    pub code: Option<&'a str>,
+    pub headline: &'a str,
+    pub location: Option<&'a Location>,
+    /// The line at `location`, when its text is at hand.
+    pub excerpt: Option<Excerpt<'a>>,
+    pub help: Option<&'a str>,
+    pub notes: Vec<String>,
+}
+
+/// The widest line of a message (100 columns); a snippet shows its line as it is.
+const WIDTH: usize = 100;
+/// What stands before `= help:` text: the gutter (up to five digits) and the label.
+const FOOTER_INDENT: usize = 16;
+
+pub fn render(message: &Message, color: bool) -> String {
+    let level = match message.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    // `error[code]: ` stands before the headline, and its continuation lines align.
+    let prefix = match message.severity {
+        Severity::Error => "error".len(),
+        Severity::Warning => "warning".len(),
+    } + message.code.map_or(0, |code| code.len() + 2)
+        + 2;
+    let headline = wrap(message.headline, WIDTH.saturating_sub(prefix).max(40));
+    let help = message.help.map(|help| wrap(help, WIDTH - FOOTER_INDENT));
+    let notes: Vec<String> = message
+        .notes
+        .iter()
+        .map(|note| wrap(note, WIDTH - FOOTER_INDENT))
+        .collect();
+    let mut title = level.primary_title(headline.as_str());
+    if let Some(code) = message.code {
+        title = title.id(code);
+    }
+    let mut group = Group::with_title(title);
+    match (message.location, &message.excerpt) {
+        (Some(location), Some(excerpt)) => {
+            let mut annotation = AnnotationKind::Primary.span(excerpt.span.clone());
+            if let Some(label) = excerpt.label {
+                annotation = annotation.label(label);
+            }
+            group = group.element(
+                Snippet::source(excerpt.line_text)
+                    .line_start(location.line)
+                    .path(location.file.as_str())
+                    .annotation(annotation),
+            );
+        }
+        (Some(location), None) => {
+            group = group.element(
+                Origin::path(location.file.as_str())
+                    .line(location.line)
+                    .char_column(location.column),
+            );
+        }
+        (None, _) => {}
+    }
+    if let Some(help) = &help {
+        group = group.element(Level::HELP.message(help.as_str()));
+    }
+    for note in &notes {
+        group = group.element(Level::NOTE.message(note.as_str()));
+    }
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    renderer.render(&[group])
+}
+
+/// `text` with line breaks between words so that no line is wider than `width`
+/// characters (a longer word stays whole).
+pub fn wrap(text: &str, width: usize) -> String {
+    let mut wrapped = String::with_capacity(text.len() + 8);
+    for (at, paragraph) in text.split('\n').enumerate() {
+        if at > 0 {
+            wrapped.push('\n');
+        }
+        let mut column = 0;
+        for word in paragraph.split(' ').filter(|word| !word.is_empty()) {
+            let length = word.chars().count();
+            if column > 0 && column + 1 + length > width {
+                wrapped.push('\n');
+                column = 0;
+            } else if column > 0 {
+                wrapped.push(' ');
+                column += 1;
+            }
+            wrapped.push_str(word);
+            column += length;
+        }
+    }
+    wrapped
+}
+
+/// The byte range of `width` characters from 1-based `column` in `line`.
+pub fn char_span(line: &str, column: usize, width: usize) -> Range<usize> {
+    let mut starts = line.char_indices().map(|(at, _)| at).chain(std::iter::once(line.len()));
+    let start = starts.by_ref().nth(column.saturating_sub(1)).unwrap_or(line.len());
+    let end = line[start..]
+        .char_indices()
+        .nth(width)
+        .map_or(line.len(), |(at, _)| start + at);
+    start..end.max(start)
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -63,23 +187,20 @@ impl<'t> SourceText<'t> {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Location { file, line, column } = &self.location;
-        let gutter = " ".repeat(line.to_string().len());
-        writeln!(f, "error: {}", self.message)?;
-        writeln!(f, "{gutter}--> {file}:{line}:{column}")?;
-        writeln!(f, "{gutter} |")?;
-        writeln!(f, "{line} | {}", self.line_text)?;
-        let indent: String = self
-            .line_text
-            .chars()
-            .take(column - 1)
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
-        write!(f, "{gutter} | {indent}{}", "^".repeat(self.caret_width))?;
-        if let Some(help) = &self.help {
-            write!(f, "\n{gutter} = help: {help}")?;
-        }
-        Ok(())
+        let message = Message {
+            severity: Severity::Error,
+            code: None,
+            headline: &self.message,
+            location: Some(&self.location),
+            excerpt: Some(Excerpt {
+                line_text: &self.line_text,
+                span: char_span(&self.line_text, self.location.column, self.caret_width),
+                label: None,
+            }),
+            help: self.help.as_deref(),
+            notes: Vec::new(),
+        };
+        write!(f, "{}", render(&message, false))
     }
 }
 
@@ -149,8 +270,23 @@ mod tests {
         );
         assert_eq!(
             diagnostic.to_string(),
-            "error: unknown key `review-intervall` in [project]\n --> soup.toml:2:1\n  |\n2 | review-intervall = \"180d\"\n  | ^^^^^^^^^^^^^^^^\n  = help: did you mean `review-interval`?"
+            "error: unknown key `review-intervall` in [project]\n --> soup.toml:2:1\n  |\n2 | review-intervall = \"180d\"\n  | ^^^^^^^^^^^^^^^^\n  |\n  = help: did you mean `review-interval`?"
         );
+    }
+
+    #[test]
+    fn wrapping_breaks_between_words_only() {
+        assert_eq!(wrap("one two three four", 9), "one two\nthree\nfour");
+        assert_eq!(wrap("averyveryverylongword x", 5), "averyveryverylongword\nx");
+        assert_eq!(wrap("kept\nbreak", 80), "kept\nbreak");
+    }
+
+    #[test]
+    fn char_spans_count_characters_not_bytes() {
+        let line = "name = \"Müller\" # ok";
+        assert_eq!(&line[char_span(line, 8, 8)], "\"Müller\"");
+        assert_eq!(char_span(line, 99, 3), line.len()..line.len(), "past the end");
+        assert_eq!(&line[char_span(line, 1, 99)], line);
     }
 
     #[test]

@@ -60,6 +60,11 @@ impl SourceMap {
         }
     }
 
+    /// Line `line` (1-based), without its line break.
+    pub fn line_text(&self, line: usize) -> &str {
+        self.index.line_text(&self.text, line)
+    }
+
     pub fn location(&self, offset: usize) -> Location {
         let (line, column) = self.index.line_col(&self.text, offset);
         Location {

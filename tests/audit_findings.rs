@@ -347,24 +347,35 @@ fn from_human(text: &str) -> Seen {
     let mut seen = Seen::new();
     let lines: Vec<&str> = text.lines().collect();
     for (at, line) in lines.iter().enumerate() {
-        let Some(rest) = line.strip_prefix("  ") else { continue };
-        let Some((level, rest)) = rest.split_once('[') else {
+        let Some((level, rest)) = line.split_once('[') else {
             continue;
         };
         if level != "error" && level != "warning" {
             continue;
         }
         let code = rest.split(']').next().unwrap();
-        let location = lines[at + 1].trim().strip_prefix("--> ").unwrap();
+        // A long headline wraps; the location is the first `-->` line after it.
+        let location = lines[at + 1..]
+            .iter()
+            .find_map(|line| line.trim().strip_prefix("--> "))
+            .unwrap();
         let mut parts = location.rsplitn(3, ':');
         let _column = parts.next();
         let line_number = parts.next().unwrap().parse().unwrap();
         let file = parts.next().unwrap();
         seen.insert((code.to_string(), level.to_string(), file.to_string(), line_number));
     }
+    let summary = &lines[lines.len() - 2..];
     assert!(
-        lines.last().unwrap().starts_with("audit "),
-        "a summary line ends the output"
+        summary[0].starts_with("audit ")
+            && (summary[1].starts_with("advisories: ") || summary[1] == "no advisory source"),
+        "the verdict and the advisory data end the output: {summary:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|line| line.chars().count() <= 100 || line.contains(" | ")),
+        "no line over 100 columns outside a snippet"
     );
     seen
 }
@@ -387,7 +398,8 @@ fn every_scenario_gives_its_exact_findings_in_every_format() {
         assert_eq!(code, Some(exit));
         assert_eq!(from_human(&human), want, "{scenario}: human");
         let verdict = if exit == 0 { "audit passed" } else { "audit failed" };
-        assert!(human.lines().last().unwrap().starts_with(verdict), "{human}");
+        let last_two: Vec<&str> = human.lines().rev().take(2).collect();
+        assert!(last_two[1].starts_with(verdict), "{human}");
     }
 }
 

@@ -336,7 +336,8 @@ fn every_code_in_every_format() {
         let codes: BTreeSet<&str> = report.findings.iter().map(|finding| finding.code.as_str()).collect();
         assert!(codes.contains(code), "{code}: {codes:?}");
         produced.insert(*code);
-        insta::assert_snapshot!(format!("{code}_human"), findings::human(&report, false));
+        let soup_toml = cargo_soup::location::SourceMap::new("soup.toml", &case.soup);
+        insta::assert_snapshot!(format!("{code}_human"), findings::human(&report, &[&soup_toml], false));
         insta::assert_snapshot!(format!("{code}_json"), findings::json(&report).unwrap());
         insta::assert_snapshot!(format!("{code}_sarif"), findings::sarif(&report).unwrap());
         insta::assert_snapshot!(format!("{code}_github"), findings::github(&report));

@@ -45,7 +45,14 @@ pub fn run(settings: &Settings, args: &AuditArgs) -> Result<i32> {
         }
         let report = &audited.report;
         let text = match args.format {
-            AuditFormat::Human => findings::human(report, settings.color),
+            AuditFormat::Human => {
+                let sources = sources(audited.workspace);
+                let sources: Vec<&crate::location::SourceMap> = sources.iter().map(AsRef::as_ref).collect();
+                match settings.quiet {
+                    true => findings::diagnostics(report, &sources, settings.color),
+                    false => findings::human(report, &sources, settings.color),
+                }
+            }
             AuditFormat::Json => findings::json(report)?,
             AuditFormat::Sarif => findings::sarif(report)?,
             AuditFormat::Github => findings::github(report),
@@ -53,6 +60,22 @@ pub fn run(settings: &Settings, args: &AuditArgs) -> Result<i32> {
         std::io::stdout().lock().write_all(text.as_bytes())?;
         Ok(report.exit_code())
     })
+}
+
+/// The files findings point into, for the lines a diagnostic shows: soup.toml as it was
+/// read, and Cargo.lock.
+fn sources(workspace: &Workspace) -> Vec<std::sync::Arc<crate::location::SourceMap>> {
+    let soup_toml = workspace
+        .soup
+        .entries
+        .iter()
+        .chain(&workspace.soup.toolchain)
+        .find_map(|entry| entry.source.clone());
+    let lock_path = workspace.graph.workspace_root.join("Cargo.lock");
+    let lockfile = std::fs::read_to_string(&lock_path)
+        .ok()
+        .map(|text| std::sync::Arc::new(crate::location::SourceMap::new(&display_path(&lock_path), &text)));
+    soup_toml.into_iter().chain(lockfile).collect()
 }
 
 /// What the audit established, for the commands that render it.

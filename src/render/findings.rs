@@ -2,65 +2,253 @@
 //! scanning and pull-request annotations.
 
 use crate::audit::AuditReport;
+use crate::diagnostic::{Excerpt, Message, Severity, char_span, render, wrap};
 use crate::finding::{AdvisoryRef, Code, Finding, Level};
-use crate::location::Location;
+use crate::location::{Location, SourceMap};
 use anyhow::Result;
 use serde::Serialize;
 use serde_json::json;
 use std::fmt::Write;
 
-/// Grouped by crate, every finding with its clause, location and next step; a
-/// summary line at the end.
-pub fn human(report: &AuditReport, color: bool) -> String {
-    let paint = |code: &str, text: &str| {
-        if color {
-            format!("\u{1b}[{code}m{text}\u{1b}[0m")
-        } else {
-            text.to_string()
-        }
-    };
-    let mut text = String::new();
-    let mut current: Option<(Option<&str>, Option<&str>)> = None;
-    for finding in &report.findings {
-        let group = (finding.krate.as_deref(), finding.version.as_deref());
-        if current != Some(group) {
-            if current.is_some() {
-                text.push('\n');
-            }
-            let title = match group {
-                (Some(name), Some(version)) => format!("{name} {version}"),
-                (Some(name), None) => name.to_string(),
-                (None, _) => "audit".to_string(),
-            };
-            writeln!(text, "{}", paint("1", &super::printable(&title))).ok();
-            current = Some(group);
-        }
-        let level = match finding.level {
-            Level::Deny => paint("1;31", "error"),
-            _ => paint("1;33", "warning"),
-        };
-        writeln!(
-            text,
-            "  {level}[{}] {} (IEC 62304 {})",
-            finding.code.as_str(),
-            super::printable(&finding.message),
-            finding.code.clause()
-        )
-        .ok();
-        if let Some(location) = &finding.location {
-            let file = super::printable(&location.file);
-            writeln!(text, "    --> {file}:{}:{}", location.line, location.column).ok();
-        }
-    }
-    if !report.findings.is_empty() {
-        text.push('\n');
-    }
-    text.push_str(&summary(report, color));
+/// Every finding as rustc shows an error: the problem, where it is with the line of
+/// soup.toml or Cargo.lock (from `sources`, when the file is there), the next step as
+/// `= help:`, the IEC 62304 clause and the advisory as `= note:`; then a tally per check
+/// and the summary line.
+pub fn human(report: &AuditReport, sources: &[&SourceMap], color: bool) -> String {
+    let mut text = diagnostics(report, sources, color);
+    text.push_str(&tally(report));
+    let (verdict, advisories) = summary(report, color);
+    writeln!(text, "{verdict}\n{advisories}").ok();
     text
 }
 
-/// The one line every human-facing format ends with.
-pub fn summary(report: &AuditReport, color: bool) -> String {
+/// The findings alone, each followed by a blank line (what `-q` prints).
+pub fn diagnostics(report: &AuditReport, sources: &[&SourceMap], color: bool) -> String {
+    let mut text = String::new();
+    for finding in &report.findings {
+        text.push_str(&diagnostic(finding, sources, color));
+        text.push_str("\n\n");
+    }
+    text
+}
+
+fn diagnostic(finding: &Finding, sources: &[&SourceMap], color: bool) -> String {
+    let headline = super::printable(finding.problem());
+    let advice = finding
+        .message
+        .split_once("; ")
+        .map(|(_, advice)| super::printable(advice));
+    let line = finding.location.as_ref().and_then(|location| {
+        let source = sources.iter().find(|source| source.file == location.file)?;
+        Some(super::printable(source.line_text(location.line)))
+    });
+    let excerpt = match (&finding.location, &line) {
+        (Some(location), Some(line)) => {
+            let width = line.chars().skip(location.column.saturating_sub(1)).count();
+            Some(Excerpt {
+                line_text: line,
+                span: char_span(line, location.column, width.max(1)),
+                label: finding.mark.as_ref().map(|mark| mark.text.as_str()),
+            })
+        }
+        _ => None,
+    };
+    let mut notes = vec![format!("IEC 62304 {}", finding.code.clause())];
+    if let Some(advisory) = &finding.advisory {
+        notes.extend(advisory_notes(advisory));
+    }
+    let message = Message {
+        severity: match finding.level {
+            Level::Deny => Severity::Error,
+            _ => Severity::Warning,
+        },
+        code: Some(finding.code.as_str()),
+        headline: &headline,
+        location: finding.location.as_ref(),
+        excerpt,
+        help: advice.as_deref(),
+        notes,
+    };
+    render(&message, color)
+}
+
+/// The advisory: its ids, severity and page, and the versions that fix it.
+fn advisory_notes(advisory: &AdvisoryRef) -> Vec<String> {
+    let mut about = std::iter::once(advisory.id.as_str())
+        .chain(advisory.aliases.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if let Some(severity) = &advisory.severity {
+        write!(about, ", severity {severity}").ok();
+    }
+    if let Some(url) = &advisory.url {
+        write!(about, ", {url}").ok();
+    }
+    let fixed = if advisory.patched.is_empty() {
+        "no fixed version".to_string()
+    } else {
+        format!("fixed in {}", advisory.patched.join(" or "))
+    };
+    vec![super::printable(&about).into_owned(), fixed]
+}
+
+/// One line per check (the assessment, the advisories, the data) with its counts by
+/// code, and the next steps in counts.
+pub fn tally(report: &AuditReport) -> String {
+    if report.findings.is_empty() {
+        return String::new();
+    }
+    let mut text = String::new();
+    for check in [Check::Assessment, Check::Advisories, Check::Data] {
+        let mut counts: Vec<(Code, usize)> = Vec::new();
+        for finding in report
+            .findings
+            .iter()
+            .filter(|finding| Check::of(finding.code) == check)
+        {
+            match counts.iter_mut().find(|(code, _)| *code == finding.code) {
+                Some((_, count)) => *count += 1,
+                None => counts.push((finding.code, 1)),
+            }
+        }
+        let total: usize = counts.iter().map(|(_, count)| count).sum();
+        let detail = counts
+            .iter()
+            .map(|(code, count)| format!("{count} {}", code.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let line = match total {
+            0 => format!("{}: no findings", check.name()),
+            _ => format!("{}: {total} finding{} ({detail})", check.name(), plural(total)),
+        };
+        writeln!(text, "{}", wrap(&line, 100)).ok();
+    }
+    for step in next_steps(report) {
+        writeln!(text, "{}", wrap(&format!("next: {step}"), 100)).ok();
+    }
+    text
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Check {
+    Assessment,
+    Advisories,
+    Data,
+}
+
+impl Check {
+    fn of(code: Code) -> Self {
+        match code {
+            Code::StaleAdvisoryDb | Code::UnreadableAdvisory => Check::Data,
+            Code::Vulnerability
+            | Code::Unsound
+            | Code::Unmaintained
+            | Code::Notice
+            | Code::Yanked
+            | Code::DispositionExpired
+            | Code::StaleDisposition
+            | Code::AdvisorySinceReview => Check::Advisories,
+            _ => Check::Assessment,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Check::Assessment => "assessment",
+            Check::Advisories => "advisories",
+            Check::Data => "advisory data",
+        }
+    }
+}
+
+/// What to do next, in counts: the commands that close most findings at once.
+fn next_steps(report: &AuditReport) -> Vec<String> {
+    let count = |code: Code| report.findings.iter().filter(|finding| finding.code == code).count();
+    let mut steps = Vec::new();
+    let missing = count(Code::MissingAssessment);
+    if missing > 0 {
+        steps.push(format!(
+            "{missing} item{} need{} an entry: `cargo soup sync` adds placeholders to assess",
+            plural(missing),
+            if missing == 1 { "s" } else { "" }
+        ));
+    }
+    let incomplete = count(Code::IncompleteAssessment);
+    if incomplete > 0 {
+        steps.push(format!(
+            "{incomplete} entr{} lack required fields",
+            if incomplete == 1 { "y" } else { "ies" }
+        ));
+    }
+    let to_review: usize = [
+        Code::VersionDrift,
+        Code::LicenseChanged,
+        Code::SourceChanged,
+        Code::ReviewOverdue,
+        Code::NewlyCovered,
+    ]
+    .into_iter()
+    .map(count)
+    .sum();
+    if to_review > 0 {
+        steps.push(format!(
+            "{to_review} change{} to assess, then `cargo soup review`",
+            plural(to_review)
+        ));
+    }
+    let advisories: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|finding| matches!(finding.code, Code::Vulnerability | Code::Unsound | Code::Notice))
+        .collect();
+    if !advisories.is_empty() {
+        let updatable = advisories
+            .iter()
+            .filter(|finding| fixed_by_cargo_update(finding))
+            .count();
+        steps.push(format!(
+            "{} advisor{} need{} a disposition or an update; {updatable} {} fixed by `cargo update`",
+            advisories.len(),
+            if advisories.len() == 1 { "y" } else { "ies" },
+            if advisories.len() == 1 { "s" } else { "" },
+            if updatable == 1 { "is" } else { "are" }
+        ));
+    }
+    let stale_data = count(Code::StaleAdvisoryDb);
+    if stale_data > 0 {
+        steps.push("update the advisory data: `cargo soup fetch`".to_string());
+    }
+    steps
+}
+
+/// Whether a version semver-compatible with the locked one can be fixed: then `cargo
+/// update` can pick it, without a change to Cargo.toml.
+fn fixed_by_cargo_update(finding: &Finding) -> bool {
+    let (Some(advisory), Some(version)) = (&finding.advisory, &finding.version) else {
+        return false;
+    };
+    let Ok(locked) = semver::Version::parse(version) else {
+        return false;
+    };
+    // The highest version of the locked one's compatible line.
+    let newest = match (locked.major, locked.minor) {
+        (0, 0) => return false,
+        (0, minor) => semver::Version::new(0, minor, u64::MAX),
+        (major, _) => semver::Version::new(major, u64::MAX, u64::MAX),
+    };
+    advisory
+        .patched
+        .iter()
+        .any(|requirement| semver::VersionReq::parse(requirement).is_ok_and(|requirement| requirement.matches(&newest)))
+}
+
+/// What every human-facing format ends with: the verdict with the counts, and the
+/// advisory data used.
+pub fn summary(report: &AuditReport, color: bool) -> (String, String) {
     let errors = report.count(Level::Deny);
     let warnings = report.count(Level::Warn);
     let verdict = match (errors, color) {
@@ -89,15 +277,16 @@ pub fn summary(report: &AuditReport, color: bool) -> String {
         }
         None => String::new(),
     };
-    format!(
-        "{verdict} as of {}: {} SOUP items, {} assessed, {} covered; {errors} error{}, {warnings} warning{}{gate}; {advisories}\n",
+    let verdict = format!(
+        "{verdict} as of {}: {} SOUP items, {} assessed, {} covered; {errors} error{}, {warnings} warning{}{gate}",
         report.as_of,
         report.items,
         report.assessed,
         report.covered,
         if errors == 1 { "" } else { "s" },
         if warnings == 1 { "" } else { "s" },
-    )
+    );
+    (verdict, advisories)
 }
 
 #[derive(Serialize)]
@@ -256,7 +445,9 @@ pub fn github(report: &AuditReport) -> String {
         )
         .ok();
     }
-    text.push_str(&summary(report, false));
+    // One line: the log's last line is the verdict.
+    let (verdict, advisories) = summary(report, false);
+    writeln!(text, "{verdict}; {advisories}").ok();
     text
 }
 

@@ -475,15 +475,21 @@ fn advisory_since_review(
     if changed <= reviewed || considered {
         return None;
     }
+    // A covered crate is reviewed through the entry that covers it: `review` refuses it.
+    let review = match &item.covered_by {
+        Some(_) => format!("`cargo soup review {} --by NAME`", entry.key),
+        None => format!(
+            "`cargo soup review {}@{} --by NAME`",
+            item.package.name, item.package.version
+        ),
+    };
     let message = format!(
         "{} ({}) about {} was published or changed on {changed}, after the anomaly review of [{}] on {reviewed}; \
-         review it, then run `cargo soup review {}@{} --by NAME`",
+         review it, then run {review}",
         advisory.id,
         advisory.title,
         item.package.name,
         entry.table_name(),
-        item.package.name,
-        item.package.version
     );
     let mut finding = Finding::new(Code::AdvisorySinceReview, message)
         .on(&item.package.name, Some(item.package.version.to_string()))
@@ -565,9 +571,13 @@ pub fn stale_advisory_db(source: &SourceData, project: &Project, as_of: Date) ->
     if as_of <= limit {
         return None;
     }
+    // RustSec's data may be a git checkout; OSV's never is (a folder of JSON, or the cache).
+    let update = match source.source {
+        "rustsec" => "`cargo soup fetch`, or `git pull` in an advisory-db checkout named by --advisory-db",
+        _ => "`cargo soup fetch`, or a newer crates.io export of OSV in the folder --osv-db names",
+    };
     let message = format!(
-        "the {} data in {} is from {updated}, older than advisory-max-age ({}) on {as_of}; update it \
-         (`git pull` in the advisory-db checkout, or `cargo soup fetch`)",
+        "the {} data in {} is from {updated}, older than advisory-max-age ({}) on {as_of}; update it with {update}",
         source.source, source.location, project.advisory_max_age
     );
     Some(Finding::new(Code::StaleAdvisoryDb, message))

@@ -101,9 +101,14 @@ pub fn missing_assessment(item: &SoupItem, soup: &SoupFile, lock_file: &str) -> 
     });
     const ADD_OR_COVER: &str = "run `cargo soup sync` to add a placeholder entry and assess it, or add it to \
                                 the `covers` of the entry that assesses it";
-    let advice = soup
-        .second_line(&package.name, &package.version)
-        .map_or_else(|| ADD_OR_COVER.to_string(), |second| second.to_string());
+    // The toolchain is no crate: nothing covers it, and its entry is a table of its own.
+    const ADD_TOOLCHAIN: &str = "add a [toolchain] table to soup.toml (`cargo soup sync` writes one with \
+                                 placeholders) and assess the Rust toolchain there";
+    let advice = match soup.second_line(&package.name, &package.version) {
+        Some(second) => second.to_string(),
+        None if package.source.is_toolchain() => ADD_TOOLCHAIN.to_string(),
+        None => ADD_OR_COVER.to_string(),
+    };
     let message = format!(
         "{} {} (reached from {}) has no soup.toml entry and no entry covers it; {advice}",
         package.name,
