@@ -109,13 +109,17 @@ fn soup(project: &str, leaf: &str) -> String {
 
 /// An OSV record about leaf, of `informational` kind (`None`: a vulnerability).
 fn record(id: &str, informational: Option<&str>, fixed: &str, modified: &str) -> SourceData {
+    record_about("leaf", id, informational, fixed, modified)
+}
+
+fn record_about(krate: &str, id: &str, informational: Option<&str>, fixed: &str, modified: &str) -> SourceData {
     let specific = informational.map_or_else(String::new, |kind| {
         format!(r#", "database_specific": {{"informational": "{kind}"}}"#)
     });
     let text = format!(
         r#"{{"id": "{id}", "modified": "{modified}T00:00:00Z", "published": "2025-01-01T00:00:00Z",
-            "summary": "A problem in leaf", "aliases": ["CVE-2025-0001"],
-            "affected": [{{"package": {{"ecosystem": "crates.io", "name": "leaf"}},
+            "summary": "A problem in {krate}", "aliases": ["CVE-2025-0001"],
+            "affected": [{{"package": {{"ecosystem": "crates.io", "name": "{krate}"}},
                 "ranges": [{{"type": "SEMVER", "events": [{{"introduced": "0"}}, {{"fixed": "{fixed}"}}]}}]{specific}}}]}}"#
     );
     let record: Record = serde_json::from_str(&text).unwrap();
@@ -379,4 +383,30 @@ fn covers_takes_in_only_the_versions_the_entry_reaches() {
         inventory.unreached_covers.is_empty(),
         "itoa is reached, one version of it"
     );
+}
+
+/// A covered crate is reviewed through its covering entry: `review` refuses the crate
+/// itself, so the advice names the entry.
+#[test]
+fn an_advisory_on_a_covered_crate_names_the_review_of_the_covering_entry() {
+    let case = Case::new(soup("", "[soup.leaf.anomalies]\nreviewed = 2026-01-01\nby = \"R\"")).with(record_about(
+        "inner",
+        "GHSA-cccc-dddd-eeee",
+        Some("notice"),
+        "1.0.1",
+        "2026-06-01",
+    ));
+    let report = case.audit();
+    let since = report
+        .findings
+        .iter()
+        .find(|finding| finding.code.as_str() == "advisory-since-review")
+        .unwrap_or_else(|| panic!("{:?}", report.findings));
+    assert_eq!(since.krate.as_deref(), Some("inner"));
+    assert!(
+        since.message.contains("`cargo soup review leaf --by NAME`"),
+        "{}",
+        since.message
+    );
+    assert!(!since.message.contains("review inner"), "{}", since.message);
 }

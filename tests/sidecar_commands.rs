@@ -280,6 +280,10 @@ fn review_explains_what_it_cannot_review() {
         ),
         ("cc", "soup.toml has no entry for cc; run `cargo soup sync`"),
         ("no-such-crate", "no package named `no-such-crate`"),
+        (
+            "serde-json",
+            "no package named `serde-json` in the dependency graph; did you mean `serde_json`?",
+        ),
         ("serde_json@9.9.9", "`serde_json` is locked at 1.0.140 only"),
     ] {
         soup_on(dir.path(), &["review", item, "--by", "R", "--yes", "--offline"])

@@ -372,9 +372,14 @@ impl Graph {
                 .map(|package| package.version.to_string())
                 .collect();
             if versions.is_empty() {
-                bail!(
-                    "{context}: no package named `{name}` in the dependency graph; `cargo soup list` shows the SOUP items"
-                );
+                let names: std::collections::BTreeSet<&str> =
+                    self.packages.iter().map(|package| package.name.as_str()).collect();
+                let names: Vec<&str> = names.into_iter().collect();
+                let hint = match crate::diagnostic::nearest(name, &names) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => "`cargo soup list` shows the SOUP items".to_string(),
+                };
+                bail!("{context}: no package named `{name}` in the dependency graph; {hint}");
             }
             bail!(
                 "{context}: `{name}` is locked at {} only; name one of those versions or leave the version out",
