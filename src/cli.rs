@@ -162,6 +162,11 @@ pub struct AuditArgs {
     /// report every other finding as a warning.
     #[arg(long, value_name = "REF")]
     pub changed_since: Option<String>,
+    /// Human output: print only the findings on items of these statuses
+    /// (comma-separated, e.g. `missing,stale`); the tally, the summary and the exit
+    /// status still count every finding.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "STATUS")]
+    pub status: Vec<StatusFilter>,
     #[command(flatten)]
     pub advisories: AdvisoryArgs,
 }
@@ -287,10 +292,37 @@ pub struct ListArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
+    /// Only the items of these statuses (comma-separated), e.g. `missing,incomplete,stale`
+    /// for what needs work.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "STATUS")]
+    pub status: Vec<StatusFilter>,
     /// Print the paths from workspace members to CRATE (or CRATE@VERSION), like
     /// `cargo tree -i`, instead of the list.
     #[arg(long, value_name = "CRATE[@VERSION]")]
     pub why: Option<String>,
+}
+
+/// An item status, as `--status` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFilter {
+    Assessed,
+    Missing,
+    Incomplete,
+    Stale,
+    Covered,
+}
+
+impl StatusFilter {
+    pub fn status(self) -> crate::inventory::Status {
+        use crate::inventory::Status;
+        match self {
+            StatusFilter::Assessed => Status::Assessed,
+            StatusFilter::Missing => Status::Missing,
+            StatusFilter::Incomplete => Status::Incomplete,
+            StatusFilter::Stale => Status::Stale,
+            StatusFilter::Covered => Status::Covered,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -372,6 +404,9 @@ pub struct Settings {
     pub targets: Vec<String>,
     /// Colour on standard output: `--color`, `NO_COLOR`, and whether it is a terminal.
     pub color: bool,
+    /// The width of the terminal standard output goes to: `COLUMNS`, else the
+    /// terminal's; `None` when it is no terminal.
+    pub width: Option<u16>,
     pub quiet: bool,
     pub verbose: u8,
     pub soup_file: Option<PathBuf>,
@@ -410,6 +445,11 @@ impl Settings {
             },
             targets: global.targets.clone(),
             color,
+            width: std::env::var("COLUMNS")
+                .ok()
+                .and_then(|columns| columns.trim().parse::<u16>().ok())
+                .filter(|columns| *columns > 0)
+                .or_else(|| terminal_size::terminal_size().map(|(width, _)| width.0)),
             quiet: global.quiet,
             verbose: global.verbose,
             soup_file: global.soup_file.clone(),

@@ -341,7 +341,10 @@ fn every_code_in_every_format() {
         assert!(codes.contains(code), "{code}: {codes:?}");
         produced.insert(*code);
         let soup_toml = cargo_soup::location::SourceMap::new("soup.toml", &case.soup);
-        insta::assert_snapshot!(format!("{code}_human"), findings::human(&report, &[&soup_toml], false));
+        insta::assert_snapshot!(
+            format!("{code}_human"),
+            findings::human(&report, &[&soup_toml], false, &|_| true)
+        );
         insta::assert_snapshot!(format!("{code}_json"), findings::json(&report).unwrap());
         insta::assert_snapshot!(format!("{code}_sarif"), findings::sarif(&report).unwrap());
         insta::assert_snapshot!(format!("{code}_github"), findings::github(&report));

@@ -108,3 +108,47 @@ fn quiet_drops_the_summary_line() {
     assert!(demo(&[]).contains("23 SOUP items: 1 assessed, 3 covered, 1 incomplete, 1 stale, 17 missing"));
     assert!(!demo(&["-q"]).contains("SOUP items:"));
 }
+
+fn list_at(columns: &str, extra: &[&str]) -> String {
+    let mut command = common::soup_on(&common::fixture("demo"), &["list", "--offline"]);
+    command.args(extra).env("COLUMNS", columns);
+    common::stdout_of(&mut command)
+}
+
+/// At 80 columns the list keeps every name, version, class and status whole, leaving
+/// out the wide columns; at 200 it shows them all on one line per item.
+#[test]
+fn the_list_fits_the_terminal_and_never_breaks_a_name() {
+    let narrow = list_at("80", &[]);
+    for line in narrow.lines() {
+        assert!(line.chars().count() <= 80, "{line:?} is wider than 80 columns");
+    }
+    for whole in ["│ checksum-lite ", "┆ incomplete ", "┆ 0.2.191 ", "│ unicode-ident "] {
+        assert!(narrow.contains(whole), "{whole:?} whole in\n{narrow}");
+    }
+    insta::assert_snapshot!("list_80_columns", narrow);
+    let wide = list_at("200", &[]);
+    assert!(wide.contains("Notes") && wide.contains("Kind") && wide.contains("Source"));
+    assert_eq!(
+        wide.lines().count(),
+        23 + 5,
+        "one line per item, the header and the summary"
+    );
+    insta::assert_snapshot!("list_200_columns", wide);
+}
+
+#[test]
+fn status_shows_only_the_items_that_need_work() {
+    let text = list_at("200", &["--status", "missing,incomplete,stale"]);
+    assert!(!text.contains("┆ assessed ") && !text.contains("┆ covered "), "{text}");
+    assert!(text.contains("┆ incomplete ") && text.contains("┆ stale ") && text.contains("┆ missing "));
+    assert!(
+        text.ends_with("23 SOUP items: 1 assessed, 3 covered, 1 incomplete, 1 stale, 17 missing\n"),
+        "the summary still counts every item: {text}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&list_at("80", &["--status", "stale", "--format", "json"])).unwrap();
+    let items = json["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0]["name"], "bitflags");
+}

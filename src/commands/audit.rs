@@ -6,7 +6,8 @@ use crate::changes;
 use crate::cli::{AdvisoryArgs, AuditArgs, AuditFormat, DenyWhat, Settings};
 use crate::date::Date;
 use crate::evidence::Evidence;
-use crate::inventory::Inventory;
+use crate::finding::Finding;
+use crate::inventory::{Inventory, Status};
 use crate::paths::{display_path, repository_path};
 use crate::render::findings;
 use crate::rules::AuditInput;
@@ -48,9 +49,14 @@ pub fn run(settings: &Settings, args: &AuditArgs) -> Result<i32> {
             AuditFormat::Human => {
                 let sources = sources(audited.workspace);
                 let sources: Vec<&crate::location::SourceMap> = sources.iter().map(AsRef::as_ref).collect();
+                let statuses: Vec<Status> = args.status.iter().map(|filter| filter.status()).collect();
+                let shown = |finding: &Finding| {
+                    statuses.is_empty()
+                        || item_status(audited.inventory, finding).is_none_or(|status| statuses.contains(&status))
+                };
                 match settings.quiet {
-                    true => findings::diagnostics(report, &sources, settings.color),
-                    false => findings::human(report, &sources, settings.color),
+                    true => findings::diagnostics(report, &sources, settings.color, &shown),
+                    false => findings::human(report, &sources, settings.color, &shown),
                 }
             }
             AuditFormat::Json => findings::json(report)?,
@@ -60,6 +66,17 @@ pub fn run(settings: &Settings, args: &AuditArgs) -> Result<i32> {
         std::io::stdout().lock().write_all(text.as_bytes())?;
         Ok(report.exit_code())
     })
+}
+
+/// The status of the item a finding is on; `None` for a finding about the audit itself
+/// or an entry, which `--status` never hides.
+fn item_status(inventory: &Inventory, finding: &Finding) -> Option<Status> {
+    let (name, version) = (finding.krate.as_deref()?, finding.version.as_deref()?);
+    inventory
+        .items
+        .iter()
+        .find(|item| item.package.name == name && item.package.version.to_string() == version)
+        .map(|item| item.status)
 }
 
 /// The files findings point into, for the lines a diagnostic shows: soup.toml as it was

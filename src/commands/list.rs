@@ -18,12 +18,18 @@ pub fn run(settings: &Settings, args: &ListArgs) -> Result<i32> {
         out.write_all(text.as_bytes())?;
         return Ok(0);
     }
-    let inventory = Inventory::build(&workspace.graph, &workspace.scope, &workspace.soup);
+    let mut inventory = Inventory::build(&workspace.graph, &workspace.scope, &workspace.soup);
+    // The summary counts every item; the list shows the statuses asked for.
+    let summary = render::summary_line(&inventory, workspace.soup_exists);
+    if !args.status.is_empty() {
+        let wanted: Vec<_> = args.status.iter().map(|filter| filter.status()).collect();
+        inventory.items.retain(|item| wanted.contains(&item.status));
+    }
     let text = match args.format {
         ListFormat::Table => {
-            let mut text = render::table::list(&inventory, settings.color);
+            let mut text = render::table::list(&inventory, settings.color, settings.width);
             if !settings.quiet {
-                text.push_str(&render::summary_line(&inventory, workspace.soup_exists));
+                text.push_str(&summary);
             }
             text
         }

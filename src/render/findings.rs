@@ -14,8 +14,9 @@ use std::fmt::Write;
 /// soup.toml or Cargo.lock (from `sources`, when the file is there), the next step as
 /// `= help:`, the IEC 62304 clause and the advisory as `= note:`; then a tally per check
 /// and the summary line.
-pub fn human(report: &AuditReport, sources: &[&SourceMap], color: bool) -> String {
-    let mut text = diagnostics(report, sources, color);
+/// `shown` picks the findings printed (`--status`); the tally and the summary count all.
+pub fn human(report: &AuditReport, sources: &[&SourceMap], color: bool, shown: &dyn Fn(&Finding) -> bool) -> String {
+    let mut text = diagnostics(report, sources, color, shown);
     text.push_str(&tally(report));
     let (verdict, advisories) = summary(report, color);
     writeln!(text, "{verdict}\n{advisories}").ok();
@@ -23,9 +24,14 @@ pub fn human(report: &AuditReport, sources: &[&SourceMap], color: bool) -> Strin
 }
 
 /// The findings alone, each followed by a blank line (what `-q` prints).
-pub fn diagnostics(report: &AuditReport, sources: &[&SourceMap], color: bool) -> String {
+pub fn diagnostics(
+    report: &AuditReport,
+    sources: &[&SourceMap],
+    color: bool,
+    shown: &dyn Fn(&Finding) -> bool,
+) -> String {
     let mut text = String::new();
-    for finding in &report.findings {
+    for finding in report.findings.iter().filter(|finding| shown(finding)) {
         text.push_str(&diagnostic(finding, sources, color));
         text.push_str("\n\n");
     }

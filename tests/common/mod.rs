@@ -54,6 +54,7 @@ pub fn soup() -> Command {
         .env_remove("CARGO_SOUP_INDEX_URL")
         .env_remove("CARGO_SOUP_HTTP_TIMEOUT")
         .env_remove("CARGO_SOUP_DTRACK_API_KEY")
+        .env_remove("COLUMNS")
         .env("CARGO_SOUP_OSV_DB", fixture("osv"))
         .env("CARGO_SOUP_OFFLINE", "1")
         .env(

@@ -1,6 +1,7 @@
-//! The next step a finding names is one the user can take: the toolchain gets a table
-//! of its own, each data source its own update. (The remedy of every code is pinned in
-//! the library snapshots, `library__*_human`; a covered crate's review in tests/library.rs.)
+//! `audit`'s human output: the next step a finding names is one the user can take (the
+//! toolchain gets a table of its own, each data source its own update; the remedy of
+//! every code is pinned in the library snapshots, `library__*_human`, a covered crate's
+//! review in tests/library.rs), `-q` and `--status`.
 
 mod common;
 
@@ -75,4 +76,35 @@ fn quiet_prints_the_findings_only_and_nothing_on_success() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(output.stdout.is_empty(), "{}", String::from_utf8_lossy(&output.stdout));
+}
+
+#[test]
+fn status_prints_the_findings_on_items_of_those_statuses_and_counts_all() {
+    let mut command = soup();
+    command
+        .args(["audit", "--offline", "--as-of", "2026-11-25", "--status", "stale"])
+        .arg("--manifest-path")
+        .arg(fixture("demo/Cargo.toml"))
+        .arg("--advisory-db")
+        .arg(fixture("advisory-db"));
+    let output = command.output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "the exit status counts every finding");
+    let text = String::from_utf8(output.stdout).unwrap();
+    let headlines: Vec<&str> = text.lines().filter(|line| line.starts_with("error[")).collect();
+    assert!(
+        headlines
+            .iter()
+            .all(|line| !line.starts_with("error[missing-assessment]")),
+        "{text}"
+    );
+    assert!(
+        headlines
+            .iter()
+            .any(|line| line.starts_with("error[version-drift]: bitflags")),
+        "{text}"
+    );
+    assert!(
+        text.contains("; 23 errors, 0 warnings\n"),
+        "the summary still counts every finding: {text}"
+    );
 }
