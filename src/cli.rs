@@ -49,7 +49,7 @@ pub enum Command {
     /// The CI and pre-commit gate: every missing, incomplete or stale assessment as a
     /// finding; exit 1 when any finding is at deny level.
     #[command(
-        after_help = "Examples:\n  cargo soup audit\n  cargo soup audit --format sarif > soup.sarif\n  cargo soup audit --format github --deny warnings\n  cargo soup audit --as-of 2026-11-24 --format json\n\nExit status: 0 no finding at deny level, 1 at least one, 2 the audit could not run."
+        after_help = "Examples:\n  cargo soup audit\n  cargo soup audit --format sarif > soup.sarif\n  cargo soup audit --format github --deny warnings\n  cargo soup audit --as-of 2026-11-24 --format json\n\nExit status: 0 no finding at deny level, 1 at least one, 2 it could not run."
     )]
     Audit(AuditArgs),
     /// Write the advisory dispositions of soup.toml in another tool's format, so
@@ -69,13 +69,13 @@ pub enum Command {
     /// properties and the verdicts on the advisories as VEX analysis; optionally
     /// uploaded to Dependency-Track.
     #[command(
-        after_help = "Examples:\n  cargo soup sbom --output soup.cdx.json\n  cargo soup sbom --format spdx --output soup.spdx.json\n  CARGO_SOUP_DTRACK_API_KEY=... cargo soup sbom --upload https://dtrack.example.com"
+        after_help = "Examples:\n  cargo soup sbom --output soup.cdx.json\n  cargo soup sbom --format spdx --output soup.spdx.json\n  CARGO_SOUP_DTRACK_API_KEY=... cargo soup sbom --upload https://dt.example"
     )]
     Sbom(SbomArgs),
     /// Download or update the advisory databases (RustSec and OSV) into the cache
     /// folder; a failed download leaves the data there unchanged.
     #[command(
-        after_help = "Examples:\n  cargo soup fetch\n  cargo soup fetch --rustsec-url https://mirror.example/advisory-db.tar.gz --osv-url https://mirror.example/osv\n  cargo soup fetch --cache-dir /opt/soup-cache --no-osv"
+        after_help = "Examples:\n  cargo soup fetch\n  cargo soup fetch --rustsec-url https://mirror.example/advisory-db.tar.gz\n  cargo soup fetch --osv-url https://mirror.example/osv\n  cargo soup fetch --cache-dir /opt/soup-cache --no-osv"
     )]
     Fetch(FetchArgs),
 }
@@ -150,7 +150,7 @@ pub enum ExportFormat {
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// Output format: human (grouped by crate), json, sarif (SARIF 2.1.0 for code
+    /// Output format: human (diagnostics and a tally), json, sarif (SARIF 2.1.0 for code
     /// scanning) or github (workflow commands that annotate a pull request).
     #[arg(long, value_enum, default_value_t = AuditFormat::Human)]
     pub format: AuditFormat,
@@ -173,6 +173,7 @@ pub struct AuditArgs {
 
 /// Where advisory data comes from, for every command that reads it.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Advisory Data")]
 pub struct AdvisoryArgs {
     /// A RustSec advisory-db folder (a checkout of github.com/rustsec/advisory-db),
     /// used as it is [default: the one `cargo soup fetch` keeps in the cache folder].
@@ -344,52 +345,69 @@ pub enum ColorChoice {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Path to the workspace's Cargo.toml.
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH", help_heading = "Manifest Options")]
     pub manifest_path: Option<PathBuf>,
     /// Assert that Cargo.lock will remain unchanged.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Manifest Options")]
     pub locked: bool,
-    /// Run without accessing the network (cargo soup uses the advisory data already
-    /// there and skips the yanked check).
-    #[arg(long, global = true)]
+    /// Run without accessing the network: cargo and cargo soup use what is already on
+    /// this machine (the advisory data there; no yanked check).
+    #[arg(long, global = true, help_heading = "Manifest Options")]
     pub offline: bool,
     /// Equivalent to --locked and --offline.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Manifest Options")]
     pub frozen: bool,
     /// Features to activate (space or comma separated), as for cargo.
-    #[arg(short = 'F', long, global = true, value_name = "FEATURES")]
+    #[arg(
+        short = 'F',
+        long,
+        global = true,
+        value_name = "FEATURES",
+        help_heading = "Feature Selection"
+    )]
     pub features: Vec<String>,
     /// Activate all available features.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Feature Selection")]
     pub all_features: bool,
     /// Do not activate the `default` feature.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Feature Selection")]
     pub no_default_features: bool,
     /// Target triple the device ships for (repeatable); overrides `targets` in
     /// [project] of soup.toml.
-    #[arg(long = "target", global = true, value_name = "TRIPLE")]
+    #[arg(
+        long = "target",
+        global = true,
+        value_name = "TRIPLE",
+        help_heading = "Package Selection"
+    )]
     pub targets: Vec<String>,
     /// Coloring: auto, always, never (NO_COLOR is honoured).
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", help_heading = "Output")]
     pub color: ColorChoice,
     /// Print less: no summary lines.
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = "Output")]
     pub quiet: bool,
     /// Print more (repeatable).
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Output")]
     pub verbose: u8,
     /// The assessment sidecar [default: soup.toml at the workspace root].
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH", help_heading = "Manifest Options")]
     pub soup_file: Option<PathBuf>,
     /// Always run `cargo metadata` instead of reusing the graph cached for unchanged
     /// inputs.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Manifest Options")]
     pub no_cache: bool,
     /// Where cargo soup keeps its caches [default: $CARGO_HOME/cargo-soup].
-    #[arg(long, global = true, env = "CARGO_SOUP_CACHE", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        env = "CARGO_SOUP_CACHE",
+        value_name = "DIR",
+        help_heading = "Manifest Options"
+    )]
     pub cache_dir: Option<PathBuf>,
     /// Evaluate every date rule as of this day instead of today (YYYY-MM-DD).
-    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_date, help_heading = "Output")]
     pub as_of: Option<Date>,
 }
 

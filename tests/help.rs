@@ -1,0 +1,33 @@
+//! `--help` as cargo's: options under headings, examples that copy and paste.
+
+mod common;
+
+/// Every command's help, pinned: options under cargo's headings, examples that fit a
+/// line.
+#[test]
+fn help_of_every_command_is_pinned() {
+    for command in [
+        "list", "init", "sync", "review", "audit", "export", "report", "sbom", "fetch",
+    ] {
+        let output = common::soup().args([command, "--help"]).output().unwrap();
+        assert!(output.status.success());
+        let text = String::from_utf8(output.stdout).unwrap();
+        for heading in ["Manifest Options:", "Feature Selection:", "Output:"] {
+            assert!(text.contains(heading), "{command}: {heading}");
+        }
+        let examples = text
+            .split("Examples:")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{command}: examples"));
+        for line in examples
+            .lines()
+            .filter(|line| line.starts_with("  cargo") || line.contains("cargo soup"))
+        {
+            assert!(
+                line.chars().count() <= 80,
+                "{command}: an example longer than a line: {line:?}"
+            );
+        }
+        insta::assert_snapshot!(format!("help_{command}"), text);
+    }
+}
