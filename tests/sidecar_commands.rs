@@ -351,3 +351,25 @@ fn review_without_advisory_data_says_none_were_checked() {
     let with = review(&[]);
     assert!(!with.contains("NONE CHECKED"), "{with}");
 }
+
+/// The review names the approvals it makes outdated before anything is recorded.
+#[test]
+fn review_names_the_approvals_it_makes_outdated() {
+    let dir = copy_fixture("demo");
+    let output = soup_on(
+        dir.path(),
+        &["review", "serde_json", "--by", "R", "--date", "2026-11-20", "--offline"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "off a terminal without --yes: shown, then refused"
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("warning: the approval by B. Approver (QA Manager) of 2026-10-02 predates this review; have it approved again"),
+        "{text}"
+    );
+}

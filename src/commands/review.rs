@@ -123,6 +123,7 @@ pub fn run(settings: &Settings, args: &ReviewArgs) -> Result<i32> {
             package.name
         )?;
     }
+    write!(out, "{}", printable(&outdated_approvals(entry, date)))?;
     writeln!(out, "  review: {date} by {by}")?;
     out.flush()?;
     if !args.yes && !confirm(&format!("Record this review in {file}?"))? {
@@ -200,21 +201,20 @@ fn changes(entry: &Entry, item: &SoupItem, review: &Review) -> String {
 /// marked new when published after the last review, with the state of their disposition.
 fn advisories(entry: &Entry, inventory: &Inventory, touching: &[&AdvisoryVerdict]) -> String {
     let mut text = String::new();
-    let (past, touching): (Vec<&&AdvisoryVerdict>, Vec<&&AdvisoryVerdict>) = touching
+    let (applies, elsewhere): (Vec<&&AdvisoryVerdict>, Vec<&&AdvisoryVerdict>) = touching
         .iter()
-        .partition(|verdict| verdict.applicability == Applicability::VersionNotAffected);
-    for verdict in touching {
+        .partition(|verdict| verdict.applicability == Applicability::Applies);
+    for verdict in applies.iter().copied() {
         let (item, advisory) = (&inventory.items[verdict.item], &verdict.advisory);
         let new = entry
             .anomalies
             .reviewed
             .is_none_or(|reviewed| advisory.changed() > reviewed);
         let status = |disposition: &crate::sidecar::Disposition| disposition.status.as_str();
-        let state = match (verdict.applicability.reason(), verdict.disposition) {
-            (Some(reason), _) => format!("not applicable to the device: {reason}"),
-            (_, DispositionState::None) => "no disposition".to_string(),
-            (_, DispositionState::Valid(disposition)) => format!("disposition: {}", status(disposition)),
-            (_, DispositionState::Expired(disposition)) => format!(
+        let state = match verdict.disposition {
+            DispositionState::None => "NO DISPOSITION".to_string(),
+            DispositionState::Valid(disposition) => format!("disposition: {}", status(disposition)),
+            DispositionState::Expired(disposition) => format!(
                 "disposition EXPIRED on {}: {} no longer counts",
                 disposition.expires.map(|date| date.to_string()).unwrap_or_default(),
                 status(disposition)
@@ -230,15 +230,61 @@ fn advisories(entry: &Entry, inventory: &Inventory, touching: &[&AdvisoryVerdict
             advisory.title.trim_end_matches('.')
         ));
     }
-    if !past.is_empty() {
-        let ids: Vec<&str> = past.iter().map(|verdict| verdict.advisory.id.as_str()).collect();
-        text.push_str(&format!(
-            "  advisories that do not affect the locked versions: {}\n",
-            ids.join(", ")
-        ));
+    // The others in one line per reason: they are no anomaly of the device.
+    let mut reasons: Vec<(String, Vec<&str>)> = Vec::new();
+    for verdict in elsewhere {
+        let reason = verdict.applicability.reason().unwrap_or_default();
+        match reasons.iter_mut().find(|(known, _)| *known == reason) {
+            Some((_, ids)) => ids.push(&verdict.advisory.id),
+            None => reasons.push((reason, vec![&verdict.advisory.id])),
+        }
+    }
+    for (reason, ids) in reasons {
+        text.push_str(&format!("  does not apply ({reason}): {}\n", ids.join(", ")));
     }
     if text.is_empty() {
         text.push_str("  advisories: none touches it in the data used\n");
+    }
+    let open: Vec<&str> = applies
+        .iter()
+        .filter(|verdict| verdict.is_open())
+        .map(|verdict| verdict.advisory.id.as_str())
+        .collect();
+    if !open.is_empty() {
+        text.push_str(&format!(
+            "  warning: {} on the device without a valid disposition ({}): the review records the anomaly \
+             review as done; add their dispositions under `advisories` of [{}] first, or update\n",
+            if open.len() == 1 {
+                "1 advisory".to_string()
+            } else {
+                format!("{} advisories", open.len())
+            },
+            open.join(", "),
+            entry.table_name()
+        ));
+    }
+    text
+}
+
+/// The approvals this review makes outdated: dated before it, they signed an earlier
+/// state (`approval-before-review` after it is recorded).
+fn outdated_approvals(entry: &Entry, date: Date) -> String {
+    let mut text = String::new();
+    for approval in entry
+        .approvals
+        .iter()
+        .filter(|approval| approval.date.is_some_and(|signed| signed < date))
+    {
+        let who = match (&approval.name, &approval.role) {
+            (Some(name), Some(role)) => format!("{name} ({role})"),
+            (Some(name), None) => name.clone(),
+            (None, Some(role)) => role.clone(),
+            (None, None) => "an approver".to_string(),
+        };
+        text.push_str(&format!(
+            "  warning: the approval by {who} of {} predates this review; have it approved again\n",
+            approval.date.map(|date| date.to_string()).unwrap_or_default()
+        ));
     }
     text
 }
