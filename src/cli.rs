@@ -381,7 +381,7 @@ pub struct GlobalArgs {
         help_heading = "Package Selection"
     )]
     pub targets: Vec<String>,
-    /// Coloring: auto, always, never (NO_COLOR is honoured).
+    /// Coloring: auto, always, never (NO_COLOR, CLICOLOR_FORCE and CLICOLOR are honoured).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", help_heading = "Output")]
     pub color: ColorChoice,
     /// Print less: no summary lines.
@@ -446,9 +446,14 @@ impl Settings {
         let color = match global.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
+            // NO_COLOR wins, then CLICOLOR_FORCE, then CLICOLOR=0, then the terminal.
             ColorChoice::Auto => {
                 use std::io::IsTerminal;
-                std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty()) && std::io::stdout().is_terminal()
+                let set = |name: &str| std::env::var_os(name).is_some_and(|value| !value.is_empty());
+                let clicolor_off = std::env::var_os("CLICOLOR").is_some_and(|value| value == "0");
+                !set("NO_COLOR")
+                    && (std::env::var_os("CLICOLOR_FORCE").is_some_and(|value| !value.is_empty() && value != "0")
+                        || (!clicolor_off && std::io::stdout().is_terminal()))
             }
         };
         Self {

@@ -101,6 +101,15 @@ fn colour_only_when_asked_or_on_a_terminal() {
     let mut no_color = soup_on(&fixture("demo"), &["list", "--locked"]);
     no_color.env("NO_COLOR", "1");
     assert!(!stdout_of(&mut no_color).contains("\u{1b}["));
+    let mut forced = soup_on(&fixture("demo"), &["list", "--locked"]);
+    forced.env("CLICOLOR_FORCE", "1");
+    assert!(
+        stdout_of(&mut forced).contains("\u{1b}["),
+        "CLICOLOR_FORCE colours a pipe"
+    );
+    let mut both = soup_on(&fixture("demo"), &["list", "--locked"]);
+    both.env("CLICOLOR_FORCE", "1").env("NO_COLOR", "1");
+    assert!(!stdout_of(&mut both).contains("\u{1b}["), "NO_COLOR wins");
 }
 
 #[test]

@@ -55,6 +55,8 @@ pub fn soup() -> Command {
         .env_remove("CARGO_SOUP_HTTP_TIMEOUT")
         .env_remove("CARGO_SOUP_DTRACK_API_KEY")
         .env_remove("COLUMNS")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR")
         .env("CARGO_SOUP_OSV_DB", fixture("osv"))
         .env("CARGO_SOUP_OFFLINE", "1")
         .env(
