@@ -127,10 +127,10 @@ pub fn tally(report: &AuditReport) -> String {
             0 => format!("{}: no findings", check.name()),
             _ => format!("{}: {total} finding{} ({detail})", check.name(), plural(total)),
         };
-        writeln!(text, "{}", wrap(&line, 100)).ok();
+        writeln!(text, "{}", wrap(&line, 98).replace('\n', "\n  ")).ok();
     }
     for step in next_steps(report) {
-        writeln!(text, "{}", wrap(&format!("next: {step}"), 100)).ok();
+        writeln!(text, "{}", wrap(&format!("next: {step}"), 98).replace('\n', "\n  ")).ok();
     }
     text
 }
