@@ -177,11 +177,11 @@ pub struct AuditArgs {
 pub struct AdvisoryArgs {
     /// A RustSec advisory-db folder (a checkout of github.com/rustsec/advisory-db),
     /// used as it is [default: the one `cargo soup fetch` keeps in the cache folder].
-    #[arg(long, env = "CARGO_SOUP_ADVISORY_DB", value_name = "DIR")]
+    #[arg(long, env = "CARGO_SOUP_ADVISORY_DB", hide_env_values = true, value_name = "DIR")]
     pub advisory_db: Option<PathBuf>,
     /// A folder of OSV JSON records for crates.io (the unpacked crates.io/all.zip of
     /// OSV's bulk export), used as it is [default: the cache folder's].
-    #[arg(long, env = "CARGO_SOUP_OSV_DB", value_name = "DIR")]
+    #[arg(long, env = "CARGO_SOUP_OSV_DB", hide_env_values = true, value_name = "DIR")]
     pub osv_db: Option<PathBuf>,
     /// Ask the live OSV API at this base URL (e.g. https://api.osv.dev) instead of
     /// reading OSV data from a folder.
@@ -195,7 +195,7 @@ pub struct AdvisoryArgs {
     pub no_osv: bool,
     /// The sparse registry index asked whether a locked crates.io version is yanked,
     /// for a mirror inside a company network.
-    #[arg(long, env = "CARGO_SOUP_INDEX_URL", value_name = "URL", default_value = crate::registry::CRATES_IO_INDEX)]
+    #[arg(long, env = "CARGO_SOUP_INDEX_URL", hide_env_values = true, value_name = "URL", default_value = crate::registry::CRATES_IO_INDEX)]
     pub index_url: String,
     #[command(flatten)]
     pub download: DownloadArgs,
@@ -205,10 +205,10 @@ pub struct AdvisoryArgs {
 #[derive(Debug, Args)]
 pub struct DownloadArgs {
     /// A .tar.gz archive of the advisory-db repository.
-    #[arg(long, env = "CARGO_SOUP_RUSTSEC_URL", value_name = "URL", default_value = crate::fetch::DEFAULT_RUSTSEC_URL)]
+    #[arg(long, env = "CARGO_SOUP_RUSTSEC_URL", hide_env_values = true, value_name = "URL", default_value = crate::fetch::DEFAULT_RUSTSEC_URL)]
     pub rustsec_url: String,
     /// The base URL under which OSV's `crates.io/all.zip` lives.
-    #[arg(long, env = "CARGO_SOUP_OSV_URL", value_name = "URL", default_value = crate::fetch::DEFAULT_OSV_URL)]
+    #[arg(long, env = "CARGO_SOUP_OSV_URL", hide_env_values = true, value_name = "URL", default_value = crate::fetch::DEFAULT_OSV_URL)]
     pub osv_url: String,
 }
 
@@ -402,6 +402,7 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "CARGO_SOUP_CACHE",
+        hide_env_values = true,
         value_name = "DIR",
         help_heading = "Manifest Options"
     )]
