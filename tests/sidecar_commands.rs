@@ -373,3 +373,66 @@ fn review_names_the_approvals_it_makes_outdated() {
         "{text}"
     );
 }
+
+/// On a terminal, `review` offers to record a disposition for each open advisory and
+/// writes the ones answered into soup.toml with the review. `script` (util-linux) gives
+/// the command a pseudo-terminal and types the answers.
+#[test]
+fn review_records_the_dispositions_answered_at_the_terminal() {
+    if std::process::Command::new("script").arg("--version").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the terminal test needs `script` (util-linux)"
+        );
+        eprintln!("no `script`: skipped outside CI");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("soup.toml");
+    std::fs::write(&path, common::VULNERABLE_SOUP).unwrap();
+    let line = format!(
+        "{} review atty --by R --date 2026-11-20 --offline --manifest-path {} --soup-file {} --advisory-db {}",
+        env!("CARGO_BIN_EXE_cargo-soup"),
+        common::fixture("vulnerable/Cargo.toml").display(),
+        path.display(),
+        common::fixture("advisory-db").display()
+    );
+    // Not affected, with a justification and a rationale, no expiry; the next advisory
+    // skipped; then yes.
+    let answers = "n\ncode_not_reachable\nNever called on the device.\n\n\ny\n";
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env("CARGO_SOUP_OFFLINE", "1")
+        .env("CARGO_SOUP_OSV_DB", common::fixture("osv"))
+        .env("CARGO_SOUP_TOOLCHAIN_VERSION", "1.95.0")
+        .env(
+            "CARGO_SOUP_CACHE",
+            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("soup-cache"),
+        )
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(answers.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{shown}");
+    assert!(
+        shown.contains("RUSTSEC-2021-0145 on atty 0.2.14: record a disposition?"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("disposition to record: RUSTSEC-2021-0145 not-affected"),
+        "{shown}"
+    );
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        written.contains("[[soup.atty.advisories]]\nid = \"RUSTSEC-2021-0145\"\nstatus = \"not-affected\"\njustification = \"code_not_reachable\"\nrationale = \"Never called on the device.\"\nreviewed = 2026-11-20\nby = \"R\"\n"),
+        "{written}"
+    );
+    assert!(
+        !written.contains("RUSTSEC-2024-0375"),
+        "the skipped advisory has no disposition"
+    );
+}

@@ -9,8 +9,8 @@ use crate::license::LicenseForm;
 use crate::paths::display_path;
 use crate::render::printable;
 use crate::rules::advisories::{AdvisoryVerdict, Applicability, DispositionState, on_items, verdicts};
-use crate::sidecar::edit::{Editor, Review};
-use crate::sidecar::{Covers, Entry, PLACEHOLDER};
+use crate::sidecar::edit::{Editor, NewDisposition, Review};
+use crate::sidecar::{Covers, Entry, JUSTIFICATIONS, PLACEHOLDER};
 use crate::workspace::SoupUse;
 use anyhow::{Result, bail};
 use std::io::{BufRead, IsTerminal, Write};
@@ -100,6 +100,7 @@ pub fn run(settings: &Settings, args: &ReviewArgs) -> Result<i32> {
     }
     let notify = super::print_notice(settings.quiet);
     let plan = Plan::new(settings, &args.advisories, Need::IfPresent, &notify)?;
+    let mut decisions: Vec<Decision> = Vec::new();
     if plan.has_local_data() {
         let covered: Vec<&SoupItem> = inventory.covered_by(entry).collect();
         let assessed: Vec<&SoupItem> = std::iter::once(item).chain(covered).collect();
@@ -108,6 +109,15 @@ pub fn run(settings: &Settings, args: &ReviewArgs) -> Result<i32> {
         let verdicts = verdicts(&inventory, &workspace.soup, &sources, targets.as_deref(), date);
         let touching = on_items(&verdicts, &inventory, &assessed);
         write!(out, "{}", printable(&advisories(entry, &inventory, &touching)))?;
+        let open: Vec<&AdvisoryVerdict> = touching
+            .iter()
+            .copied()
+            .filter(|verdict| verdict.is_open() && matches!(verdict.disposition, DispositionState::None))
+            .collect();
+        if !args.yes && !open.is_empty() && std::io::stdin().is_terminal() {
+            out.flush()?;
+            decisions = ask_dispositions(&open, &inventory, &mut std::io::stdin().lock(), &mut std::io::stderr())?;
+        }
     } else {
         writeln!(
             out,
@@ -124,6 +134,9 @@ pub fn run(settings: &Settings, args: &ReviewArgs) -> Result<i32> {
         )?;
     }
     write!(out, "{}", printable(&outdated_approvals(entry, date)))?;
+    for decision in &decisions {
+        writeln!(out, "  disposition to record: {} {}", decision.id, decision.status)?;
+    }
     writeln!(out, "  review: {date} by {by}")?;
     out.flush()?;
     if !args.yes && !confirm(&format!("Record this review in {file}?"))? {
@@ -132,6 +145,21 @@ pub fn run(settings: &Settings, args: &ReviewArgs) -> Result<i32> {
     }
     let mut editor = Editor::new(&workspace.soup_text)?;
     editor.record_review(&entry.table_key, &review)?;
+    for decision in &decisions {
+        editor.add_disposition(
+            &entry.table_key,
+            &NewDisposition {
+                id: &decision.id,
+                status: decision.status,
+                justification: decision.justification,
+                rationale: &decision.rationale,
+                mitigation: decision.mitigation.as_deref(),
+                reviewed: date,
+                by,
+                expires: decision.expires,
+            },
+        )?;
+    }
     let after = editor.finish();
     super::verify_before_writing(&file, &after)?;
     atomic_file::replace(&workspace.soup_path, &workspace.soup_text, &after)?;
@@ -287,6 +315,107 @@ fn outdated_approvals(entry: &Entry, date: Date) -> String {
         ));
     }
     text
+}
+
+/// What the reviewer decided about an open advisory.
+struct Decision {
+    id: String,
+    status: &'static str,
+    justification: Option<&'static str>,
+    rationale: String,
+    mitigation: Option<String>,
+    expires: Option<Date>,
+}
+
+/// For each advisory on the device without a disposition, offers to record one: status,
+/// justification (for not-affected), rationale, mitigation (for mitigated) and expiry.
+/// An empty answer to the status skips the advisory; the end of input ends the asking.
+fn ask_dispositions(
+    open: &[&AdvisoryVerdict],
+    inventory: &Inventory,
+    input: &mut dyn BufRead,
+    prompt: &mut dyn Write,
+) -> Result<Vec<Decision>> {
+    let mut ask = |question: &str| -> Result<Option<String>> {
+        write!(prompt, "{question}")?;
+        prompt.flush()?;
+        let mut answer = String::new();
+        Ok((input.read_line(&mut answer)? > 0).then(|| answer.trim().to_string()))
+    };
+    let mut decisions = Vec::new();
+    for verdict in open {
+        let item = &inventory.items[verdict.item];
+        let question = format!(
+            "{} on {} {}: record a disposition? [n]ot-affected, [m]itigated, [a]ccepted, Enter to skip: ",
+            verdict.advisory.id, item.package.name, item.package.version
+        );
+        let status = loop {
+            match ask(&question)?.as_deref() {
+                None => return Ok(decisions),
+                Some("") => break None,
+                Some("n" | "not-affected") => break Some("not-affected"),
+                Some("m" | "mitigated") => break Some("mitigated"),
+                Some("a" | "accepted") => break Some("accepted"),
+                Some(_) => continue,
+            }
+        };
+        let Some(status) = status else { continue };
+        let mut justification = None;
+        if status == "not-affected" {
+            let question = format!("  justification ({}; Enter for none): ", JUSTIFICATIONS.join(", "));
+            justification = loop {
+                match ask(&question)? {
+                    None => return Ok(decisions),
+                    Some(answer) if answer.is_empty() => break None,
+                    Some(answer) => {
+                        if let Some(known) = JUSTIFICATIONS.iter().copied().find(|known| *known == answer) {
+                            break Some(known);
+                        }
+                    }
+                }
+            };
+        }
+        let Some(rationale) = ask_required(&mut ask, "  rationale: ")? else {
+            return Ok(decisions);
+        };
+        let mitigation = match status {
+            "mitigated" => match ask_required(&mut ask, "  mitigation: ")? {
+                Some(mitigation) => Some(mitigation),
+                None => return Ok(decisions),
+            },
+            _ => None,
+        };
+        let expires = loop {
+            match ask("  expires (YYYY-MM-DD; Enter for none): ")? {
+                None => return Ok(decisions),
+                Some(answer) if answer.is_empty() => break None,
+                Some(answer) => {
+                    if let Ok(date) = answer.parse::<Date>() {
+                        break Some(date);
+                    }
+                }
+            }
+        };
+        decisions.push(Decision {
+            id: verdict.advisory.id.clone(),
+            status,
+            justification,
+            rationale,
+            mitigation,
+            expires,
+        });
+    }
+    Ok(decisions)
+}
+
+/// Asks until the answer is not empty; `None` at the end of input.
+fn ask_required(ask: &mut dyn FnMut(&str) -> Result<Option<String>>, question: &str) -> Result<Option<String>> {
+    loop {
+        match ask(question)? {
+            Some(answer) if answer.is_empty() => continue,
+            other => return Ok(other),
+        }
+    }
 }
 
 /// Asks on the terminal; anything but yes is no. Off a terminal there is nobody to ask.

@@ -19,6 +19,19 @@ pub struct Editor {
 const BOM: char = '\u{feff}';
 
 /// What `review` records.
+/// A disposition recorded by `review`, as soup.toml writes it.
+pub struct NewDisposition<'a> {
+    pub id: &'a str,
+    /// `not-affected`, `mitigated` or `accepted`.
+    pub status: &'a str,
+    pub justification: Option<&'a str>,
+    pub rationale: &'a str,
+    pub mitigation: Option<&'a str>,
+    pub reviewed: Date,
+    pub by: &'a str,
+    pub expires: Option<Date>,
+}
+
 pub struct Review<'a> {
     pub version: String,
     /// The locked licence, when it is a valid SPDX expression.
@@ -187,15 +200,7 @@ impl Editor {
         if let Some(covered) = &review.covered {
             set_value(entry, "covered", Value::Array(covered.iter().collect()));
         }
-        let reviewed = toml_edit::Datetime {
-            date: Some(toml_edit::Date {
-                year: u16::try_from(review.reviewed.year).context("the review date is out of range")?,
-                month: review.reviewed.month,
-                day: review.reviewed.day,
-            }),
-            time: None,
-            offset: None,
-        };
+        let reviewed = toml_date(review.reviewed)?;
         if entry.get("anomalies").is_none() {
             let anomalies = if inline {
                 Item::Value(Value::InlineTable(InlineTable::new()))
@@ -215,6 +220,65 @@ impl Editor {
         set_value(anomalies, "by", Value::from(review.by));
         Ok(())
     }
+
+    /// Appends `[[soup.KEY.advisories]]` (or `[[toolchain.advisories]]`) after the
+    /// entry's last table; an entry written inline gets no new table (an error).
+    pub fn add_disposition(&mut self, key: &str, disposition: &NewDisposition) -> Result<()> {
+        let entry_item = if key.is_empty() {
+            self.document.get_mut("toolchain")
+        } else {
+            self.document
+                .get_mut("soup")
+                .and_then(Item::as_table_like_mut)
+                .and_then(|soup| soup.get_mut(key))
+        }
+        .with_context(|| format!("soup.toml has no entry [soup.{key}]"))?;
+        let Item::Table(entry) = entry_item else {
+            anyhow::bail!("[soup.{key}] is written inline; add its dispositions by hand");
+        };
+        let position = last_position(entry);
+        let mut table = Table::new();
+        table.set_position(position);
+        table.decor_mut().set_prefix("\n");
+        table.insert("id", toml_edit::value(disposition.id));
+        table.insert("status", toml_edit::value(disposition.status));
+        if let Some(justification) = disposition.justification {
+            table.insert("justification", toml_edit::value(justification));
+        }
+        table.insert("rationale", toml_edit::value(disposition.rationale));
+        if let Some(mitigation) = disposition.mitigation {
+            table.insert("mitigation", toml_edit::value(mitigation));
+        }
+        table.insert("reviewed", toml_edit::value(toml_date(disposition.reviewed)?));
+        table.insert("by", toml_edit::value(disposition.by));
+        if let Some(expires) = disposition.expires {
+            table.insert("expires", toml_edit::value(toml_date(expires)?));
+        }
+        match entry.get_mut("advisories") {
+            Some(Item::ArrayOfTables(array)) => array.push(table),
+            Some(_) => {
+                anyhow::bail!("`advisories` of [soup.{key}] is not an array of tables; add the disposition by hand")
+            }
+            None => {
+                let mut array = toml_edit::ArrayOfTables::new();
+                array.push(table);
+                entry.insert("advisories", Item::ArrayOfTables(array));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn toml_date(date: Date) -> Result<toml_edit::Datetime> {
+    Ok(toml_edit::Datetime {
+        date: Some(toml_edit::Date {
+            year: u16::try_from(date.year).context("the date is out of range")?,
+            month: date.month,
+            day: date.day,
+        }),
+        time: None,
+        offset: None,
+    })
 }
 
 /// Replaces a value in place, so its key, position and trailing comment stay.
@@ -313,6 +377,28 @@ mod tests {
         let mut editor = Editor::new(FILE).unwrap();
         edit(&mut editor);
         editor.finish()
+    }
+
+    #[test]
+    fn a_disposition_goes_after_its_entry_and_before_the_next() {
+        let disposition = NewDisposition {
+            id: "RUSTSEC-2099-0001",
+            status: "not-affected",
+            justification: Some("code_not_reachable"),
+            rationale: "Never called.",
+            mitigation: None,
+            reviewed: Date::new(2026, 11, 20).unwrap(),
+            by: "R",
+            expires: Some(Date::new(2027, 5, 1).unwrap()),
+        };
+        let text = edited(|editor| editor.add_disposition("a", &disposition).unwrap());
+        let expected = "[soup.a.anomalies]\nby = \"someone\"\n\n[[soup.a.advisories]]\nid = \"RUSTSEC-2099-0001\"\nstatus = \"not-affected\"\njustification = \"code_not_reachable\"\nrationale = \"Never called.\"\nreviewed = 2026-11-20\nby = \"R\"\nexpires = 2027-05-01\n\n# Section: build tools";
+        assert!(text.contains(expected), "{text}");
+        // The fixture's `place` key is unknown to the parser; only the entry matters here.
+        let (parsed, _) = crate::sidecar::parse::parse_with_problems("soup.toml", &text).unwrap();
+        let a = parsed.entries.iter().find(|entry| entry.key.name == "a").unwrap();
+        assert_eq!(a.advisories.len(), 1);
+        assert_eq!(a.advisories[0].justification, Some("code_not_reachable"));
     }
 
     #[test]
