@@ -17,8 +17,6 @@ human assessment of each item in soup.toml next to Cargo.lock, and checks both i
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    #[command(flatten)]
-    pub global: GlobalArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -100,6 +98,10 @@ pub struct SbomArgs {
     pub dtrack_api_key: Option<String>,
     #[command(flatten)]
     pub advisories: AdvisoryArgs,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -118,6 +120,10 @@ pub struct ReportArgs {
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub advisories: AdvisoryArgs,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -139,6 +145,10 @@ pub struct ExportArgs {
     /// about.
     #[command(flatten)]
     pub advisories: AdvisoryArgs,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -169,6 +179,10 @@ pub struct AuditArgs {
     pub status: Vec<StatusFilter>,
     #[command(flatten)]
     pub advisories: AdvisoryArgs,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 /// Where advisory data comes from, for every command that reads it.
@@ -235,6 +249,8 @@ pub struct FetchArgs {
     pub force: bool,
     #[command(flatten)]
     pub download: DownloadArgs,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -257,6 +273,10 @@ pub struct InitArgs {
     /// alone.
     #[arg(long)]
     pub group: bool,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Args)]
@@ -267,6 +287,10 @@ pub struct SyncArgs {
     /// Print the change as a unified diff instead of writing it.
     #[arg(long)]
     pub dry_run: bool,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Args)]
@@ -286,6 +310,10 @@ pub struct ReviewArgs {
     /// Advisory data, when present, shows the advisories that touch the item.
     #[command(flatten)]
     pub advisories: AdvisoryArgs,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Args)]
@@ -301,6 +329,10 @@ pub struct ListArgs {
     /// `cargo tree -i`, instead of the list.
     #[arg(long, value_name = "CRATE[@VERSION]")]
     pub why: Option<String>,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 /// An item status, as `--status` names it.
@@ -334,82 +366,76 @@ pub enum ListFormat {
     Markdown,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum ColorChoice {
+    #[default]
     Auto,
     Always,
     Never,
 }
 
-/// Flags every command takes, as Cargo spells them.
-#[derive(Debug, Args)]
-pub struct GlobalArgs {
+/// The options of the commands that read a workspace, as Cargo spells them.
+#[derive(Debug, Args, Default)]
+pub struct WorkspaceArgs {
     /// Path to the workspace's Cargo.toml.
-    #[arg(long, global = true, value_name = "PATH", help_heading = "Manifest Options")]
+    #[arg(long, value_name = "PATH", help_heading = "Manifest Options")]
     pub manifest_path: Option<PathBuf>,
     /// Assert that Cargo.lock will remain unchanged.
-    #[arg(long, global = true, help_heading = "Manifest Options")]
+    #[arg(long, help_heading = "Manifest Options")]
     pub locked: bool,
-    /// Run without accessing the network: cargo and cargo soup use what is already on
-    /// this machine (the advisory data there; no yanked check).
-    #[arg(long, global = true, help_heading = "Manifest Options")]
-    pub offline: bool,
     /// Equivalent to --locked and --offline.
-    #[arg(long, global = true, help_heading = "Manifest Options")]
+    #[arg(long, help_heading = "Manifest Options")]
     pub frozen: bool,
     /// Features to activate (space or comma separated), as for cargo.
-    #[arg(
-        short = 'F',
-        long,
-        global = true,
-        value_name = "FEATURES",
-        help_heading = "Feature Selection"
-    )]
+    #[arg(short = 'F', long, value_name = "FEATURES", help_heading = "Feature Selection")]
     pub features: Vec<String>,
     /// Activate all available features.
-    #[arg(long, global = true, help_heading = "Feature Selection")]
+    #[arg(long, help_heading = "Feature Selection")]
     pub all_features: bool,
     /// Do not activate the `default` feature.
-    #[arg(long, global = true, help_heading = "Feature Selection")]
+    #[arg(long, help_heading = "Feature Selection")]
     pub no_default_features: bool,
     /// Target triple the device ships for (repeatable); overrides `targets` in
     /// [project] of soup.toml.
-    #[arg(
-        long = "target",
-        global = true,
-        value_name = "TRIPLE",
-        help_heading = "Package Selection"
-    )]
+    #[arg(long = "target", value_name = "TRIPLE", help_heading = "Package Selection")]
     pub targets: Vec<String>,
-    /// Coloring: auto, always, never (NO_COLOR, CLICOLOR_FORCE and CLICOLOR are honoured).
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", help_heading = "Output")]
-    pub color: ColorChoice,
-    /// Print less: no summary lines.
-    #[arg(short, long, global = true, help_heading = "Output")]
-    pub quiet: bool,
-    /// Print more (repeatable).
-    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Output")]
-    pub verbose: u8,
     /// The assessment sidecar [default: soup.toml at the workspace root].
-    #[arg(long, global = true, value_name = "PATH", help_heading = "Manifest Options")]
+    #[arg(long, value_name = "PATH", help_heading = "Manifest Options")]
     pub soup_file: Option<PathBuf>,
     /// Always run `cargo metadata` instead of reusing the graph cached for unchanged
     /// inputs.
-    #[arg(long, global = true, help_heading = "Manifest Options")]
+    #[arg(long, help_heading = "Manifest Options")]
     pub no_cache: bool,
+    /// Evaluate every date rule as of this day instead of today (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date, help_heading = "Output")]
+    pub as_of: Option<Date>,
+}
+
+/// The options every command takes, `fetch` too.
+#[derive(Debug, Args, Default)]
+pub struct CommonArgs {
+    /// Run without accessing the network: cargo and cargo soup use what is already on
+    /// this machine (the advisory data there; no yanked check).
+    #[arg(long, help_heading = "Manifest Options")]
+    pub offline: bool,
+    /// Coloring: auto, always, never (NO_COLOR, CLICOLOR_FORCE and CLICOLOR are honoured).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", help_heading = "Output")]
+    pub color: ColorChoice,
+    /// Print less: no summary lines.
+    #[arg(short, long, help_heading = "Output")]
+    pub quiet: bool,
+    /// Print more (repeatable).
+    #[arg(short, long, action = clap::ArgAction::Count, help_heading = "Output")]
+    pub verbose: u8,
     /// Where cargo soup keeps its caches [default: $CARGO_HOME/cargo-soup].
     #[arg(
         long,
-        global = true,
         env = "CARGO_SOUP_CACHE",
         hide_env_values = true,
         value_name = "DIR",
         help_heading = "Manifest Options"
     )]
     pub cache_dir: Option<PathBuf>,
-    /// Evaluate every date rule as of this day instead of today (YYYY-MM-DD).
-    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_date, help_heading = "Output")]
-    pub as_of: Option<Date>,
 }
 
 /// What every command needs of the global flags and the environment, resolved once,
@@ -441,10 +467,14 @@ pub struct Settings {
 }
 
 impl Settings {
-    pub fn resolve(global: &GlobalArgs) -> Self {
+    /// From a command's options; a command that reads no workspace (`fetch`) gets the
+    /// defaults of the workspace options.
+    pub fn resolve(common: &CommonArgs, workspace: Option<&WorkspaceArgs>) -> Self {
+        let none = WorkspaceArgs::default();
+        let workspace = workspace.unwrap_or(&none);
         let env_offline =
             std::env::var("CARGO_SOUP_OFFLINE").is_ok_and(|value| !matches!(value.trim(), "" | "0" | "false"));
-        let color = match global.color {
+        let color = match common.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             // NO_COLOR wins, then CLICOLOR_FORCE, then CLICOLOR=0, then the terminal.
@@ -459,37 +489,54 @@ impl Settings {
         };
         Self {
             metadata: crate::graph::MetadataOptions {
-                manifest_path: global.manifest_path.clone(),
-                features: global.features.clone(),
-                all_features: global.all_features,
-                no_default_features: global.no_default_features,
-                locked: global.locked,
-                offline: global.offline,
-                frozen: global.frozen,
+                manifest_path: workspace.manifest_path.clone(),
+                features: workspace.features.clone(),
+                all_features: workspace.all_features,
+                no_default_features: workspace.no_default_features,
+                locked: workspace.locked,
+                offline: common.offline,
+                frozen: workspace.frozen,
             },
-            targets: global.targets.clone(),
+            targets: workspace.targets.clone(),
             color,
             width: std::env::var("COLUMNS")
                 .ok()
                 .and_then(|columns| columns.trim().parse::<u16>().ok())
                 .filter(|columns| *columns > 0)
                 .or_else(|| terminal_size::terminal_size().map(|(width, _)| width.0)),
-            quiet: global.quiet,
-            verbose: global.verbose,
-            soup_file: global.soup_file.clone(),
-            cache_dir: global
+            quiet: common.quiet,
+            verbose: common.verbose,
+            soup_file: workspace.soup_file.clone(),
+            cache_dir: common
                 .cache_dir
                 .clone()
                 .or_else(|| crate::graph::cache::cargo_home().map(|home| home.join("cargo-soup"))),
-            graph_cache: !global.no_cache,
-            as_of: global.as_of,
-            online: !(global.offline || global.frozen || env_offline),
+            graph_cache: !workspace.no_cache,
+            as_of: workspace.as_of,
+            online: !(common.offline || workspace.frozen || env_offline),
         }
     }
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {
     text.parse()
+}
+
+impl Command {
+    /// The options of this command that Settings resolves; `fetch` reads no workspace.
+    pub fn options(&self) -> (&CommonArgs, Option<&WorkspaceArgs>) {
+        match self {
+            Command::List(args) => (&args.common, Some(&args.workspace)),
+            Command::Init(args) => (&args.common, Some(&args.workspace)),
+            Command::Sync(args) => (&args.common, Some(&args.workspace)),
+            Command::Review(args) => (&args.common, Some(&args.workspace)),
+            Command::Audit(args) => (&args.common, Some(&args.workspace)),
+            Command::Export(args) => (&args.common, Some(&args.workspace)),
+            Command::Report(args) => (&args.common, Some(&args.workspace)),
+            Command::Sbom(args) => (&args.common, Some(&args.workspace)),
+            Command::Fetch(args) => (&args.common, None),
+        }
+    }
 }
 
 impl Cli {

@@ -16,7 +16,8 @@ use anyhow::Result;
 /// Runs a command; the result is the process exit code (0 or 1). Errors mean the
 /// command could not do its job and exit with 2.
 pub fn run(cli: Cli) -> Result<i32> {
-    let settings = &Settings::resolve(&cli.global);
+    let (common, workspace) = cli.command.options();
+    let settings = &Settings::resolve(common, workspace);
     match &cli.command {
         Command::List(args) => list::run(settings, args),
         Command::Init(args) => init::run(settings, args),
