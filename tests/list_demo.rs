@@ -161,3 +161,63 @@ fn status_shows_only_the_items_that_need_work() {
     assert_eq!(items.len(), 1, "{items:?}");
     assert_eq!(items[0]["name"], "bitflags");
 }
+
+/// In a real pseudo-terminal (script(1), 80 columns set with stty), the width comes from
+/// the terminal itself and colour is on.
+#[test]
+fn in_a_terminal_of_80_columns_the_list_fits_it() {
+    if std::process::Command::new("script").arg("--version").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the terminal test needs `script` (util-linux)"
+        );
+        return;
+    }
+    let line = format!(
+        "stty cols 80 rows 50; {} list --offline --manifest-path {}",
+        env!("CARGO_BIN_EXE_cargo-soup"),
+        fixture("demo/Cargo.toml").display()
+    );
+    let output = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env_remove("COLUMNS")
+        .env_remove("NO_COLOR")
+        .env("CARGO_SOUP_OFFLINE", "1")
+        .env(
+            "CARGO_SOUP_CACHE",
+            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("soup-cache"),
+        )
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let raw = String::from_utf8_lossy(&output.stdout);
+    assert!(raw.contains("\u{1b}["), "colour on a terminal");
+    let plain = strip_escapes(&raw);
+    assert!(plain.contains("│ SOUP item "), "{plain}");
+    assert!(!plain.contains("Notes"), "Notes left out at 80 columns: {plain}");
+    for line in plain.lines() {
+        assert!(line.chars().count() <= 80, "{line:?} is wider than the terminal");
+    }
+}
+
+/// The text without ANSI escape sequences and carriage returns.
+fn strip_escapes(text: &str) -> String {
+    let mut plain = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => {
+                // CSI: ESC [ parameters final-byte
+                for next in chars.by_ref() {
+                    if next.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+            '\r' => {}
+            c => plain.push(c),
+        }
+    }
+    plain
+}
