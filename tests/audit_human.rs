@@ -108,3 +108,12 @@ fn status_prints_the_findings_on_items_of_those_statuses_and_counts_all() {
         "the summary still counts every finding: {text}"
     );
 }
+
+#[test]
+fn an_advisory_names_the_path_from_a_member_to_its_crate() {
+    let text = human_audit(common::VULNERABLE_SOUP, &[]);
+    assert!(
+        text.contains("= note: dependency path: pump 0.1.0 → smallvec 0.6.13"),
+        "{text}"
+    );
+}

@@ -341,9 +341,13 @@ fn every_code_in_every_format() {
         assert!(codes.contains(code), "{code}: {codes:?}");
         produced.insert(*code);
         let soup_toml = cargo_soup::location::SourceMap::new("soup.toml", &case.soup);
+        let context = findings::Context {
+            sources: vec![&soup_toml],
+            ..Default::default()
+        };
         insta::assert_snapshot!(
             format!("{code}_human"),
-            findings::human(&report, &[&soup_toml], false, &|_| true)
+            findings::human(&report, &context, false, &|_| true)
         );
         insta::assert_snapshot!(format!("{code}_json"), findings::json(&report).unwrap());
         insta::assert_snapshot!(format!("{code}_sarif"), findings::sarif(&report).unwrap());
@@ -412,4 +416,22 @@ fn an_advisory_on_a_covered_crate_names_the_review_of_the_covering_entry() {
         since.message
     );
     assert!(!since.message.contains("review inner"), "{}", since.message);
+}
+
+#[test]
+fn the_path_from_a_member_is_a_shortest_one() {
+    let graph = MockGraph::default()
+        .member("app")
+        .krate("leaf", "1.0.0")
+        .krate("inner", "1.0.0")
+        .krate("other", "1.0.0")
+        .dep("app", "leaf")
+        .dep("leaf", "inner")
+        .dep("app", "other")
+        .dep("other", "leaf")
+        .build();
+    assert_eq!(graph.path_from_member(2), Some(vec![0, 1, 2]), "app → leaf → inner");
+    assert_eq!(graph.path_from_member(0), Some(vec![0]), "a member is its own path");
+    let unreached = MockGraph::default().member("app").krate("alone", "1.0.0").build();
+    assert_eq!(unreached.path_from_member(1), None);
 }

@@ -48,15 +48,18 @@ pub fn run(settings: &Settings, args: &AuditArgs) -> Result<i32> {
         let text = match args.format {
             AuditFormat::Human => {
                 let sources = sources(audited.workspace);
-                let sources: Vec<&crate::location::SourceMap> = sources.iter().map(AsRef::as_ref).collect();
+                let context = findings::Context {
+                    sources: sources.iter().map(AsRef::as_ref).collect(),
+                    paths: advisory_paths(&audited.workspace.graph, audited.inventory, report),
+                };
                 let statuses: Vec<Status> = args.status.iter().map(|filter| filter.status()).collect();
                 let shown = |finding: &Finding| {
                     statuses.is_empty()
                         || item_status(audited.inventory, finding).is_none_or(|status| statuses.contains(&status))
                 };
                 match settings.quiet {
-                    true => findings::diagnostics(report, &sources, settings.color, &shown),
-                    false => findings::human(report, &sources, settings.color, &shown),
+                    true => findings::diagnostics(report, &context, settings.color, &shown),
+                    false => findings::human(report, &context, settings.color, &shown),
                 }
             }
             AuditFormat::Json => findings::json(report)?,
@@ -66,6 +69,37 @@ pub fn run(settings: &Settings, args: &AuditArgs) -> Result<i32> {
         std::io::stdout().lock().write_all(text.as_bytes())?;
         Ok(report.exit_code())
     })
+}
+
+/// For the crates advisory findings are about, a path from a member: `app → leaf → inner`.
+fn advisory_paths(
+    graph: &crate::graph::Graph,
+    inventory: &Inventory,
+    report: &AuditReport,
+) -> std::collections::HashMap<(String, String), String> {
+    let mut paths = std::collections::HashMap::new();
+    for finding in report.findings.iter().filter(|finding| finding.advisory.is_some()) {
+        let (Some(name), Some(version)) = (&finding.krate, &finding.version) else {
+            continue;
+        };
+        let key = (name.clone(), version.clone());
+        if paths.contains_key(&key) {
+            continue;
+        }
+        let index = inventory
+            .items
+            .iter()
+            .find(|item| &item.package.name == name && &item.package.version.to_string() == version)
+            .and_then(|item| item.index);
+        if let Some(path) = index.and_then(|index| graph.path_from_member(index)) {
+            let names: Vec<String> = path
+                .iter()
+                .map(|&at| format!("{} {}", graph.packages[at].name, graph.packages[at].version))
+                .collect();
+            paths.insert(key, names.join(" → "));
+        }
+    }
+    paths
 }
 
 /// The status of the item a finding is on; `None` for a finding about the audit itself

@@ -353,6 +353,35 @@ impl Graph {
         })
     }
 
+    /// A shortest path of dependencies from a workspace member to the package at `to`
+    /// (both ends included), for a finding to say how the device uses a crate.
+    pub fn path_from_member(&self, to: usize) -> Option<Vec<usize>> {
+        let mut parent: Vec<Option<usize>> = vec![None; self.packages.len()];
+        let mut seen = vec![false; self.packages.len()];
+        let mut queue: std::collections::VecDeque<usize> = self.members.iter().copied().collect();
+        for &member in &self.members {
+            seen[member] = true;
+        }
+        while let Some(at) = queue.pop_front() {
+            if at == to {
+                let mut path = vec![at];
+                while let Some(previous) = parent[*path.last()?] {
+                    path.push(previous);
+                }
+                path.reverse();
+                return Some(path);
+            }
+            for edge in &self.edges[at] {
+                if !seen[edge.to] {
+                    seen[edge.to] = true;
+                    parent[edge.to] = Some(at);
+                    queue.push_back(edge.to);
+                }
+            }
+        }
+        None
+    }
+
     /// The packages a `CRATE[@VERSION]` argument names. `context` starts the error
     /// message, which says what is locked when nothing matches.
     pub fn select(&self, spec: &str, context: &str) -> Result<Vec<usize>> {

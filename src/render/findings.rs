@@ -15,8 +15,16 @@ use std::fmt::Write;
 /// `= help:`, the IEC 62304 clause and the advisory as `= note:`; then a tally per check
 /// and the summary line.
 /// `shown` picks the findings printed (`--status`); the tally and the summary count all.
-pub fn human(report: &AuditReport, sources: &[&SourceMap], color: bool, shown: &dyn Fn(&Finding) -> bool) -> String {
-    let mut text = diagnostics(report, sources, color, shown);
+/// What the human output shows beside the findings: the lines they point at, and for an
+/// advisory the path from a workspace member to its crate, by crate name and version.
+#[derive(Default)]
+pub struct Context<'a> {
+    pub sources: Vec<&'a SourceMap>,
+    pub paths: std::collections::HashMap<(String, String), String>,
+}
+
+pub fn human(report: &AuditReport, context: &Context, color: bool, shown: &dyn Fn(&Finding) -> bool) -> String {
+    let mut text = diagnostics(report, context, color, shown);
     text.push_str(&tally(report));
     let (verdict, advisories) = summary(report, color);
     writeln!(text, "{verdict}\n{advisories}").ok();
@@ -24,28 +32,23 @@ pub fn human(report: &AuditReport, sources: &[&SourceMap], color: bool, shown: &
 }
 
 /// The findings alone, each followed by a blank line (what `-q` prints).
-pub fn diagnostics(
-    report: &AuditReport,
-    sources: &[&SourceMap],
-    color: bool,
-    shown: &dyn Fn(&Finding) -> bool,
-) -> String {
+pub fn diagnostics(report: &AuditReport, context: &Context, color: bool, shown: &dyn Fn(&Finding) -> bool) -> String {
     let mut text = String::new();
     for finding in report.findings.iter().filter(|finding| shown(finding)) {
-        text.push_str(&diagnostic(finding, sources, color));
+        text.push_str(&diagnostic(finding, context, color));
         text.push_str("\n\n");
     }
     text
 }
 
-fn diagnostic(finding: &Finding, sources: &[&SourceMap], color: bool) -> String {
+fn diagnostic(finding: &Finding, context: &Context, color: bool) -> String {
     let headline = super::printable(finding.problem());
     let advice = finding
         .message
         .split_once("; ")
         .map(|(_, advice)| super::printable(advice));
     let line = finding.location.as_ref().and_then(|location| {
-        let source = sources.iter().find(|source| source.file == location.file)?;
+        let source = context.sources.iter().find(|source| source.file == location.file)?;
         Some(super::printable(source.line_text(location.line)))
     });
     let excerpt = match (&finding.location, &line) {
@@ -62,6 +65,13 @@ fn diagnostic(finding: &Finding, sources: &[&SourceMap], color: bool) -> String 
     let mut notes = vec![format!("IEC 62304 {}", finding.code.clause())];
     if let Some(advisory) = &finding.advisory {
         notes.extend(advisory_notes(advisory));
+        let key = (
+            finding.krate.clone().unwrap_or_default(),
+            finding.version.clone().unwrap_or_default(),
+        );
+        if let Some(path) = context.paths.get(&key) {
+            notes.push(format!("dependency path: {}", super::printable(path)));
+        }
     }
     let message = Message {
         severity: match finding.level {
