@@ -166,11 +166,7 @@ fn status_shows_only_the_items_that_need_work() {
 /// the terminal itself and colour is on.
 #[test]
 fn in_a_terminal_of_80_columns_the_list_fits_it() {
-    if std::process::Command::new("script").arg("--version").output().is_err() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "the terminal test needs `script` (util-linux)"
-        );
+    if !common::has_script() {
         return;
     }
     let line = format!(

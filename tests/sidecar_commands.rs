@@ -379,12 +379,7 @@ fn review_names_the_approvals_it_makes_outdated() {
 /// the command a pseudo-terminal and types the answers.
 #[test]
 fn review_records_the_dispositions_answered_at_the_terminal() {
-    if std::process::Command::new("script").arg("--version").output().is_err() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "the terminal test needs `script` (util-linux)"
-        );
-        eprintln!("no `script`: skipped outside CI");
+    if !common::has_script() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

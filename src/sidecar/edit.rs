@@ -165,11 +165,9 @@ impl Editor {
         Ok(())
     }
 
-    /// Sets the assessed identification to what is locked and stamps the anomaly
-    /// review, keeping each value's trailing comment.
-    /// `key` names the `[soup.KEY]` entry; empty, the `[toolchain]` table.
-    pub fn record_review(&mut self, key: &str, review: &Review) -> Result<()> {
-        let entry_item = if key.is_empty() {
+    /// The `[soup.KEY]` entry; empty `key`, the `[toolchain]` table.
+    fn entry_item(&mut self, key: &str) -> Result<&mut Item> {
+        if key.is_empty() {
             self.document.get_mut("toolchain")
         } else {
             self.document
@@ -177,7 +175,14 @@ impl Editor {
                 .and_then(Item::as_table_like_mut)
                 .and_then(|soup| soup.get_mut(key))
         }
-        .with_context(|| format!("soup.toml has no entry [soup.{key}]"))?;
+        .with_context(|| format!("soup.toml has no entry [soup.{key}]"))
+    }
+
+    /// Sets the assessed identification to what is locked and stamps the anomaly
+    /// review, keeping each value's trailing comment.
+    /// `key` names the `[soup.KEY]` entry; empty, the `[toolchain]` table.
+    pub fn record_review(&mut self, key: &str, review: &Review) -> Result<()> {
+        let entry_item = self.entry_item(key)?;
         let (inline, entry_position) = match &*entry_item {
             Item::Table(table) => (false, last_position(table)),
             _ => (true, None),
@@ -224,15 +229,7 @@ impl Editor {
     /// Appends `[[soup.KEY.advisories]]` (or `[[toolchain.advisories]]`) after the
     /// entry's last table; an entry written inline gets no new table (an error).
     pub fn add_disposition(&mut self, key: &str, disposition: &NewDisposition) -> Result<()> {
-        let entry_item = if key.is_empty() {
-            self.document.get_mut("toolchain")
-        } else {
-            self.document
-                .get_mut("soup")
-                .and_then(Item::as_table_like_mut)
-                .and_then(|soup| soup.get_mut(key))
-        }
-        .with_context(|| format!("soup.toml has no entry [soup.{key}]"))?;
+        let entry_item = self.entry_item(key)?;
         let Item::Table(entry) = entry_item else {
             anyhow::bail!("[soup.{key}] is written inline; add its dispositions by hand");
         };

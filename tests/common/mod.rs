@@ -240,3 +240,14 @@ version = "1.95.0"
 license = "MIT OR Apache-2.0"
 class = "A"
 "#;
+
+/// Whether script(1) is there to give a command a pseudo-terminal; outside CI a test
+/// that needs it is skipped without it, in CI it fails.
+pub fn has_script() -> bool {
+    let found = std::process::Command::new("script").arg("--version").output().is_ok();
+    assert!(
+        found || std::env::var_os("CI").is_none(),
+        "the terminal tests need `script` (util-linux)"
+    );
+    found
+}
