@@ -303,12 +303,7 @@ fn outdated_approvals(entry: &Entry, date: Date) -> String {
         .iter()
         .filter(|approval| approval.date.is_some_and(|signed| signed < date))
     {
-        let who = match (&approval.name, &approval.role) {
-            (Some(name), Some(role)) => format!("{name} ({role})"),
-            (Some(name), None) => name.clone(),
-            (None, Some(role)) => role.clone(),
-            (None, None) => "an approver".to_string(),
-        };
+        let who = approval.signatory();
         text.push_str(&format!(
             "  warning: the approval by {who} of {} predates this review; have it approved again\n",
             approval.date.map(|date| date.to_string()).unwrap_or_default()

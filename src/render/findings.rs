@@ -241,25 +241,13 @@ fn next_steps(report: &AuditReport) -> Vec<String> {
     steps
 }
 
-/// Whether a version semver-compatible with the locked one can be fixed: then `cargo
-/// update` can pick it, without a change to Cargo.toml.
+/// Whether `cargo update` fixes the advisory, as the finding's remedy decided.
 fn fixed_by_cargo_update(finding: &Finding) -> bool {
     let (Some(advisory), Some(version)) = (&finding.advisory, &finding.version) else {
         return false;
     };
-    let Ok(locked) = semver::Version::parse(version) else {
-        return false;
-    };
-    // The highest version of the locked one's compatible line.
-    let newest = match (locked.major, locked.minor) {
-        (0, 0) => return false,
-        (0, minor) => semver::Version::new(0, minor, u64::MAX),
-        (major, _) => semver::Version::new(major, u64::MAX, u64::MAX),
-    };
-    advisory
-        .patched
-        .iter()
-        .any(|requirement| semver::VersionReq::parse(requirement).is_ok_and(|requirement| requirement.matches(&newest)))
+    semver::Version::parse(version)
+        .is_ok_and(|locked| crate::rules::advisories::compatible_fix(&locked, &advisory.patched).is_some())
 }
 
 /// What every human-facing format ends with: the verdict with the counts, and the

@@ -12,7 +12,7 @@ use crate::graph::Graph;
 use crate::inventory::{Inventory, SoupItem};
 use crate::record::{Configuration, History};
 use crate::rules::advisories::{AdvisoryVerdict, Applicability, DispositionState, is_checked, on_items};
-use crate::sidecar::{Approval, Disposition, Entry, Requirement, SoupFile, Support};
+use crate::sidecar::{Approval, Disposition, Entry, Requirement, SoupFile};
 use std::fmt::Write;
 
 mod html;
@@ -954,16 +954,7 @@ impl ItemPage<'_> {
         let pick = |get: &dyn Fn(&crate::sidecar::Surveillance) -> Option<String>| {
             Cell::of(own.and_then(get).or_else(|| get(default)))
         };
-        let support = pick(&|s| {
-            s.support.map(|support| {
-                match support {
-                    Support::Active => "active",
-                    Support::Limited => "limited",
-                    Support::None => "none",
-                }
-                .to_string()
-            })
-        });
+        let support = pick(&|s| s.support.map(|support| support.as_str().to_string()));
         let end = match pick(&|s| s.end_of_support.map(|date| date.to_string())) {
             Cell::Gap(_) => Cell::text("not announced"),
             known => known,

@@ -9,7 +9,7 @@ use crate::graph::{Graph, Package, Source};
 use crate::inventory::{Inventory, SoupItem};
 use crate::license::LicenseForm;
 use crate::rules::advisories::{AdvisoryVerdict, Applicability, VexState};
-use crate::sidecar::{Document, SoupFile, Support};
+use crate::sidecar::{Document, SoupFile};
 use anyhow::Result;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -360,12 +360,7 @@ fn component<'a>(item: &SoupItem<'a>, soup: &SoupFile) -> Component<'a> {
     let own = item.entry.map(|entry| &entry.surveillance);
     let support = own.and_then(|own| own.support).or(soup.project.surveillance.support);
     if let Some(support) = support {
-        let level = match support {
-            Support::Active => "active",
-            Support::Limited => "limited",
-            Support::None => "none",
-        };
-        properties.push(property("cdx:fda:level-of-support", level));
+        properties.push(property("cdx:fda:level-of-support", support.as_str()));
     }
     if let Some(date) = own.and_then(|own| own.end_of_support) {
         properties.push(property("cdx:fda:end-of-support-date", date));

@@ -378,21 +378,26 @@ fn item_location(item: &SoupItem, entry: Option<&Entry>, lock_file: &str) -> Opt
 }
 
 /// How to get rid of it: the patched versions, and whether `cargo update` reaches one.
-fn remedy(item: &SoupItem, advisory: &Advisory) -> String {
-    let patched = advisory.affects.patched();
-    if patched.is_empty() {
-        return "no fixed version exists: replace the crate".to_string();
-    }
-    let line = VersionLine::of(&item.package.version);
-    let compatible = patched.iter().find(|requirement| {
+/// The fixed version requirement that `cargo update` can reach from `locked`: its lowest
+/// version is in the locked version's semver-compatible line and newer.
+pub fn compatible_fix<'p>(locked: &semver::Version, patched: &'p [String]) -> Option<&'p String> {
+    let line = VersionLine::of(locked);
+    patched.iter().find(|requirement| {
         requirement
             .trim_start_matches(['>', '=', '^', '~', ' '])
             .split([',', ' '])
             .next()
             .and_then(|version| semver::Version::parse(version).ok())
-            .is_some_and(|version| VersionLine::of(&version) == line && version > item.package.version)
-    });
-    match compatible {
+            .is_some_and(|version| VersionLine::of(&version) == line && version > *locked)
+    })
+}
+
+fn remedy(item: &SoupItem, advisory: &Advisory) -> String {
+    let patched = advisory.affects.patched();
+    if patched.is_empty() {
+        return "no fixed version exists: replace the crate".to_string();
+    }
+    match compatible_fix(&item.package.version, &patched) {
         Some(requirement) => format!(
             "fixed in {requirement}, a compatible update: run `cargo update -p {}@{}`",
             item.package.name, item.package.version

@@ -270,12 +270,7 @@ pub fn approvals_before_review(item: &SoupItem, entry: &Entry, line_times: Optio
                 }
                 _ => return None,
             };
-            let who = match (&approval.name, &approval.role) {
-                (Some(name), Some(role)) => format!("{name} ({role})"),
-                (Some(name), None) => name.clone(),
-                (None, Some(role)) => role.clone(),
-                (None, None) => "an approver".to_string(),
-            };
+            let who = approval.signatory();
             let message = format!(
                 "the approval of [{}] by {who} is dated {date}, {later}: it approved an earlier state of the \
                  assessment; have it approved again as it is now",

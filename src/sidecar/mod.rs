@@ -128,6 +128,16 @@ pub enum Support {
     None,
 }
 
+impl Support {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Support::Active => "active",
+            Support::Limited => "limited",
+            Support::None => "none",
+        }
+    }
+}
+
 /// Which versions of a crate an entry assesses: all (`[soup.NAME]`) or one
 /// semver-compatible line (`[soup."NAME@1"]`, `[soup."NAME@0.3"]`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -300,6 +310,18 @@ pub struct Approval {
     pub name: Option<String>,
     pub date: Option<Date>,
     pub location: Location,
+}
+
+impl Approval {
+    /// Who signed, as a sentence names them: `B. Approver (QA Manager)`.
+    pub fn signatory(&self) -> String {
+        match (&self.name, &self.role) {
+            (Some(name), Some(role)) => format!("{name} ({role})"),
+            (Some(name), None) => name.clone(),
+            (None, Some(role)) => role.clone(),
+            (None, None) => "an approver".to_string(),
+        }
+    }
 }
 
 /// One `[soup.NAME]` entry (or the `[toolchain]` table).
