@@ -17,6 +17,12 @@ pub fn required_class(inherited: Class, entry: &Entry) -> Class {
     }
 }
 
+/// Whether the class needs a `verified-by` on every requirement, and so results for
+/// them when results are given.
+pub fn needs_evidence(class: Class, project: &Project) -> bool {
+    project.require == Require::All || class >= Class::B
+}
+
 /// Every field the item's class requires that the entry lacks or still holds as a
 /// placeholder, named as in soup.toml.
 pub fn missing_fields(entry: &Entry, class: Class, project: &Project) -> Vec<String> {
@@ -34,7 +40,7 @@ pub fn missing_fields(entry: &Entry, class: Class, project: &Project) -> Vec<Str
     if at_least(Class::C) {
         need(entry.class_rationale.is_some(), "class-rationale");
     }
-    if at_least(Class::B) {
+    if needs_evidence(class, project) {
         let has_kind = |kind| {
             entry
                 .requirements

@@ -6,6 +6,7 @@ use crate::date::Date;
 use crate::finding::{self, Finding, Level};
 use crate::inventory::{Inventory, Status};
 use crate::rules::advisories::{AdvisoryInput, AdvisoryVerdict, DispositionState};
+use crate::rules::verification::{ResultsSummary, TestResult, Verification};
 use crate::rules::{self, AuditInput};
 use crate::sidecar::{Class, DispositionStatus};
 use serde::Serialize;
@@ -98,6 +99,27 @@ pub struct ItemVerdict {
     pub covered_by: Option<String>,
     /// Every advisory that touches the item, with whether it applies and its disposition.
     pub advisories: Vec<ItemAdvisory>,
+    /// Its entry's `verified-by` references by result, when test results were read.
+    pub verification: Option<VerificationCounts>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct VerificationCounts {
+    pub passed: usize,
+    pub failed: usize,
+    /// Not run, or only ignored.
+    pub not_run: usize,
+}
+
+impl VerificationCounts {
+    fn of(verification: &Verification, entry: Option<&str>) -> Option<Self> {
+        let counts = verification.counts(entry?);
+        verification.results_read().then_some(Self {
+            passed: counts.0,
+            failed: counts.1,
+            not_run: counts.2,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -122,7 +144,7 @@ pub struct DispositionVerdict {
 }
 
 impl ItemVerdict {
-    fn of(inventory: &Inventory, verdicts: &[AdvisoryVerdict]) -> Vec<Self> {
+    fn of(inventory: &Inventory, verdicts: &[AdvisoryVerdict], verification: &Verification) -> Vec<Self> {
         inventory
             .items
             .iter()
@@ -139,6 +161,10 @@ impl ItemVerdict {
                     .filter(|verdict| verdict.item == at)
                     .map(ItemAdvisory::of)
                     .collect(),
+                verification: VerificationCounts::of(
+                    verification,
+                    item.entry.map(|entry| entry.table_name()).as_deref(),
+                ),
             })
             .collect()
     }
@@ -179,6 +205,47 @@ pub struct AuditReport {
     /// With `--changed-since REF`: the revision, and how many findings outside the
     /// change were downgraded to warnings.
     pub changed_since: Option<(String, usize)>,
+    pub test_results: TestResultsRead,
+}
+
+/// The test results the audit read, for its summary.
+#[derive(Debug, Clone, Default)]
+pub struct TestResultsRead {
+    pub files: Vec<ResultsSummary>,
+    /// `verified-by` references in soup.toml.
+    pub references: usize,
+    /// All references by result, when files were read.
+    pub counts: Option<VerificationCounts>,
+}
+
+impl TestResultsRead {
+    fn of(input: &AuditInput) -> Self {
+        let verification = input.verification;
+        let references = input
+            .soup
+            .entries
+            .iter()
+            .chain(&input.soup.toolchain)
+            .flat_map(|entry| &entry.requirements)
+            .map(|requirement| requirement.verified_by.len())
+            .sum();
+        let counts = verification.results_read().then(|| {
+            let mut counts = VerificationCounts::default();
+            for verdict in &verification.references {
+                match verdict.result {
+                    TestResult::Passed => counts.passed += 1,
+                    TestResult::Failed => counts.failed += 1,
+                    TestResult::Skipped | TestResult::NotRun => counts.not_run += 1,
+                }
+            }
+            counts
+        });
+        Self {
+            files: verification.files.clone(),
+            references,
+            counts,
+        }
+    }
 }
 
 impl AuditReport {
@@ -199,20 +266,21 @@ impl AuditReport {
         let report = Self {
             as_of: input.as_of,
             items: inventory.items.len(),
-            item_verdicts: ItemVerdict::of(inventory, verdicts),
+            item_verdicts: ItemVerdict::of(inventory, verdicts, input.verification),
             assessed: inventory.count(Status::Assessed),
             covered: inventory.count(Status::Covered),
             advisory_data,
             findings,
             changed_since: None,
+            test_results: TestResultsRead::of(input),
         };
         (report, outcome.notes)
     }
 
     /// The counts without the rules, for documents that list no findings.
-    pub fn without_findings(inventory: &Inventory, as_of: Date, advisory_data: Vec<AdvisoryData>) -> Self {
+    pub fn without_findings(inventory: &Inventory, input: &AuditInput, advisory_data: Vec<AdvisoryData>) -> Self {
         Self {
-            as_of,
+            as_of: input.as_of,
             items: inventory.items.len(),
             item_verdicts: Vec::new(),
             assessed: inventory.count(Status::Assessed),
@@ -220,6 +288,7 @@ impl AuditReport {
             advisory_data,
             findings: Vec::new(),
             changed_since: None,
+            test_results: TestResultsRead::of(input),
         }
     }
 

@@ -97,6 +97,8 @@ pub struct SbomArgs {
     #[arg(skip = std::env::var("CARGO_SOUP_DTRACK_API_KEY").ok())]
     pub dtrack_api_key: Option<String>,
     #[command(flatten)]
+    pub verification: VerificationArgs,
+    #[command(flatten)]
     pub advisories: AdvisoryArgs,
     #[command(flatten)]
     pub workspace: WorkspaceArgs,
@@ -118,6 +120,8 @@ pub struct ReportArgs {
     /// Write here instead of to standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub verification: VerificationArgs,
     #[command(flatten)]
     pub advisories: AdvisoryArgs,
     #[command(flatten)]
@@ -178,11 +182,24 @@ pub struct AuditArgs {
     #[arg(long, value_enum, value_delimiter = ',', value_name = "STATUS")]
     pub status: Vec<StatusFilter>,
     #[command(flatten)]
+    pub verification: VerificationArgs,
+    #[command(flatten)]
     pub advisories: AdvisoryArgs,
     #[command(flatten)]
     pub workspace: WorkspaceArgs,
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+/// The test results that show a `verified-by` ran and passed.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Verification")]
+pub struct VerificationArgs {
+    /// Test results to judge each `verified-by` by: JUnit XML (cargo-nextest,
+    /// cargo2junit) or the output of `cargo test 2>&1`. Repeatable; read beside
+    /// `[project] test-results`.
+    #[arg(long, value_name = "FILE")]
+    pub test_results: Vec<PathBuf>,
 }
 
 /// Where advisory data comes from, for every command that reads it.

@@ -85,6 +85,8 @@ codes! {
     AdvisorySinceReview = "advisory-since-review", Deny, "7.1.3", "An advisory touching this crate was published or modified after the last anomaly review.";
     ClassBelowInherited = "class-below-inherited", Deny, "4.3, 5.3.5", "The declared class is lower than the inherited one and no segregation is given.";
     MissingEvidence = "missing-evidence", Deny, "5.3.4", "A `verified-by` file does not exist, or the named test function is not in it.";
+    VerificationFailed = "verification-failed", Deny, "5.3.4, 5.7.5", "Test results were given and a test named by `verified-by` failed.";
+    VerificationNotRun = "verification-not-run", Deny, "5.3.4, 5.7.5", "Test results were given and no result matches a `verified-by` (not run, or only ignored).";
     Vulnerability = "vulnerability", Deny, "7.1.2, 7.1.3", "The locked version is affected by a vulnerability advisory that is not dispositioned.";
     Unsound = "unsound", Deny, "7.1.2, 7.1.3", "The locked version is affected by an informational `unsound` advisory that is not dispositioned.";
     Unmaintained = "unmaintained", Warn, "6.1", "The crate has an `unmaintained` advisory that is not dispositioned.";
@@ -132,6 +134,12 @@ impl Code {
             }
             Code::MissingEvidence => {
                 "Fix the `verified-by` path (relative to the workspace root) or the test function name."
+            }
+            Code::VerificationFailed => {
+                "Fix the failing test or the SOUP behaviour it found, run the tests again and give their new results."
+            }
+            Code::VerificationNotRun => {
+                "Run the named tests in the job whose results the audit reads (ignored tests need `--include-ignored` or nextest's `--run-ignored all`), or fix the `verified-by`."
             }
             Code::Vulnerability | Code::Unsound | Code::Unmaintained | Code::Notice => {
                 "Update to a version the advisory does not affect, or record a disposition in the entry's `advisories`."

@@ -29,4 +29,5 @@ pub mod render;
 pub mod rules;
 pub mod sidecar;
 pub mod user_file;
+pub mod verification;
 pub mod workspace;

@@ -15,6 +15,7 @@ use cargo_soup::license::License;
 use cargo_soup::render::findings;
 use cargo_soup::rules::AuditInput;
 use cargo_soup::rules::advisories::{AdvisoryInput, verdicts};
+use cargo_soup::rules::verification::Verification;
 use cargo_soup::sidecar;
 use std::collections::BTreeSet;
 
@@ -84,6 +85,7 @@ impl MockGraph {
             packages: self.packages,
             edges: self.edges,
             members,
+            targets: Vec::new(),
             created_lockfile: false,
         }
     }
@@ -163,10 +165,12 @@ impl Case {
         let inventory = Inventory::build(&self.graph, &scope, &soup);
         let evidence = Evidence::from_files([("tests/config.rs", Some("#[test]\nfn parses() {}\n"))]);
         let as_of = Date::new(2026, 11, 25).unwrap();
+        let verification = Verification::default();
         let input = AuditInput {
             soup: &soup,
             as_of,
             evidence: &evidence,
+            verification: &verification,
             lock_file: "Cargo.lock",
             line_times: None,
         };

@@ -213,6 +213,7 @@ fn graph(generated: &[GeneratedPackage], edges: &[(usize, usize, usize)]) -> Gra
         packages,
         edges: adjacency,
         members: vec![0, 1],
+        targets: Vec::new(),
     }
 }
 

@@ -3,7 +3,7 @@
 use crate::advisory_data::{Need, Plan};
 use crate::audit::{AdvisoryData, AuditReport};
 use crate::changes;
-use crate::cli::{AdvisoryArgs, AuditArgs, AuditFormat, DenyWhat, Settings};
+use crate::cli::{AdvisoryArgs, AuditArgs, AuditFormat, DenyWhat, Settings, VerificationArgs};
 use crate::date::Date;
 use crate::evidence::Evidence;
 use crate::finding::Finding;
@@ -21,7 +21,7 @@ const REGISTRY_INDEX: &str = "registry-index";
 
 pub fn run(settings: &Settings, args: &AuditArgs) -> Result<i32> {
     let deny_warnings = args.deny.contains(&DenyWhat::Warnings);
-    with_audit(settings, &args.advisories, deny_warnings, true, |mut audited| {
+    with_audit(settings, &args.advisories, &args.verification, deny_warnings, true, |mut audited| {
         if let Some(reference) = &args.changed_since {
             let workspace = audited.workspace;
             let changed = changes::changed_crates(
@@ -135,6 +135,8 @@ pub struct Audited<'w> {
     pub inventory: &'w Inventory<'w>,
     /// Every advisory on every item, decided once.
     pub verdicts: &'w [AdvisoryVerdict<'w>],
+    /// Every `verified-by` against the test results, decided once.
+    pub verification: &'w crate::rules::verification::Verification,
     pub report: AuditReport,
 }
 
@@ -144,6 +146,7 @@ pub struct Audited<'w> {
 pub fn with_audit<R>(
     settings: &Settings,
     advisory_args: &AdvisoryArgs,
+    verification_args: &VerificationArgs,
     deny_warnings: bool,
     with_findings: bool,
     then: impl FnOnce(Audited) -> Result<R>,
@@ -160,6 +163,14 @@ pub fn with_audit<R>(
     if settings.verbose > 0 {
         eprint!("{}", workspace.describe());
     }
+    // Read before anything is decided or written: bad results are exit 2.
+    let results = crate::verification::read_all(
+        &verification_args.test_results,
+        &workspace.soup.project,
+        &workspace.graph.workspace_root,
+    )?;
+    let verification = crate::rules::verification::verify(&workspace.soup, &workspace.graph.targets, &results);
+    drop(results);
     if plan.refresh(workspace.soup.project.advisory_max_age) {
         sources = plan.load_local(&workspace.graph.crate_names());
     }
@@ -199,6 +210,7 @@ pub fn with_audit<R>(
         soup: &workspace.soup,
         as_of,
         evidence: &evidence,
+        verification: &verification,
         lock_file: &lock_file,
         line_times: line_times.as_deref(),
     };
@@ -231,7 +243,7 @@ pub fn with_audit<R>(
         AuditReport::new(&inventory, &input, &advisories, &verdicts, advisory_data, deny_warnings)
     } else {
         (
-            AuditReport::without_findings(&inventory, as_of, advisory_data),
+            AuditReport::without_findings(&inventory, &input, advisory_data),
             Vec::new(),
         )
     };
@@ -263,6 +275,7 @@ pub fn with_audit<R>(
         workspace: &workspace,
         inventory: &inventory,
         verdicts: &verdicts,
+        verification: &verification,
         report,
     });
     // The process ends now: freeing the graph, the sidecar and the advisories would

@@ -11,7 +11,7 @@ use anyhow::Result;
 /// Writes the record; exit 1 while it is a draft (an error is open, or no advisory
 /// database was checked), as for an audit that does not pass.
 pub fn run(settings: &Settings, args: &ReportArgs) -> Result<i32> {
-    super::audit::with_audit(settings, &args.advisories, false, true, |audited| {
+    super::audit::with_audit(settings, &args.advisories, &args.verification, false, true, |audited| {
         let workspace = audited.workspace;
         let graph = &workspace.graph;
         let project = workspace.soup.project.name.clone().unwrap_or_else(|| graph.name());
@@ -30,6 +30,7 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<i32> {
             graph,
             inventory: audited.inventory,
             verdicts: audited.verdicts,
+            verification: audited.verification,
             audit: &audited.report,
         });
         let text = match args.format {

@@ -12,7 +12,7 @@ pub fn run(settings: &Settings, args: &SbomArgs) -> Result<i32> {
         Some(url) => Some(upload_key(settings, args, url)?),
         None => None,
     };
-    super::audit::with_audit(settings, &args.advisories, false, false, |audited| {
+    super::audit::with_audit(settings, &args.advisories, &args.verification, false, false, |audited| {
         let workspace = audited.workspace;
         let graph = &workspace.graph;
         let soup = &workspace.soup;
@@ -23,7 +23,15 @@ pub fn run(settings: &Settings, args: &SbomArgs) -> Result<i32> {
             version: version.as_deref(),
         };
         let as_of = audited.report.as_of;
-        let cyclonedx = || sbom::cyclonedx(&subject, graph, soup, audited.inventory, audited.verdicts, as_of);
+        let cyclonedx = || sbom::cyclonedx(
+                &subject,
+                graph,
+                soup,
+                audited.inventory,
+                audited.verdicts,
+                audited.verification,
+                as_of,
+            );
         let text = match args.format {
             SbomFormat::CyclonedxJson => cyclonedx()?,
             SbomFormat::Spdx => spdx::spdx(&subject, graph, soup, audited.inventory, as_of)?,

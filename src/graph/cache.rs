@@ -12,7 +12,7 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 /// Bumped whenever `Graph` changes shape, so an old cache is never misread.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 /// Where the graph came from, for `-v`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -244,6 +244,71 @@ fn bundling<'f>(offered: impl Iterator<Item = &'f str>, enabled: Option<&Vec<&st
     })
 }
 
+/// A target of a workspace member: the test binary a `verified-by` path names.
+/// Ordered as `cargo test` runs them: by package, then kind, then name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Target {
+    pub package: String,
+    pub kind: TargetKind,
+    pub name: String,
+    /// The package's folder relative to the workspace root, `/`-separated; empty for a
+    /// package at the root.
+    pub dir: String,
+    /// The target's root source file relative to the package's folder.
+    pub src_path: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum TargetKind {
+    Lib,
+    Bin,
+    Test,
+    Bench,
+    Example,
+}
+
+impl TargetKind {
+    fn from_cargo(kinds: &[cargo_metadata::TargetKind]) -> Option<Self> {
+        use cargo_metadata::TargetKind as Cargo;
+        kinds.iter().find_map(|kind| match kind {
+            Cargo::Lib | Cargo::RLib | Cargo::DyLib | Cargo::CDyLib | Cargo::StaticLib | Cargo::ProcMacro => {
+                Some(Self::Lib)
+            }
+            Cargo::Bin => Some(Self::Bin),
+            Cargo::Test => Some(Self::Test),
+            Cargo::Bench => Some(Self::Bench),
+            Cargo::Example => Some(Self::Example),
+            _ => None,
+        })
+    }
+}
+
+/// The members' targets, sorted as `cargo test` runs them.
+fn member_targets(metadata: &cargo_metadata::Metadata, workspace_root: &Path) -> Vec<Target> {
+    let mut targets: Vec<Target> = metadata
+        .workspace_packages()
+        .into_iter()
+        .flat_map(|package| {
+            let root = package.manifest_path.parent().map(|dir| dir.as_std_path()).unwrap_or(workspace_root);
+            let dir = match relative_path(root, workspace_root).as_str() {
+                "." => String::new(),
+                dir => dir.to_string(),
+            };
+            package.targets.iter().filter_map(move |target| {
+                Some(Target {
+                    package: package.name.to_string(),
+                    kind: TargetKind::from_cargo(&target.kind)?,
+                    name: target.name.clone(),
+                    dir: dir.clone(),
+                    src_path: relative_path(target.src_path.as_std_path(), root),
+                })
+            })
+        })
+        .collect();
+    targets.sort();
+    targets
+}
+
 /// One resolved dependency edge: how the parent declares the child, per platform.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Edge {
@@ -265,6 +330,8 @@ pub struct Graph {
     pub edges: Vec<Vec<Edge>>,
     /// Indices of workspace members, in name order.
     pub members: Vec<usize>,
+    /// The members' targets, in the order `cargo test` runs their tests.
+    pub targets: Vec<Target>,
     /// `cargo metadata` wrote a Cargo.lock the workspace did not have (never cached: the
     /// next run sees the file).
     #[serde(skip)]
@@ -497,6 +564,7 @@ impl Graph {
             }
         }
 
+        let targets = member_targets(&metadata, &workspace_root);
         let mut members: Vec<usize> = (0..packages.len()).filter(|&at| packages[at].is_member).collect();
         members.sort_by(|&a, &b| packages[a].name.cmp(&packages[b].name));
         Self {
@@ -507,6 +575,7 @@ impl Graph {
             packages,
             edges,
             members,
+            targets,
             created_lockfile: false,
         }
     }

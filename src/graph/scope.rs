@@ -340,6 +340,7 @@ mod tests {
             members: (0..members).collect(),
             packages,
             edges: out,
+            targets: Vec::new(),
             created_lockfile: false,
         }
     }

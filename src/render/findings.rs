@@ -275,6 +275,7 @@ pub fn summary(report: &AuditReport, color: bool) -> (String, String) {
     } else {
         format!("advisories: {}", sources.join(", "))
     };
+    let advisories = format!("{advisories}{}", tests_read(&report.test_results));
     let gate = match &report.changed_since {
         Some((reference, downgraded)) => {
             format!("; {downgraded} finding(s) outside the change since {reference} downgraded to warnings")
@@ -291,6 +292,26 @@ pub fn summary(report: &AuditReport, color: bool) -> (String, String) {
         if warnings == 1 { "" } else { "s" },
     );
     (verdict, advisories)
+}
+
+/// What the audit's test results were, for the summary; nothing when soup.toml names
+/// no evidence.
+fn tests_read(read: &crate::audit::TestResultsRead) -> String {
+    match &read.counts {
+        Some(counts) => {
+            let tests: usize = read.files.iter().map(|file| file.tests).sum();
+            format!(
+                "; test results: {} file{}, {tests} tests; verified-by: {} passed, {} failed, {} not run",
+                read.files.len(),
+                if read.files.len() == 1 { "" } else { "s" },
+                counts.passed,
+                counts.failed,
+                counts.not_run
+            )
+        }
+        None if read.references == 0 => String::new(),
+        None => "; no test results read: verified-by checked for existence only".to_string(),
+    }
 }
 
 #[derive(Serialize)]
@@ -336,6 +357,10 @@ pub fn json(report: &AuditReport) -> Result<String> {
                 "ref": reference,
                 "downgraded": downgraded,
             })),
+        },
+        "test_results": {
+            "files": report.test_results.files,
+            "verified_by": report.test_results.counts,
         },
         "findings": findings,
         "items": report

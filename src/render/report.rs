@@ -12,11 +12,13 @@ use crate::graph::Graph;
 use crate::inventory::{Inventory, SoupItem};
 use crate::record::{Configuration, History};
 use crate::rules::advisories::{AdvisoryVerdict, Applicability, DispositionState, is_checked, on_items};
+use crate::rules::verification::Verification;
 use crate::sidecar::{Approval, Disposition, Entry, Requirement, SoupFile};
 use std::fmt::Write;
 
 mod html;
 mod markdown;
+mod traceability;
 pub use html::html;
 pub use markdown::markdown;
 
@@ -143,6 +145,7 @@ pub struct Inputs<'a> {
     pub graph: &'a Graph,
     pub inventory: &'a Inventory<'a>,
     pub verdicts: &'a [AdvisoryVerdict<'a>],
+    pub verification: &'a Verification,
     pub audit: &'a AuditReport,
 }
 
@@ -157,6 +160,7 @@ pub fn build(inputs: &Inputs) -> Vec<Block> {
         blocks.extend(item_blocks(item, inputs, &shared));
     }
     blocks.extend(residual_anomalies(inputs));
+    blocks.extend(traceability::appendix(inputs));
     blocks
 }
 
@@ -250,6 +254,7 @@ fn front_matter(inputs: &Inputs) -> Vec<Block> {
     blocks.extend(definitions());
     blocks.extend(configuration(inputs));
     blocks.extend(advisory_data(audit));
+    blocks.extend(traceability::results_read(inputs.verification));
     blocks
 }
 
@@ -409,6 +414,11 @@ fn definitions() -> Vec<Block> {
             "5.3.4",
             "Hardware and software the SOUP requires",
             "Section 2 (prerequisites) and section 4 (verification)",
+        ),
+        (
+            "5.7.5",
+            "Software system test record",
+            "Test results; section 4 of each item; appendix: traceability matrix",
         ),
         ("5.3.5", "Segregation", "Section 3 of each item"),
         ("6.1", "Software maintenance plan", "Section 5 of each item"),
@@ -944,6 +954,8 @@ impl ItemPage<'_> {
                 "Method".into(),
                 self.entry_field(&|entry| entry.verification_method.clone()),
             )]),
+            Block::Heading("Traceability matrix".into()),
+            traceability::item_matrix(self.entry, self.inputs.verification),
         ]
     }
 

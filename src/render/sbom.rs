@@ -3,6 +3,7 @@
 //! with the verdicts on them as VEX analysis that Dependency-Track applies.
 //! Deterministic: the same inputs give the same bytes.
 
+use crate::rules::verification::Verification;
 use crate::advisories::Advisory;
 use crate::date::Date;
 use crate::graph::{Graph, Package, Source};
@@ -131,6 +132,7 @@ pub fn cyclonedx(
     soup: &SoupFile,
     inventory: &Inventory,
     verdicts: &[AdvisoryVerdict],
+    verification: &Verification,
     as_of: Date,
 ) -> Result<String> {
     let mut components: Vec<Component> = graph
@@ -138,7 +140,7 @@ pub fn cyclonedx(
         .iter()
         .map(|&member| member_component(&graph.packages[member], soup))
         .collect();
-    components.extend(inventory.items.iter().map(|item| component(item, soup)));
+    components.extend(inventory.items.iter().map(|item| component(item, soup, verification)));
     components.extend(inventory.items.iter().filter_map(native_component));
 
     let targets = targets_text(soup);
@@ -335,7 +337,7 @@ fn supplier(item: &SoupItem) -> Option<Value> {
     (!owner.is_empty()).then(|| json!({"name": owner, "url": [repository]}))
 }
 
-fn component<'a>(item: &SoupItem<'a>, soup: &SoupFile) -> Component<'a> {
+fn component<'a>(item: &SoupItem<'a>, soup: &SoupFile, verification: &Verification) -> Component<'a> {
     let package = item.package;
     let toolchain = package.source.is_toolchain();
     let mut component = identity(package, if toolchain { "platform" } else { "library" });
@@ -356,6 +358,11 @@ fn component<'a>(item: &SoupItem<'a>, soup: &SoupFile) -> Component<'a> {
     }
     if let Some(parent) = &item.covered_by {
         properties.push(property("cargo-soup:covered-by", parent));
+    }
+    if let Some(entry) = item.entry.filter(|_| verification.results_read()) {
+        let (passed, failed, not_run) = verification.counts(&entry.table_name());
+        let text = format!("verified-by: {passed} passed, {failed} failed, {not_run} not run");
+        properties.push(property("cargo-soup:verification", text));
     }
     let own = item.entry.map(|entry| &entry.surveillance);
     let support = own.and_then(|own| own.support).or(soup.project.surveillance.support);

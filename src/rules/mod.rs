@@ -12,16 +12,21 @@ use crate::sidecar::{Class, Entry, Project, SoupFile, StaleOn, Support};
 use std::collections::BTreeSet;
 
 pub mod advisories;
+pub mod verification;
 
 pub use crate::assessment::{
-    license_changed, missing_fields, required_class, source_change_of, source_changed, version_drifted,
+    license_changed, missing_fields, needs_evidence, required_class, source_change_of, source_changed,
+    version_drifted,
 };
+use verification::{TestResult, Verification};
 
 /// What the audit reads besides the inventory: the file, its date and its evidence.
 pub struct AuditInput<'a> {
     pub soup: &'a SoupFile,
     pub as_of: Date,
     pub evidence: &'a Evidence,
+    /// The `verified-by` references judged against test results, when any were read.
+    pub verification: &'a Verification,
     /// How findings name Cargo.lock (relative to where the user is).
     pub lock_file: &'a str,
     /// When each line of soup.toml last changed, by 1-based line, when git knows.
@@ -67,7 +72,11 @@ pub fn assessment_findings(inventory: &Inventory, input: &AuditInput) -> Vec<Fin
         findings.extend(end_of_support(item, entry, class, project, input.as_of));
         findings.extend(review_overdue(item, entry, project, input.as_of));
         findings.extend(missing_evidence(item, entry, input.evidence));
+        if needs_evidence(class, project) {
+            findings.extend(unverified(item, entry, input.evidence, input.verification));
+        }
     }
+    findings.extend(missing_results(input.verification));
     for entry in inventory.orphans(input.soup) {
         findings.push(orphaned_entry(entry));
     }
@@ -353,6 +362,96 @@ pub fn missing_evidence(item: &SoupItem, entry: &Entry, evidence: &Evidence) -> 
         }
     }
     findings
+}
+
+/// The references whose tests failed or did not run, by the results read; a reference
+/// whose file or function is missing is `missing-evidence` only.
+pub fn unverified(item: &SoupItem, entry: &Entry, evidence: &Evidence, verification: &Verification) -> Vec<Finding> {
+    let table = entry.table_name();
+    let mut findings = Vec::new();
+    for (at, requirement) in entry.requirements.iter().enumerate() {
+        let name = requirement.id.clone().unwrap_or_else(|| format!("requirements[{at}]"));
+        for verdict in verification.of(&table, at) {
+            if evidence.problem(&verdict.reference).is_some() {
+                continue;
+            }
+            let reference = &verdict.reference;
+            let (code, problem, advice, mark) = match verdict.result {
+                TestResult::Passed => continue,
+                TestResult::Failed => {
+                    let failed: Vec<String> = verdict
+                        .tests
+                        .iter()
+                        .filter(|test| test.outcome == crate::verification::Outcome::Failed)
+                        .map(|test| format!("`{}` of {} failed in {}{}", test.test, test.binary, test.file, by_name(test)))
+                        .collect();
+                    (
+                        Code::VerificationFailed,
+                        failed.join(", "),
+                        "fix the failure (or what the requirement claims) and give the results of a new run",
+                        "FAILED",
+                    )
+                }
+                TestResult::Skipped => {
+                    let skipped: Vec<String> = verdict
+                        .tests
+                        .iter()
+                        .map(|test| format!("`{}` of {} was ignored in {}{}", test.test, test.binary, test.file, by_name(test)))
+                        .collect();
+                    (
+                        Code::VerificationNotRun,
+                        skipped.join(", "),
+                        "run it (`cargo test -- --include-ignored`, `cargo nextest run --run-ignored all`) where the \
+                         results come from",
+                        "NOT RUN",
+                    )
+                }
+                TestResult::NotRun => (
+                    Code::VerificationNotRun,
+                    verdict.reason.clone().unwrap_or_default(),
+                    verdict
+                        .hint
+                        .unwrap_or("run it in the job whose results the audit reads, or fix the reference"),
+                    "NOT RUN",
+                ),
+            };
+            let message = format!(
+                "requirement {name} of [{table}] is verified by `{reference}`, but {problem}; {advice}"
+            );
+            let location = requirement
+                .verified_by_location
+                .clone()
+                .unwrap_or_else(|| requirement.location.clone());
+            let finding = on_item(Finding::new(code, message), item).at(Some(location));
+            findings.push(finding.marking("requirements.verified-by", format!("{mark}: {reference}")));
+        }
+    }
+    findings
+}
+
+/// How a result found only by its name says so.
+fn by_name(test: &verification::MatchedTest) -> &'static str {
+    if test.by_name {
+        " (matched by name: the file does not name its test binaries)"
+    } else {
+        ""
+    }
+}
+
+/// A results file `[project] test-results` names that is not there: the run it
+/// records is not evidence of anything.
+fn missing_results(verification: &Verification) -> Vec<Finding> {
+    verification
+        .missing
+        .iter()
+        .map(|(file, location)| {
+            let message = format!(
+                "`[project] test-results` names {file}, which does not exist (relative to the workspace root); \
+                 run the tests that write it before the audit, or fix the path"
+            );
+            Finding::new(Code::VerificationNotRun, message).at(location.clone())
+        })
+        .collect()
 }
 
 /// Names in `covers` that the entry's crate does not reach: they cover nothing, and a

@@ -219,6 +219,9 @@ pub struct Project {
     pub targets: Option<Vec<String>>,
     pub advisory_max_age: Duration,
     pub require: Require,
+    /// `test-results`: each file as written (relative to the workspace root), with
+    /// where soup.toml names it.
+    pub test_results: Vec<(String, Option<Location>)>,
     pub surveillance: Surveillance,
 }
 
@@ -233,6 +236,7 @@ impl Default for Project {
             targets: None,
             advisory_max_age: DEFAULT_ADVISORY_MAX_AGE,
             require: Require::default(),
+            test_results: Vec::new(),
             surveillance: Surveillance::default(),
         }
     }
@@ -252,6 +256,8 @@ pub struct Requirement {
     pub text: Option<String>,
     pub verified_by: Vec<String>,
     pub verified_by_location: Option<Location>,
+    /// The device requirements or hazards this one serves (`SRS-12`, `HAZ-3`).
+    pub traces: Vec<String>,
     pub location: Location,
 }
 

@@ -75,6 +75,7 @@ const PROJECT_KEYS: &[&str] = &[
     "targets",
     "advisory-max-age",
     "require",
+    "test-results",
     "surveillance",
 ];
 const SURVEILLANCE_KEYS: &[&str] = &[
@@ -107,7 +108,7 @@ const ENTRY_KEYS: &[&str] = &[
     "advisories",
     "approvals",
 ];
-const REQUIREMENT_KEYS: &[&str] = &["id", "kind", "text", "verified-by"];
+const REQUIREMENT_KEYS: &[&str] = &["id", "kind", "text", "verified-by", "traces"];
 const ANOMALIES_KEYS: &[&str] = &["reviewed", "by", "sources", "summary"];
 const VERIFICATION_KEYS: &[&str] = &["method"];
 const DISPOSITION_KEYS: &[&str] = &[
@@ -603,6 +604,10 @@ impl<'d> Walker<'_, '_> {
             }
             project.targets = Some(targets);
         }
+        if let Some(files) = self.strings(table, "test-results") {
+            let location = table.items.get("test-results").map(|item| self.location(&item.at()));
+            project.test_results = files.into_iter().map(|file| (file, location.clone())).collect();
+        }
         if let Some(surveillance) = self.sub_table(table, "surveillance", SURVEILLANCE_KEYS) {
             project.surveillance = self.surveillance(&surveillance);
         }
@@ -821,6 +826,7 @@ impl<'d> Walker<'_, '_> {
             text: self.string(table, "text"),
             verified_by: self.strings(table, "verified-by").unwrap_or_default(),
             verified_by_location: table.items.get("verified-by").map(|item| self.location(&item.at())),
+            traces: self.strings(table, "traces").unwrap_or_default(),
             location,
         }
     }
