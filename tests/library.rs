@@ -9,14 +9,15 @@ use cargo_soup::audit::AuditReport;
 use cargo_soup::date::Date;
 use cargo_soup::evidence::Evidence;
 use cargo_soup::graph::scope::Scope;
-use cargo_soup::graph::{DepKind, Edge, Graph, Package, Source, toolchain};
+use cargo_soup::graph::{DepKind, Edge, Graph, Package, Source, Target, TargetKind, toolchain};
 use cargo_soup::inventory::Inventory;
 use cargo_soup::license::License;
 use cargo_soup::render::findings;
 use cargo_soup::rules::AuditInput;
 use cargo_soup::rules::advisories::{AdvisoryInput, verdicts};
-use cargo_soup::rules::verification::Verification;
+use cargo_soup::rules::verification::verify;
 use cargo_soup::sidecar;
+use cargo_soup::verification::{ResultsFile, TestResults};
 use std::collections::BTreeSet;
 
 /// A workspace graph built by hand: members, crates.io packages and edges.
@@ -91,15 +92,42 @@ impl MockGraph {
     }
 }
 
-/// app uses leaf 1.0.0, which uses inner 1.0.0.
+/// app uses leaf 1.0.0, which uses inner 1.0.0; app, at the workspace root, has the
+/// integration test tests/config.rs.
 fn device() -> Graph {
-    MockGraph::default()
+    let mut graph = MockGraph::default()
         .member("app")
         .krate("leaf", "1.0.0")
         .krate("inner", "1.0.0")
         .dep("app", "leaf")
         .dep("leaf", "inner")
-        .build()
+        .build();
+    graph.targets.push(Target {
+        package: "app".into(),
+        kind: TargetKind::Test,
+        name: "config".into(),
+        dir: String::new(),
+        src_path: "tests/config.rs".into(),
+    });
+    graph
+}
+
+fn results_file(text: &str) -> ResultsFile {
+    let (format, time, suites) = cargo_soup::verification::parse(text).unwrap();
+    ResultsFile {
+        path: "results.xml".into(),
+        format,
+        time,
+        suites,
+    }
+}
+
+/// leaf, of a class that needs evidence, with a requirement verified by app's test.
+fn verified_leaf() -> String {
+    soup(
+        "require = \"all\"",
+        "[[soup.leaf.requirements]]\nid = \"LEAF-F1\"\nkind = \"functional\"\ntext = \"t\"\nverified-by = [\"tests/config.rs::parses\"]",
+    )
 }
 
 /// Class A throughout, inner covered by leaf's entry; `extra` goes into leaf's entry.
@@ -141,6 +169,8 @@ struct Case {
     sources: Vec<SourceData>,
     yanked: Option<BTreeSet<(String, String)>>,
     graph: Graph,
+    /// A results file's text (JUnit or `cargo test` output).
+    results: Option<&'static str>,
 }
 
 impl Case {
@@ -150,7 +180,13 @@ impl Case {
             sources: Vec::new(),
             yanked: None,
             graph: device(),
+            results: None,
         }
+    }
+
+    fn with_results(mut self, text: &'static str) -> Self {
+        self.results = Some(text);
+        self
     }
 
     fn with(mut self, source: SourceData) -> Self {
@@ -165,7 +201,11 @@ impl Case {
         let inventory = Inventory::build(&self.graph, &scope, &soup);
         let evidence = Evidence::from_files([("tests/config.rs", Some("#[test]\nfn parses() {}\n"))]);
         let as_of = Date::new(2026, 11, 25).unwrap();
-        let verification = Verification::default();
+        let results = TestResults {
+            files: self.results.iter().map(|text| results_file(text)).collect(),
+            missing: Vec::new(),
+        };
+        let verification = verify(&soup, &self.graph.targets, &results);
         let input = AuditInput {
             soup: &soup,
             as_of,
@@ -325,6 +365,18 @@ fn cases() -> Vec<(&'static str, Case)> {
             Case::new(soup("", "").replace("3650d", "7d")).with(old),
         ),
         ("unreadable-advisory", Case::new(soup("", "")).with(unreadable)),
+        (
+            "verification-failed",
+            Case::new(verified_leaf()).with_results(
+                r#"<testsuites><testsuite name="app::config"><testcase name="parses" classname="app::config"><failure message="assertion failed"/></testcase></testsuite></testsuites>"#,
+            ),
+        ),
+        (
+            "verification-not-run",
+            Case::new(verified_leaf()).with_results(
+                "     Running tests/config.rs (target/debug/deps/config-0123456789abcdef)\n\nrunning 1 test\ntest parses ... ignored\n\ntest result: ok. 0 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.00s\n",
+            ),
+        ),
         ("yanked", {
             let mut case = Case::new(soup("", ""));
             case.yanked = Some([("leaf".to_string(), "1.0.0".to_string())].into_iter().collect());

@@ -491,6 +491,47 @@ fn printed_pages_keep_headings_with_their_content_and_long_strings_do_not_shrink
     }
 }
 
+/// The traceability matrix's eight columns fit an A4 page: nothing is scaled down, and
+/// the appendix's text wraps inside the page.
+#[test]
+fn the_traceability_matrix_prints_within_the_page() {
+    let Some(chromium) = printing_tools() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // The demo's document control, so that page 1 reads as the demo's does.
+    let workspace = copy_fixture("verification");
+    let path = workspace.path().join("soup.toml");
+    let demo = std::fs::read_to_string(fixture("demo/soup.toml")).unwrap();
+    let control = &demo[demo.find("[document]").unwrap()..demo.find("[project.surveillance]").unwrap()];
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("[project]\n", &format!("{control}[project]\n"));
+    std::fs::write(&path, text).unwrap();
+    let results = workspace.path().join("results/nextest-junit.xml");
+    let (html, _) = report_of(workspace.path(), "html", &["--test-results", results.to_str().unwrap()]);
+    let matrix = print_to_pdf(&chromium, &html, dir.path(), "matrix");
+    let normal = print_to_pdf(&chromium, &report("html"), dir.path(), "normal");
+    assert_eq!(
+        title_height(&page_image(&matrix, 1)),
+        title_height(&page_image(&normal, 1)),
+        "the matrix must wrap in its cells, not shrink every page"
+    );
+    let pages = pages_text(&matrix);
+    let appendix = pages
+        .iter()
+        .find(|page| page.contains("Appendix: Traceability matrix"))
+        .expect("the appendix page");
+    assert!(
+        appendix.contains("fifo-lite 1.2.0") && appendix.contains("FAILED"),
+        "{appendix}"
+    );
+    let widest = appendix
+        .lines()
+        .map(|line| line.trim_end().chars().count())
+        .max()
+        .unwrap();
+    assert!(widest < 140, "the matrix wraps within the page ({widest} columns)");
+}
+
 #[test]
 fn an_overdue_review_and_missing_evidence_are_marked_where_they_stand() {
     let dir = copy_fixture("demo");

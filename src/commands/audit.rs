@@ -21,54 +21,61 @@ const REGISTRY_INDEX: &str = "registry-index";
 
 pub fn run(settings: &Settings, args: &AuditArgs) -> Result<i32> {
     let deny_warnings = args.deny.contains(&DenyWhat::Warnings);
-    with_audit(settings, &args.advisories, &args.verification, deny_warnings, true, |mut audited| {
-        if let Some(reference) = &args.changed_since {
-            let workspace = audited.workspace;
-            let changed = changes::changed_crates(
-                reference,
-                &workspace.graph,
-                audited.inventory,
-                &workspace.soup,
-                &workspace.soup_path,
-            )?;
-            audited.report.gate_change(reference, &changed);
-        }
-        if args.format == AuditFormat::Github {
-            // GitHub places an annotation by its path in the repository.
-            let locations = audited
-                .report
-                .findings
-                .iter_mut()
-                .filter_map(|finding| finding.location.as_mut());
-            for location in locations {
-                location.file = repository_path(&location.file);
+    with_audit(
+        settings,
+        &args.advisories,
+        &args.verification,
+        deny_warnings,
+        true,
+        |mut audited| {
+            if let Some(reference) = &args.changed_since {
+                let workspace = audited.workspace;
+                let changed = changes::changed_crates(
+                    reference,
+                    &workspace.graph,
+                    audited.inventory,
+                    &workspace.soup,
+                    &workspace.soup_path,
+                )?;
+                audited.report.gate_change(reference, &changed);
             }
-        }
-        let report = &audited.report;
-        let text = match args.format {
-            AuditFormat::Human => {
-                let sources = sources(audited.workspace);
-                let context = findings::Context {
-                    sources: sources.iter().map(AsRef::as_ref).collect(),
-                    paths: advisory_paths(&audited.workspace.graph, audited.inventory, report),
-                };
-                let statuses: Vec<Status> = args.status.iter().map(|filter| filter.status()).collect();
-                let shown = |finding: &Finding| {
-                    statuses.is_empty()
-                        || item_status(audited.inventory, finding).is_none_or(|status| statuses.contains(&status))
-                };
-                match settings.quiet {
-                    true => findings::diagnostics(report, &context, settings.color, &shown),
-                    false => findings::human(report, &context, settings.color, &shown),
+            if args.format == AuditFormat::Github {
+                // GitHub places an annotation by its path in the repository.
+                let locations = audited
+                    .report
+                    .findings
+                    .iter_mut()
+                    .filter_map(|finding| finding.location.as_mut());
+                for location in locations {
+                    location.file = repository_path(&location.file);
                 }
             }
-            AuditFormat::Json => findings::json(report)?,
-            AuditFormat::Sarif => findings::sarif(report)?,
-            AuditFormat::Github => findings::github(report),
-        };
-        std::io::stdout().lock().write_all(text.as_bytes())?;
-        Ok(report.exit_code())
-    })
+            let report = &audited.report;
+            let text = match args.format {
+                AuditFormat::Human => {
+                    let sources = sources(audited.workspace);
+                    let context = findings::Context {
+                        sources: sources.iter().map(AsRef::as_ref).collect(),
+                        paths: advisory_paths(&audited.workspace.graph, audited.inventory, report),
+                    };
+                    let statuses: Vec<Status> = args.status.iter().map(|filter| filter.status()).collect();
+                    let shown = |finding: &Finding| {
+                        statuses.is_empty()
+                            || item_status(audited.inventory, finding).is_none_or(|status| statuses.contains(&status))
+                    };
+                    match settings.quiet {
+                        true => findings::diagnostics(report, &context, settings.color, &shown),
+                        false => findings::human(report, &context, settings.color, &shown),
+                    }
+                }
+                AuditFormat::Json => findings::json(report)?,
+                AuditFormat::Sarif => findings::sarif(report)?,
+                AuditFormat::Github => findings::github(report),
+            };
+            std::io::stdout().lock().write_all(text.as_bytes())?;
+            Ok(report.exit_code())
+        },
+    )
 }
 
 /// For the crates advisory findings are about, a path from a member: `app → leaf → inner`.

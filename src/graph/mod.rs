@@ -289,7 +289,11 @@ fn member_targets(metadata: &cargo_metadata::Metadata, workspace_root: &Path) ->
         .workspace_packages()
         .into_iter()
         .flat_map(|package| {
-            let root = package.manifest_path.parent().map(|dir| dir.as_std_path()).unwrap_or(workspace_root);
+            let root = package
+                .manifest_path
+                .parent()
+                .map(|dir| dir.as_std_path())
+                .unwrap_or(workspace_root);
             let dir = match relative_path(root, workspace_root).as_str() {
                 "." => String::new(),
                 dir => dir.to_string(),

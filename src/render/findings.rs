@@ -26,8 +26,8 @@ pub struct Context<'a> {
 pub fn human(report: &AuditReport, context: &Context, color: bool, shown: &dyn Fn(&Finding) -> bool) -> String {
     let mut text = diagnostics(report, context, color, shown);
     text.push_str(&tally(report));
-    let (verdict, advisories) = summary(report, color);
-    writeln!(text, "{verdict}\n{advisories}").ok();
+    let (verdict, data) = summary(report, color);
+    writeln!(text, "{verdict}\n{}", data.join("\n")).ok();
     text
 }
 
@@ -252,7 +252,7 @@ fn fixed_by_cargo_update(finding: &Finding) -> bool {
 
 /// What every human-facing format ends with: the verdict with the counts, and the
 /// advisory data used.
-pub fn summary(report: &AuditReport, color: bool) -> (String, String) {
+pub fn summary(report: &AuditReport, color: bool) -> (String, Vec<String>) {
     let errors = report.count(Level::Deny);
     let warnings = report.count(Level::Warn);
     let verdict = match (errors, color) {
@@ -275,7 +275,6 @@ pub fn summary(report: &AuditReport, color: bool) -> (String, String) {
     } else {
         format!("advisories: {}", sources.join(", "))
     };
-    let advisories = format!("{advisories}{}", tests_read(&report.test_results));
     let gate = match &report.changed_since {
         Some((reference, downgraded)) => {
             format!("; {downgraded} finding(s) outside the change since {reference} downgraded to warnings")
@@ -291,26 +290,33 @@ pub fn summary(report: &AuditReport, color: bool) -> (String, String) {
         if errors == 1 { "" } else { "s" },
         if warnings == 1 { "" } else { "s" },
     );
-    (verdict, advisories)
+    (
+        verdict,
+        [advisories]
+            .into_iter()
+            .chain(tests_read(&report.test_results))
+            .collect(),
+    )
 }
 
 /// What the audit's test results were, for the summary; nothing when soup.toml names
 /// no evidence.
-fn tests_read(read: &crate::audit::TestResultsRead) -> String {
+fn tests_read(read: &crate::audit::TestResultsRead) -> Option<String> {
     match &read.counts {
         Some(counts) => {
             let tests: usize = read.files.iter().map(|file| file.tests).sum();
-            format!(
-                "; test results: {} file{}, {tests} tests; verified-by: {} passed, {} failed, {} not run",
+            Some(format!(
+                "verification: {} results file{}, {tests} test{}; verified-by: {} passed, {} failed, {} not run",
                 read.files.len(),
                 if read.files.len() == 1 { "" } else { "s" },
+                if tests == 1 { "" } else { "s" },
                 counts.passed,
                 counts.failed,
                 counts.not_run
-            )
+            ))
         }
-        None if read.references == 0 => String::new(),
-        None => "; no test results read: verified-by checked for existence only".to_string(),
+        None if read.references == 0 => None,
+        None => Some("verification: no test results read; verified-by checked for existence only".to_string()),
     }
 }
 
@@ -475,8 +481,8 @@ pub fn github(report: &AuditReport) -> String {
         .ok();
     }
     // One line: the log's last line is the verdict.
-    let (verdict, advisories) = summary(report, false);
-    writeln!(text, "{verdict}; {advisories}").ok();
+    let (verdict, data) = summary(report, false);
+    writeln!(text, "{verdict}; {}", data.join("; ")).ok();
     text
 }
 

@@ -3,13 +3,13 @@
 //! with the verdicts on them as VEX analysis that Dependency-Track applies.
 //! Deterministic: the same inputs give the same bytes.
 
-use crate::rules::verification::Verification;
 use crate::advisories::Advisory;
 use crate::date::Date;
 use crate::graph::{Graph, Package, Source};
 use crate::inventory::{Inventory, SoupItem};
 use crate::license::LicenseForm;
 use crate::rules::advisories::{AdvisoryVerdict, Applicability, VexState};
+use crate::rules::verification::Verification;
 use crate::sidecar::{Document, SoupFile};
 use anyhow::Result;
 use serde::Serialize;

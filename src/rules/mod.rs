@@ -15,8 +15,7 @@ pub mod advisories;
 pub mod verification;
 
 pub use crate::assessment::{
-    license_changed, missing_fields, needs_evidence, required_class, source_change_of, source_changed,
-    version_drifted,
+    license_changed, missing_fields, needs_evidence, required_class, source_change_of, source_changed, version_drifted,
 };
 use verification::{TestResult, Verification};
 
@@ -383,7 +382,15 @@ pub fn unverified(item: &SoupItem, entry: &Entry, evidence: &Evidence, verificat
                         .tests
                         .iter()
                         .filter(|test| test.outcome == crate::verification::Outcome::Failed)
-                        .map(|test| format!("`{}` of {} failed in {}{}", test.test, test.binary, test.file, by_name(test)))
+                        .map(|test| {
+                            format!(
+                                "`{}` of {} failed in {}{}",
+                                test.test,
+                                test.binary,
+                                test.file,
+                                by_name(test)
+                            )
+                        })
                         .collect();
                     (
                         Code::VerificationFailed,
@@ -396,7 +403,15 @@ pub fn unverified(item: &SoupItem, entry: &Entry, evidence: &Evidence, verificat
                     let skipped: Vec<String> = verdict
                         .tests
                         .iter()
-                        .map(|test| format!("`{}` of {} was ignored in {}{}", test.test, test.binary, test.file, by_name(test)))
+                        .map(|test| {
+                            format!(
+                                "`{}` of {} was ignored in {}{}",
+                                test.test,
+                                test.binary,
+                                test.file,
+                                by_name(test)
+                            )
+                        })
                         .collect();
                     (
                         Code::VerificationNotRun,
@@ -415,9 +430,8 @@ pub fn unverified(item: &SoupItem, entry: &Entry, evidence: &Evidence, verificat
                     "NOT RUN",
                 ),
             };
-            let message = format!(
-                "requirement {name} of [{table}] is verified by `{reference}`, but {problem}; {advice}"
-            );
+            let message =
+                format!("requirement {name} of [{table}] is verified by `{reference}`, but {problem}; {advice}");
             let location = requirement
                 .verified_by_location
                 .clone()

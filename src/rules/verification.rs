@@ -10,9 +10,9 @@
 
 use crate::graph::{Target, TargetKind};
 use crate::location::Location;
-use serde::Serialize;
 use crate::sidecar::SoupFile;
 use crate::verification::{Binary, Outcome, ResultsFile, TestResults};
+use serde::Serialize;
 
 /// Every `verified-by` reference of the file with its result.
 #[derive(Debug, Default)]
@@ -202,7 +202,9 @@ fn judge(reference: &str, targets: &[Target], files: &[ResultsFile], resolved: &
                     outcome: case.outcome,
                     ..shown(&case.name, false)
                 })),
-                Resolved::Ambiguous(candidates) if candidates.contains(&target) && matching.clone().next().is_some() => {
+                Resolved::Ambiguous(candidates)
+                    if candidates.contains(&target) && matching.clone().next().is_some() =>
+                {
                     ambiguous.push((results.path.clone(), candidates.clone()));
                 }
                 Resolved::Unnamed if !path.is_empty() => unnamed.extend(matching.map(|case| {
@@ -244,9 +246,7 @@ fn judge(reference: &str, targets: &[Target], files: &[ResultsFile], resolved: &
                 Some("give cargo-nextest's JUnit file, which names the package"),
             ),
             Some((file, _)) => (
-                format!(
-                    "{file} does not name its test binaries, and tests of that name are in more than one of them"
-                ),
+                format!("{file} does not name its test binaries, and tests of that name are in more than one of them"),
                 Some("give cargo-nextest's JUnit file or the output of `cargo test`"),
             ),
             None if path.is_empty() && !unnamed_files.is_empty() => (
@@ -415,7 +415,11 @@ fn order_cargo_runs(resolved: &mut [Resolved]) {
     let mut lowest = Vec::with_capacity(sequence.len());
     for (_, candidates) in &sequence {
         let after = lowest.last().copied();
-        let Some(low) = candidates.iter().copied().find(|&c| after.is_none_or(|after| c > after)) else {
+        let Some(low) = candidates
+            .iter()
+            .copied()
+            .find(|&c| after.is_none_or(|after| c > after))
+        else {
             return;
         };
         lowest.push(low);
@@ -423,7 +427,12 @@ fn order_cargo_runs(resolved: &mut [Resolved]) {
     let mut highest = vec![0; sequence.len()];
     let mut before: Option<usize> = None;
     for (at, (_, candidates)) in sequence.iter().enumerate().rev() {
-        let Some(high) = candidates.iter().copied().rev().find(|&c| before.is_none_or(|before| c < before)) else {
+        let Some(high) = candidates
+            .iter()
+            .copied()
+            .rev()
+            .find(|&c| before.is_none_or(|before| c < before))
+        else {
             return;
         };
         highest[at] = high;
@@ -514,7 +523,10 @@ mod tests {
         assert!(wanted.matches("config::tests::parses"));
         assert!(!wanted.matches("config::tests::unparses"));
         assert!(!wanted.matches("other::tests::parses"));
-        let every = Wanted { module: "".into(), path: "" };
+        let every = Wanted {
+            module: "".into(),
+            path: "",
+        };
         assert!(every.matches("anything::at_all"));
     }
 

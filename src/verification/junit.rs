@@ -29,7 +29,10 @@ impl Lines<'_> {
             }
         }
         self.offset = offset;
-        let column = self.text.get(self.line_start..offset).map_or(1, |text| text.chars().count() + 1);
+        let column = self
+            .text
+            .get(self.line_start..offset)
+            .map_or(1, |text| text.chars().count() + 1);
         (self.line, column)
     }
 }
@@ -219,7 +222,10 @@ mod tests {
         let cut = &NEXTEST[..NEXTEST.find("<testcase name=\"flaky\"").unwrap()];
         let problem = parse(cut).unwrap_err();
         assert_eq!(problem.line, 2, "{problem:?}");
-        assert!(problem.message.contains("<testsuites> opened here is never closed"), "{problem:?}");
+        assert!(
+            problem.message.contains("<testsuites> opened here is never closed"),
+            "{problem:?}"
+        );
 
         let problem = parse("<testsuites>\n  <testsuite name=\"a\">\n  </testsuites>").unwrap_err();
         assert_eq!(problem.line, 3, "{problem:?}");

@@ -53,7 +53,10 @@ pub fn parse(text: &str) -> Result<Vec<Suite>, Problem> {
                 ));
             };
             open = Some(Open {
-                suite: Suite { binary, cases: Vec::new() },
+                suite: Suite {
+                    binary,
+                    cases: Vec::new(),
+                },
                 line: number,
                 announced: count,
                 in_failures: false,
@@ -160,7 +163,11 @@ fn check_counts(open: &Open, summary: &str, number: usize) -> Result<(), Problem
     let count = |word: &str| {
         summary
             .split(';')
-            .find_map(|part| part.trim().trim_start_matches(|c: char| !c.is_ascii_digit()).strip_suffix(word))
+            .find_map(|part| {
+                part.trim()
+                    .trim_start_matches(|c: char| !c.is_ascii_digit())
+                    .strip_suffix(word)
+            })
             .and_then(|digits| digits.trim().parse::<usize>().ok())
     };
     let read = |outcome| open.suite.cases.iter().filter(|case| case.outcome == outcome).count();
@@ -171,7 +178,11 @@ fn check_counts(open: &Open, summary: &str, number: usize) -> Result<(), Problem
     ];
     for (stated, read, word) in stated {
         let Some(stated) = stated else {
-            return Err(Problem::at(number, 1, format!("this `test result:` line has no `{word}` count")));
+            return Err(Problem::at(
+                number,
+                1,
+                format!("this `test result:` line has no `{word}` count"),
+            ));
         };
         if stated != read {
             return Err(Problem::at(
@@ -262,9 +273,16 @@ mod tests {
     fn truncated_garbled_terse_and_unnamed_results_are_located() {
         let truncated = &RUN[..RUN.find("test result").unwrap()];
         let problem = parse(truncated).unwrap_err();
-        assert_eq!((problem.line, problem.message.contains("ends early")), (4, true), "{problem:?}");
+        assert_eq!(
+            (problem.line, problem.message.contains("ends early")),
+            (4, true),
+            "{problem:?}"
+        );
 
-        let lost = RUN.replace("test config::tests::parses ... ok\n", "test config::tests::parses ... hello\nok\n");
+        let lost = RUN.replace(
+            "test config::tests::parses ... ok\n",
+            "test config::tests::parses ... hello\nok\n",
+        );
         let problem = parse(&lost).unwrap_err();
         assert!(problem.message.contains("`hello` is not a result"), "{problem:?}");
         assert_eq!(problem.line, 5);

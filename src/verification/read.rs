@@ -59,14 +59,8 @@ pub fn read_all(flagged: &[PathBuf], project: &Project, root: &Path) -> Result<T
 
 fn read_one(path: &Path, shown: String) -> Result<ResultsFile> {
     let text = crate::user_file::read_text(path, &shown)?;
-    let (format, time, suites) = parse(&text).map_err(|problem| {
-        anyhow::anyhow!(
-            "{shown}:{}:{}: {}",
-            problem.line,
-            problem.column,
-            problem.message
-        )
-    })?;
+    let (format, time, suites) = parse(&text)
+        .map_err(|problem| anyhow::anyhow!("{shown}:{}:{}: {}", problem.line, problem.column, problem.message))?;
     let time = match time {
         Some(time) => Some(time),
         None => modified(path).with_context(|| format!("could not read the modification time of {shown}"))?,

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: run the real binary on fixture workspaces.
 #![allow(dead_code)]
 
+pub mod formats;
 pub mod server;
 
 use assert_cmd::Command;

@@ -41,63 +41,48 @@ pub fn results_read(verification: &Verification) -> Vec<Block> {
     ]
 }
 
+/// The matrix's columns, on an item page and in the appendix.
+const COLUMNS: &[(&str, u8)] = &[
+    ("Id", 10),
+    ("Kind", 13),
+    ("Text", 20),
+    ("Traces", 10),
+    ("Test", 22),
+    ("Result", 11),
+    ("Results file", 14),
+];
+
 /// Section 4's matrix of one entry.
 pub fn item_matrix(entry: Option<&Entry>, verification: &Verification) -> Block {
-    let rows = entry
-        .map(|entry| matrix_rows(entry, verification, None))
-        .unwrap_or_default();
-    table(
-        &[
-            ("Requirement", 12),
-            ("Kind", 11),
-            ("Text", 20),
-            ("Traces", 10),
-            ("Test", 20),
-            ("Result", 12),
-            ("Results file", 15),
-        ],
-        rows,
-        Cell::Gap("MISSING: no requirements recorded".into()),
-    )
+    let rows = entry.map(|entry| matrix_rows(entry, verification)).unwrap_or_default();
+    table(COLUMNS, rows, Cell::Gap("MISSING: no requirements recorded".into()))
 }
 
-/// The appendix: every assessed item's matrix in one table.
+/// The appendix: every entry's matrix, under the item it assesses.
 pub fn appendix(inputs: &Inputs) -> Vec<Block> {
-    let mut rows = Vec::new();
-    let mut seen: Vec<*const Entry> = Vec::new();
-    for item in inputs.inventory.items.iter() {
-        let Some(entry) = item.entry.filter(|entry| !seen.contains(&std::ptr::from_ref(*entry))) else {
-            continue;
-        };
-        seen.push(std::ptr::from_ref(entry));
-        let name = format!("{} {}", item.package.name, item.package.version);
-        rows.extend(matrix_rows(entry, inputs.verification, Some(&name)));
-    }
-    vec![
+    let mut blocks = vec![
         Block::Part("Appendix: Traceability matrix".into()),
         Block::Paragraph(
             "Each SOUP requirement with the device requirements and hazards it traces to, the tests named as \
              its evidence, and their result in the test results read (IEC 62304 cl. 5.3.4, 5.7.5)."
                 .into(),
         ),
-        table(
-            &[
-                ("Item", 11),
-                ("Requirement", 11),
-                ("Kind", 10),
-                ("Text", 17),
-                ("Traces", 9),
-                ("Test", 17),
-                ("Result", 11),
-                ("Results file", 14),
-            ],
-            rows,
-            Cell::text("none: no SOUP requirement is recorded"),
-        ),
-    ]
+    ];
+    let mut seen: Vec<*const Entry> = Vec::new();
+    for item in inputs.inventory.items.iter() {
+        let Some(entry) = item.entry.filter(|entry| !seen.contains(&std::ptr::from_ref(*entry))) else {
+            continue;
+        };
+        seen.push(std::ptr::from_ref(entry));
+        blocks.push(Block::Heading(
+            format!("{} {}", item.package.name, item.package.version).into(),
+        ));
+        blocks.push(item_matrix(Some(entry), inputs.verification));
+    }
+    blocks
 }
 
-fn matrix_rows(entry: &Entry, verification: &Verification, item: Option<&str>) -> Vec<Vec<Cell>> {
+fn matrix_rows(entry: &Entry, verification: &Verification) -> Vec<Vec<Cell>> {
     let table_name = entry.table_name();
     let mut rows = Vec::new();
     for (at, requirement) in entry.requirements.iter().enumerate() {
@@ -117,11 +102,13 @@ fn matrix_rows(entry: &Entry, verification: &Verification, item: Option<&str>) -
                 })
                 .collect()
         } else {
-            verdicts.iter().map(|verdict| test_cells(verdict, verification)).collect()
+            verdicts
+                .iter()
+                .map(|verdict| test_cells(verdict, verification))
+                .collect()
         };
         for [test, result, file] in tests {
-            let mut row: Vec<Cell> = item.map(|item| Cell::text(item)).into_iter().collect();
-            row.extend(requirement_cells(requirement));
+            let mut row: Vec<Cell> = requirement_cells(requirement).into();
             row.extend([test, result, file]);
             rows.push(row);
         }
@@ -151,10 +138,12 @@ fn test_cells(verdict: &ReferenceVerdict, verification: &Verification) -> [Cell;
         .collect();
     distinct.sort_unstable();
     distinct.dedup();
+    let named = verdict.reference.split_once("::").map(|(_, path)| path);
     let mut test = verdict.reference.clone();
     match distinct.as_slice() {
         [] => {}
-        [(name, binary)] => test.push_str(&format!("\n{name} ({binary})")),
+        [(name, binary)] if Some(*name) == named => test.push_str(&format!("\nin {binary}")),
+        [(name, binary)] => test.push_str(&format!("\n{name} in {binary}")),
         many => test.push_str(&format!("\n{} tests of {}", many.len(), many[0].1)),
     }
     let result = match verdict.result {
