@@ -20,7 +20,11 @@ fn junit() -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"nextest-run\" tests=\"10000\" timestamp=\"2026-12-01T13:21:17.488+00:00\">\n",
     );
     for binary in 0..BINARIES {
-        writeln!(text, "    <testsuite name=\"device::suite_{binary}\" tests=\"{TESTS_PER_BINARY}\">").unwrap();
+        writeln!(
+            text,
+            "    <testsuite name=\"device::suite_{binary}\" tests=\"{TESTS_PER_BINARY}\">"
+        )
+        .unwrap();
         for test in 0..TESTS_PER_BINARY {
             let name = format!("module_{}::tests::case_{test}", test % 10);
             if test % 50 == 49 {

@@ -337,10 +337,20 @@ fn the_sbom_carries_each_items_verification() {
         .current_dir(ROOT)
         .env("CARGO_SOUP_TOOLCHAIN_VERSION", "1.95.0")
         .args(["sbom", "--offline", "--no-rustsec", "--no-osv", "--as-of", "2026-11-25"])
-        .args(["--manifest-path", "fixtures/verification/Cargo.toml", "--test-results", NEXTEST])
+        .args([
+            "--manifest-path",
+            "fixtures/verification/Cargo.toml",
+            "--test-results",
+            NEXTEST,
+        ])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let bom: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let property = |component: &str| {
         let component = bom["components"]
@@ -360,6 +370,9 @@ fn the_sbom_carries_each_items_verification() {
         property("fifo-lite").as_deref(),
         Some("verified-by: 1 passed, 1 failed, 1 not run")
     );
-    assert_eq!(property("crc-lite").as_deref(), Some("verified-by: 2 passed, 0 failed, 0 not run"));
+    assert_eq!(
+        property("crc-lite").as_deref(),
+        Some("verified-by: 2 passed, 0 failed, 0 not run")
+    );
     assert_eq!(property("pump"), None, "a member is no SOUP item");
 }

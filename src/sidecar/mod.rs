@@ -393,6 +393,7 @@ impl Entry {
                     requirement.kind,
                     &requirement.text,
                     &requirement.verified_by,
+                    &requirement.traces,
                 )
             })
             .collect();

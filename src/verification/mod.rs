@@ -179,7 +179,13 @@ mod tests {
     fn read_back(parsed: &[Suite]) -> Vec<Vec<(String, Outcome)>> {
         parsed
             .iter()
-            .map(|suite| suite.cases.iter().map(|case| (case.name.clone(), case.outcome)).collect())
+            .map(|suite| {
+                suite
+                    .cases
+                    .iter()
+                    .map(|case| (case.name.clone(), case.outcome))
+                    .collect()
+            })
             .collect()
     }
 
