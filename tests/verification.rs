@@ -43,14 +43,27 @@ fn cargo_test_output() -> PathBuf {
         .clone()
 }
 
-/// `cargo soup audit` from the repository root, so locations are relative to it.
-fn audit(format: &str, extra: &[&str]) -> (Option<i32>, String, String) {
-    let output = soup()
-        .current_dir(ROOT)
+/// `cargo soup COMMAND` on the fixture, without advisory data, from the repository
+/// root, so locations are relative to it.
+fn on_fixture(command: &str) -> assert_cmd::Command {
+    let mut soup = soup();
+    soup.current_dir(ROOT)
         .env("CARGO_SOUP_TOOLCHAIN_VERSION", "1.95.0")
-        .args(common::AUDIT_WITHOUT_ADVISORIES)
+        .args([
+            command,
+            "--offline",
+            "--no-rustsec",
+            "--no-osv",
+            "--as-of",
+            "2026-11-25",
+        ])
+        .args(["--manifest-path", "fixtures/verification/Cargo.toml"]);
+    soup
+}
+
+fn audit(format: &str, extra: &[&str]) -> (Option<i32>, String, String) {
+    let output = on_fixture("audit")
         .args(["--color", "never", "--format", format])
-        .args(["--manifest-path", "fixtures/verification/Cargo.toml"])
         .args(extra)
         .output()
         .unwrap();
@@ -267,18 +280,8 @@ fn bad_results_are_located_exit_2_and_nothing_is_written() {
     ];
     for (file, message) in cases {
         let output_file = dir.path().join("report.md");
-        let output = soup()
-            .current_dir(ROOT)
-            .env("CARGO_SOUP_TOOLCHAIN_VERSION", "1.95.0")
-            .args([
-                "report",
-                "--offline",
-                "--no-rustsec",
-                "--no-osv",
-                "--as-of",
-                "2026-11-25",
-            ])
-            .args(["--manifest-path", "fixtures/verification/Cargo.toml", "--test-results"])
+        let output = on_fixture("report")
+            .arg("--test-results")
             .arg(&file)
             .arg("--output")
             .arg(&output_file)
@@ -294,18 +297,7 @@ fn bad_results_are_located_exit_2_and_nothing_is_written() {
 /// The report's matrix as the two committed JUnit files (whose times are fixed) give it.
 #[test]
 fn the_report_pins_the_traceability_matrix() {
-    let output = soup()
-        .current_dir(ROOT)
-        .env("CARGO_SOUP_TOOLCHAIN_VERSION", "1.95.0")
-        .args([
-            "report",
-            "--offline",
-            "--no-rustsec",
-            "--no-osv",
-            "--as-of",
-            "2026-11-25",
-        ])
-        .args(["--manifest-path", "fixtures/verification/Cargo.toml"])
+    let output = on_fixture("report")
         .args(["--test-results", NEXTEST, "--test-results", CARGO2JUNIT])
         .output()
         .unwrap();
@@ -333,18 +325,7 @@ fn the_report_pins_the_traceability_matrix() {
 /// The SBOM states each component's verification as the audit decided it.
 #[test]
 fn the_sbom_carries_each_items_verification() {
-    let output = soup()
-        .current_dir(ROOT)
-        .env("CARGO_SOUP_TOOLCHAIN_VERSION", "1.95.0")
-        .args(["sbom", "--offline", "--no-rustsec", "--no-osv", "--as-of", "2026-11-25"])
-        .args([
-            "--manifest-path",
-            "fixtures/verification/Cargo.toml",
-            "--test-results",
-            NEXTEST,
-        ])
-        .output()
-        .unwrap();
+    let output = on_fixture("sbom").args(["--test-results", NEXTEST]).output().unwrap();
     assert_eq!(
         output.status.code(),
         Some(0),

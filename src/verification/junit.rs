@@ -190,13 +190,8 @@ mod tests {
         let (time, suites) = parse(NEXTEST).unwrap();
         assert_eq!(time.as_deref(), Some("2026-12-01T13:21:17.488+00:00"));
         assert_eq!(suites[0].binary, Binary::Suite("pump::dosing".into()));
-        let cases: Vec<(&str, Outcome)> = suites[0]
-            .cases
-            .iter()
-            .map(|case| (case.name.as_str(), case.outcome))
-            .collect();
         assert_eq!(
-            cases,
+            suites[0].outcomes(),
             [
                 ("checksum_detects_corruption", Outcome::Passed),
                 ("queue_keeps_order", Outcome::Failed),

@@ -239,13 +239,8 @@ mod tests {
                 executable: "pump".into()
             }
         );
-        let cases: Vec<(&str, Outcome)> = suites[0]
-            .cases
-            .iter()
-            .map(|case| (case.name.as_str(), case.outcome))
-            .collect();
         assert_eq!(
-            cases,
+            suites[0].outcomes(),
             [
                 ("config::tests::parses", Outcome::Passed),
                 ("fails", Outcome::Failed),

@@ -113,6 +113,17 @@ pub fn parse(text: &str) -> Result<(Format, Option<String>, Vec<Suite>), Problem
 }
 
 #[cfg(test)]
+impl Suite {
+    /// Each case's name and outcome, for comparing with what was written.
+    fn outcomes(&self) -> Vec<(&str, Outcome)> {
+        self.cases
+            .iter()
+            .map(|case| (case.name.as_str(), case.outcome))
+            .collect()
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
