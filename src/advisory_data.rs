@@ -13,6 +13,7 @@ use crate::date::{Date, Duration};
 use crate::fetch::store::{Current, Kind, Store};
 use crate::net::Client;
 use crate::paths::display_path;
+use crate::registry::IndexCheck;
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -319,21 +320,37 @@ impl<'a> Plan<'a> {
         skipped
     }
 
-    /// Which `(name, version)` pairs the index says are yanked, when online; `None`
-    /// offline.
-    pub fn yanked(&self, packages: &[(&str, String)]) -> Result<Option<crate::registry::YankedCheck>> {
-        if !self.settings.online || packages.is_empty() {
+    /// What the registry index says of each `(name, version)`: asked online
+    /// (revalidating the copies in the cache folder), read from Cargo's index cache
+    /// offline; `None` when there is nothing to ask about.
+    pub fn index_check(&self, packages: &[(&str, String)], root: &std::path::Path) -> Result<Option<IndexCheck>> {
+        if packages.is_empty() {
             return Ok(None);
         }
-        crate::registry::check(self.client()?, &self.args.index_url, packages)
+        let index_url = self.index_url(root);
+        if !self.settings.online || !index_url.starts_with("sparse+http") && !index_url.starts_with("http") {
+            return Ok(self.cached_index(packages, root));
+        }
+        crate::registry::check(self.client()?, &index_url, packages, self.settings.cache_dir.as_deref())
             .with_context(|| {
                 format!(
-                    "could not check for yanked versions at {}: point --index-url (CARGO_SOUP_INDEX_URL) at a \
-                     reachable sparse index or mirror, or run with --offline to skip the check",
-                    self.args.index_url
+                    "could not check for yanked versions at {index_url}: point --index-url (CARGO_SOUP_INDEX_URL) at \
+                     a reachable sparse index or mirror, or run with --offline to read Cargo's index cache"
                 )
             })
             .map(Some)
+    }
+
+    /// The registry facts already kept (by an earlier online audit, or by Cargo), for
+    /// the commands that never ask the network for them.
+    pub fn cached_index(&self, packages: &[(&str, String)], root: &std::path::Path) -> Option<IndexCheck> {
+        let cache = self.settings.cache_dir.as_deref();
+        (!packages.is_empty()).then(|| crate::registry::from_cache(&self.index_url(root), packages, cache))
+    }
+
+    /// The index asked: `--index-url`, or the mirror Cargo's configuration names.
+    pub fn index_url(&self, root: &std::path::Path) -> String {
+        crate::registry::effective_url(&self.args.index_url, root)
     }
 }
 

@@ -8,6 +8,8 @@ use crate::inventory::{Inventory, Status};
 use crate::rules::advisories::{AdvisoryInput, AdvisoryVerdict, DispositionState};
 use crate::rules::verification::{ResultsSummary, TestResult, Verification};
 use crate::rules::{self, AuditInput};
+
+type Facts = std::collections::BTreeMap<(String, String), crate::facts::RegistryFacts>;
 use crate::sidecar::{Class, DispositionStatus};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -101,6 +103,8 @@ pub struct ItemVerdict {
     pub advisories: Vec<ItemAdvisory>,
     /// Its entry's `verified-by` references by result, when test results were read.
     pub verification: Option<VerificationCounts>,
+    /// What the registry index says of the locked version; null when nothing is known.
+    pub registry: Option<crate::facts::RegistryFacts>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -144,7 +148,12 @@ pub struct DispositionVerdict {
 }
 
 impl ItemVerdict {
-    fn of(inventory: &Inventory, verdicts: &[AdvisoryVerdict], verification: &Verification) -> Vec<Self> {
+    fn of(
+        inventory: &Inventory,
+        verdicts: &[AdvisoryVerdict],
+        verification: &Verification,
+        facts: Option<&Facts>,
+    ) -> Vec<Self> {
         inventory
             .items
             .iter()
@@ -165,6 +174,9 @@ impl ItemVerdict {
                     verification,
                     item.entry.map(|entry| entry.table_name()).as_deref(),
                 ),
+                registry: facts
+                    .and_then(|facts| facts.get(&(item.package.name.clone(), item.package.version.to_string())))
+                    .cloned(),
             })
             .collect()
     }
@@ -266,7 +278,7 @@ impl AuditReport {
         let report = Self {
             as_of: input.as_of,
             items: inventory.items.len(),
-            item_verdicts: ItemVerdict::of(inventory, verdicts, input.verification),
+            item_verdicts: ItemVerdict::of(inventory, verdicts, input.verification, advisories.facts),
             assessed: inventory.count(Status::Assessed),
             covered: inventory.count(Status::Covered),
             advisory_data,

@@ -481,6 +481,9 @@ pub struct Settings {
     /// Whether cargo soup itself may use the network: not with --offline or --frozen,
     /// nor with CARGO_SOUP_OFFLINE set (which leaves cargo's own downloads alone).
     pub online: bool,
+    /// `CARGO_SOUP_INDEX_URL`, for the commands without `--index-url` that read the
+    /// registry facts kept for it.
+    pub index_url: String,
 }
 
 impl Settings {
@@ -531,6 +534,8 @@ impl Settings {
             graph_cache: !workspace.no_cache,
             as_of: workspace.as_of,
             online: !(common.offline || workspace.frozen || env_offline),
+            index_url: std::env::var("CARGO_SOUP_INDEX_URL")
+                .unwrap_or_else(|_| crate::registry::CRATES_IO_INDEX.to_string()),
         }
     }
 }

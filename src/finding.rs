@@ -100,6 +100,8 @@ codes! {
     ApprovalBeforeReview = "approval-before-review", Deny, "8.1.2", "An approval is dated before the entry's anomaly review: the approver signed an earlier state.";
     NewlyCovered = "newly-covered", Deny, "8.1.2", "Crates fell under an entry's `covers = \"*\"` after its last review.";
     OrphanedEntry = "orphaned-entry", Warn, "8.1.2", "A soup.toml entry names a crate that is no longer in scope.";
+    InactiveCrate = "inactive-crate", Warn, "6.1", "The crate's last release on its registry is older than `inactive-after`.";
+    Outdated = "outdated", Allow, "6.1", "A newer semver-incompatible release of the crate exists.";
     StaleAdvisoryDb = "stale-advisory-db", Deny, "7.1.3", "The advisory data used is older than `advisory-max-age`.";
     UnreadableAdvisory = "unreadable-advisory", Deny, "7.1.3", "An advisory file could not be parsed.";
 }
@@ -145,6 +147,12 @@ impl Code {
                 "Update to a version the advisory does not affect, or record a disposition in the entry's `advisories`."
             }
             Code::Yanked => "Update Cargo.lock to a version that is not yanked.",
+            Code::InactiveCrate => {
+                "Assess whether the crate is still maintained (issues answered, a successor named) and record it in the entry's `surveillance.obsolescence`; plan a replacement if it is abandoned."
+            }
+            Code::Outdated => {
+                "Plan the update to the newer major release in `surveillance.update-strategy`, or record why the locked line stays."
+            }
             Code::DispositionExpired => {
                 "Review the disposition again and move its `expires` date, or resolve the advisory."
             }

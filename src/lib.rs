@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod digest;
 pub mod dtrack;
 pub mod evidence;
+pub mod facts;
 pub mod fetch;
 pub mod finding;
 pub mod graph;

@@ -37,7 +37,16 @@ pub struct Client {
 /// What a request got back, when it got an answer that retrying would not change.
 pub enum Reply {
     Body(Vec<u8>),
+    /// 304: the copy the validators describe is still current.
+    NotModified,
     NotFound,
+}
+
+/// What identifies a version of a resource, for asking whether it changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
 }
 
 impl Reply {
@@ -46,6 +55,7 @@ impl Reply {
         match self {
             Reply::Body(body) => Ok(body),
             Reply::NotFound => bail!("{url} answered 404 Not Found: check the URL (or the mirror behind it)"),
+            Reply::NotModified => bail!("{url} answered 304 Not Modified to a request that named no copy"),
         }
     }
 }
@@ -103,7 +113,22 @@ impl Client {
 
     /// GETs `url`, with a 404 (or 410) as an answer rather than an error.
     pub fn get_or_missing(&self, url: &str, limit: u64, progress: &dyn Progress) -> Result<Reply> {
-        self.exchange(url, limit, progress, || self.agent.get(url).call())
+        Ok(self.exchange(url, limit, progress, || self.agent.get(url).call())?.0)
+    }
+
+    /// GETs `url` unless the copy `known` describes is current (304), with the
+    /// validators of what came back.
+    pub fn get_revalidated(&self, url: &str, limit: u64, known: &Validators) -> Result<(Reply, Validators)> {
+        self.exchange(url, limit, &(), || {
+            let mut request = self.agent.get(url);
+            if let Some(etag) = &known.etag {
+                request = request.header("if-none-match", etag);
+            }
+            if let Some(date) = &known.last_modified {
+                request = request.header("if-modified-since", date);
+            }
+            request.call()
+        })
     }
 
     /// POSTs a JSON body to `url`.
@@ -115,7 +140,7 @@ impl Client {
                 .header("content-type", "application/json")
                 .send(&bytes[..])
         })?;
-        reply.body(url)
+        reply.0.body(url)
     }
 
     /// PUTs a JSON body to `url` with one extra header (an API key).
@@ -127,7 +152,7 @@ impl Client {
                 .header(header.0, header.1)
                 .send(body)
         })?;
-        reply.body(url)
+        reply.0.body(url)
     }
 
     /// GETs `url` with one extra header.
@@ -135,7 +160,7 @@ impl Client {
         let reply = self.exchange(url, limit, &(), || {
             self.agent.get(url).header(header.0, header.1).call()
         })?;
-        reply.body(url)
+        reply.0.body(url)
     }
 
     fn exchange(
@@ -144,7 +169,7 @@ impl Client {
         limit: u64,
         progress: &dyn Progress,
         send: impl Fn() -> Result<ureq::http::Response<ureq::Body>, ureq::Error>,
-    ) -> Result<Reply> {
+    ) -> Result<(Reply, Validators)> {
         let mut last = String::new();
         let mut asked_wait: Option<Duration> = None;
         for attempt in 0..ATTEMPTS {
@@ -167,9 +192,21 @@ impl Client {
                 }
             };
             let status = response.status().as_u16();
+            let header = |name: &str| {
+                response
+                    .headers()
+                    .get(name)
+                    .and_then(|value| value.to_str().ok())
+                    .map(str::to_string)
+            };
+            let validators = Validators {
+                etag: header("etag"),
+                last_modified: header("last-modified"),
+            };
             match status {
                 200..=299 => {}
-                404 | 410 => return Ok(Reply::NotFound),
+                304 => return Ok((Reply::NotModified, validators)),
+                404 | 410 => return Ok((Reply::NotFound, validators)),
                 429 | 500..=599 => {
                     last = format!("HTTP {status}");
                     asked_wait = retry_after(&response).filter(|wait| *wait <= LONGEST_RETRY_AFTER);
@@ -197,7 +234,7 @@ impl Client {
                 }
             }
             match read_body(response.body_mut(), limit, progress, self.timeout) {
-                Ok(body) => return Ok(Reply::Body(body)),
+                Ok(body) => return Ok((Reply::Body(body), validators)),
                 Err(BodyError::TooLarge) => {
                     bail!("{url} sent more than {limit} bytes, the most cargo soup accepts from it; check the URL")
                 }

@@ -1,34 +1,55 @@
-//! Whether locked versions are yanked, asked of a sparse registry index
-//! (https://doc.rust-lang.org/cargo/reference/registry-index.html): its `config.json`
-//! first, which proves the URL is an index, then one index file per crate.
+//! The registry index (https://doc.rust-lang.org/cargo/reference/registry-index.html):
+//! whether locked versions are yanked, and their registry facts (`facts.rs`). Online,
+//! a sparse index is asked (its `config.json` first, which proves the URL is an index,
+//! then one file per crate), each file revalidated against the copy kept in the cache
+//! folder, so an unchanged one costs a 304. Offline, Cargo's own index cache is read,
+//! as cargo-audit and cargo-deny read it.
 
-use crate::net::{Client, Reply};
-use anyhow::{Context, Result, bail};
-use serde::Deserialize;
-use std::collections::BTreeSet;
+use crate::facts::{self, From, IndexVersion, RegistryFacts};
+use crate::net::{Client, Reply, Validators};
+use anyhow::{Context, Result};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 pub const CRATES_IO_INDEX: &str = "https://index.crates.io/";
 const INDEX_FILE_LIMIT: u64 = 32 << 20;
 
-#[derive(Deserialize)]
-struct IndexLine {
-    vers: String,
-    #[serde(default)]
-    yanked: bool,
-}
-
 /// What the index said about the locked versions.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct YankedCheck {
+#[derive(Debug, PartialEq, Eq)]
+pub struct IndexCheck {
+    /// The facts of each `(name, version)` the index has a record of.
+    pub facts: BTreeMap<(String, String), RegistryFacts>,
     /// `(name, version)` of each yanked locked version.
     pub yanked: BTreeSet<(String, String)>,
-    /// Crates the index does not list (a mirror that lacks them, say).
+    /// Crates without a record: a mirror that lacks them, or, offline, not in Cargo's
+    /// cache.
     pub unknown: Vec<String>,
+    pub from: From,
 }
 
-/// Asks the index at `index_url` (`sparse+` prefix allowed) about each
-/// `(name, version)`.
-pub fn check(client: &Client, index_url: &str, packages: &[(&str, String)]) -> Result<YankedCheck> {
+/// `flag` (`--index-url`, `CARGO_SOUP_INDEX_URL`), or, left at crates.io, the source
+/// Cargo's configuration (`[source.crates-io] replace-with`, read from the workspace's
+/// `.cargo/config.toml` up and from Cargo's home) puts in its place: a company mirror.
+pub fn effective_url(flag: &str, root: &Path) -> String {
+    if flag != CRATES_IO_INDEX {
+        return flag.to_string();
+    }
+    let root = tame_index::PathBuf::from_path_buf(root.to_path_buf()).ok();
+    // Any cargo since 1.70 speaks the sparse protocol; naming one spares a `cargo -V`.
+    match tame_index::IndexUrl::crates_io(root, None, Some("1.70.0")) {
+        Ok(tame_index::IndexUrl::NonCratesIo(url)) => url.to_string(),
+        _ => flag.to_string(),
+    }
+}
+
+/// Asks the index at `index_url` (`sparse+` prefix allowed) about each `(name,
+/// version)`, revalidating the copies kept under `cache` (the cache folder).
+pub fn check(
+    client: &Client,
+    index_url: &str,
+    packages: &[(&str, String)],
+    cache: Option<&Path>,
+) -> Result<IndexCheck> {
     let base = index_url.trim_start_matches("sparse+").trim_end_matches('/');
     let config_url = format!("{base}/config.json");
     let config = client.get(&config_url, 1 << 20, &())?;
@@ -36,52 +57,167 @@ pub fn check(client: &Client, index_url: &str, packages: &[(&str, String)]) -> R
         format!("{config_url} is not the config.json of a sparse registry index; point --index-url at one (for crates.io: {CRATES_IO_INDEX})")
     })?;
     drop(config);
-    let names: Vec<&str> = packages
+    let kept = cache.map(|cache| kept_folder(cache, base));
+    let names = names(packages);
+    let files = crate::net::in_parallel(&names, |name| {
+        let path = index_path(name);
+        let url = format!("{base}/{path}");
+        let copy = kept.as_ref().map(|kept| kept.join(&path));
+        let file = fetch_revalidated(client, &url, copy.as_deref())?;
+        file.map(|file| {
+            facts::index_versions(&file)
+                .map_err(|problem| anyhow::anyhow!("{url} is not a registry index file: {problem}"))
+        })
+        .transpose()
+    })?;
+    Ok(assemble(packages, &names, files, From::Index))
+}
+
+/// The index file at `url`: the kept copy when the index says it is unchanged, else
+/// the new one (kept for next time); `None` when the index has no such crate.
+fn fetch_revalidated(client: &Client, url: &str, copy: Option<&Path>) -> Result<Option<Vec<u8>>> {
+    let validators_path = copy.map(|copy| copy.with_extension("validators"));
+    let kept = copy.and_then(|copy| std::fs::read(copy).ok());
+    let known: Validators = match (&kept, &validators_path) {
+        (Some(_), Some(path)) => std::fs::read(path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default(),
+        _ => Validators::default(),
+    };
+    let (reply, validators) = client.get_revalidated(url, INDEX_FILE_LIMIT, &known)?;
+    match reply {
+        Reply::NotModified if kept.is_some() => Ok(kept),
+        Reply::NotModified => anyhow::bail!("{url} answered 304 Not Modified to a request that named no copy"),
+        Reply::NotFound => Ok(None),
+        Reply::Body(body) => {
+            if let (Some(copy), Some(path)) = (copy, &validators_path) {
+                // A copy that cannot be kept only costs the next run a full answer.
+                let _ = keep(copy, path, &body, &validators);
+            }
+            Ok(Some(body))
+        }
+    }
+}
+
+fn keep(copy: &Path, validators_path: &Path, body: &[u8], validators: &Validators) -> Result<()> {
+    if let Some(folder) = copy.parent() {
+        std::fs::create_dir_all(folder)?;
+    }
+    crate::atomic_file::write(copy, body)?;
+    crate::atomic_file::write(validators_path, &serde_json::to_vec(validators)?)
+}
+
+/// The records kept offline: the copy the last online check left in the cache folder,
+/// else the one Cargo keeps in its own cache (under `$CARGO_HOME/registry/index/`).
+pub fn from_cache(index_url: &str, packages: &[(&str, String)], cache: Option<&Path>) -> IndexCheck {
+    let names = names(packages);
+    let kept = cache.map(|cache| kept_folder(cache, index_url));
+    let folders = cargo_cache_folders(index_url);
+    let files = names
+        .iter()
+        .map(|name| {
+            let copy = kept
+                .as_ref()
+                .and_then(|kept| std::fs::read(kept.join(index_path(name))).ok());
+            copy.and_then(|file| facts::index_versions(&file).ok())
+                .or_else(|| folders.iter().find_map(|folder| cached_versions(folder, name)))
+        })
+        .collect();
+    assemble(packages, &names, files, From::Cache)
+}
+
+/// Where the cache folder keeps an index's files, by its URL.
+fn kept_folder(cache: &Path, index_url: &str) -> PathBuf {
+    let base = index_url.trim_start_matches("sparse+").trim_end_matches('/');
+    cache
+        .join("index")
+        .join(&crate::digest::sha256_hex(base.as_bytes())[..16])
+}
+
+/// Where Cargo keeps its copy of an index: the folder name hashes the URL, one way
+/// since cargo 1.85 and another before; both are looked in.
+fn cargo_cache_folders(index_url: &str) -> Vec<PathBuf> {
+    let url = if index_url.starts_with("sparse+") || !index_url.starts_with("http") {
+        index_url.to_string()
+    } else {
+        format!("sparse+{index_url}")
+    };
+    let Ok(home) = tame_index::utils::cargo_home() else {
+        return Vec::new();
+    };
+    [true, false]
+        .into_iter()
+        .filter_map(|stable| tame_index::utils::get_index_details(&url, Some(home.clone()), stable).ok())
+        .map(|(folder, _)| folder.into_std_path_buf())
+        .filter(|folder| folder.is_dir())
+        .collect()
+}
+
+/// One crate's versions from Cargo's `.cache` entry; `None` when there is none or it
+/// cannot be read (Cargo rewrites it on its next update).
+fn cached_versions(folder: &Path, name: &str) -> Option<Vec<IndexVersion>> {
+    let folder = tame_index::PathBuf::from_path_buf(folder.to_path_buf()).ok()?;
+    let cache = tame_index::index::IndexCache::at_path(folder);
+    let name = tame_index::KrateName::cargo(name).ok()?;
+    // Cargo replaces a cache file whole; a read that races it fails to parse and is
+    // treated as not cached.
+    let lock = tame_index::flock::FileLock::unlocked();
+    let krate = cache.cached_krate(name, &lock).ok()??.deserialize().ok()?;
+    Some(
+        krate
+            .versions
+            .iter()
+            .filter_map(|version| {
+                Some(IndexVersion {
+                    version: version.version.parse().ok()?,
+                    yanked: version.yanked,
+                    published: version.pubtime.as_deref().and_then(facts::date_of),
+                })
+            })
+            .collect(),
+    )
+}
+
+fn names<'p>(packages: &[(&'p str, String)]) -> Vec<&'p str> {
+    packages
         .iter()
         .map(|(name, _)| *name)
         .collect::<BTreeSet<_>>()
         .into_iter()
-        .collect();
-    let files = crate::net::in_parallel(&names, |name| {
-        let url = format!("{base}/{}", index_path(name));
-        match client.get_or_missing(&url, INDEX_FILE_LIMIT, &())? {
-            Reply::Body(body) => Ok(Some(body)),
-            Reply::NotFound => Ok(None),
-        }
-    })?;
-    let mut result = YankedCheck::default();
-    for (name, file) in names.iter().zip(files) {
-        let Some(file) = file else {
-            result.unknown.push(name.to_string());
-            continue;
-        };
-        let yanked = yanked_versions(&file)
-            .with_context(|| format!("{base}/{} is not a registry index file", index_path(name)))?;
-        for (package, version) in packages.iter().filter(|(package, _)| package == name) {
-            if yanked.contains(version.as_str()) {
-                result.yanked.insert((package.to_string(), version.clone()));
-            }
-        }
-    }
-    Ok(result)
+        .collect()
 }
 
-/// The yanked versions an index file lists, one JSON object per line.
-fn yanked_versions(file: &[u8]) -> Result<BTreeSet<String>> {
-    let mut yanked = BTreeSet::new();
-    for (number, line) in file.split(|byte| *byte == b'\n').enumerate() {
-        if line.iter().all(u8::is_ascii_whitespace) {
+/// The check from each crate's versions (`None`: no record).
+fn assemble(
+    packages: &[(&str, String)],
+    names: &[&str],
+    files: Vec<Option<Vec<IndexVersion>>>,
+    from: From,
+) -> IndexCheck {
+    let mut check = IndexCheck {
+        facts: BTreeMap::new(),
+        yanked: BTreeSet::new(),
+        unknown: Vec::new(),
+        from,
+    };
+    for (name, versions) in names.iter().zip(files) {
+        let Some(versions) = versions else {
+            check.unknown.push(name.to_string());
             continue;
-        }
-        let Ok(entry) = serde_json::from_slice::<IndexLine>(line) else {
-            bail!("line {} is not an index entry", number + 1);
         };
-        if entry.yanked {
-            // Index versions may carry build metadata the lockfile drops.
-            yanked.insert(entry.vers);
+        for (package, version) in packages.iter().filter(|(package, _)| package == name) {
+            let Ok(locked) = version.parse::<semver::Version>() else {
+                continue;
+            };
+            let facts = facts::facts(&versions, &locked, from);
+            if facts.yanked {
+                check.yanked.insert((package.to_string(), version.clone()));
+            }
+            check.facts.insert((package.to_string(), version.clone()), facts);
         }
     }
-    Ok(yanked)
+    check
 }
 
 /// Where a crate's file lives in an index: `1/a`, `2/ab`, `3/a/abc`, `ab/cd/abcd…`,
@@ -106,13 +242,5 @@ mod tests {
         assert_eq!(index_path("ab"), "2/ab");
         assert_eq!(index_path("Abc"), "3/a/abc");
         assert_eq!(index_path("serde_json"), "se/rd/serde_json");
-    }
-
-    #[test]
-    fn yanked_lines_are_read_and_bad_lines_refused() {
-        let file = b"{\"name\":\"x\",\"vers\":\"1.0.0\",\"yanked\":false}\n{\"name\":\"x\",\"vers\":\"1.0.1\",\"yanked\":true,\"extra\":1}\n\n";
-        assert_eq!(yanked_versions(file).unwrap(), BTreeSet::from(["1.0.1".to_string()]));
-        let err = yanked_versions(b"<html>").unwrap_err();
-        assert!(err.to_string().contains("line 1"), "{err}");
     }
 }

@@ -8,6 +8,7 @@ use cargo_soup::advisories::{SourceData, Unreadable};
 use cargo_soup::audit::AuditReport;
 use cargo_soup::date::Date;
 use cargo_soup::evidence::Evidence;
+use cargo_soup::facts::{From, IndexVersion, RegistryFacts};
 use cargo_soup::graph::scope::Scope;
 use cargo_soup::graph::{DepKind, Edge, Graph, Package, Source, Target, TargetKind, toolchain};
 use cargo_soup::inventory::Inventory;
@@ -18,7 +19,7 @@ use cargo_soup::rules::advisories::{AdvisoryInput, verdicts};
 use cargo_soup::rules::verification::verify;
 use cargo_soup::sidecar;
 use cargo_soup::verification::{ResultsFile, TestResults};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A workspace graph built by hand: members, crates.io packages and edges.
 #[derive(Default)]
@@ -171,6 +172,8 @@ struct Case {
     graph: Graph,
     /// A results file's text (JUnit or `cargo test` output).
     results: Option<&'static str>,
+    /// The index records of the crates, as the registry would answer.
+    index: Vec<(&'static str, Vec<IndexVersion>)>,
 }
 
 impl Case {
@@ -181,7 +184,22 @@ impl Case {
             yanked: None,
             graph: device(),
             results: None,
+            index: Vec::new(),
         }
+    }
+
+    /// leaf's index record: its versions with their publication dates.
+    fn with_leaf_releases(mut self, versions: &[(&str, &str)]) -> Self {
+        let versions = versions
+            .iter()
+            .map(|(version, published)| IndexVersion {
+                version: version.parse().unwrap(),
+                yanked: false,
+                published: published.parse().ok(),
+            })
+            .collect();
+        self.index.push(("leaf", versions));
+        self
     }
 
     fn with_results(mut self, text: &'static str) -> Self {
@@ -214,6 +232,15 @@ impl Case {
             lock_file: "Cargo.lock",
             line_times: None,
         };
+        let facts: BTreeMap<(String, String), RegistryFacts> = self
+            .index
+            .iter()
+            .map(|(name, versions)| {
+                let locked = semver::Version::new(1, 0, 0);
+                let facts = cargo_soup::facts::facts(versions, &locked, From::Index);
+                ((name.to_string(), locked.to_string()), facts)
+            })
+            .collect();
         let advisories = AdvisoryInput {
             soup: &soup,
             as_of,
@@ -221,6 +248,7 @@ impl Case {
             targets: None,
             lock_file: "Cargo.lock",
             yanked: self.yanked.as_ref(),
+            facts: Some(&facts),
             unavailable: &[],
         };
         let decided = verdicts(&inventory, &soup, &self.sources, None, as_of);
@@ -376,6 +404,18 @@ fn cases() -> Vec<(&'static str, Case)> {
             Case::new(verified_leaf()).with_results(
                 "     Running tests/config.rs (target/debug/deps/config-0123456789abcdef)\n\nrunning 1 test\ntest parses ... ignored\n\ntest result: ok. 0 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.00s\n",
             ),
+        ),
+        (
+            "inactive-crate",
+            Case::new(soup("", "")).with_leaf_releases(&[("0.9.0", "2022-01-10"), ("1.0.0", "2023-05-02")]),
+        ),
+        (
+            "outdated",
+            Case::new(soup("[policy]\noutdated = \"warn\"", "")).with_leaf_releases(&[
+                ("1.0.0", "2026-01-10"),
+                ("2.0.0", "2026-05-02"),
+                ("3.0.0", "2026-10-20"),
+            ]),
         ),
         ("yanked", {
             let mut case = Case::new(soup("", ""));

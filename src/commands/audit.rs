@@ -6,12 +6,13 @@ use crate::changes;
 use crate::cli::{AdvisoryArgs, AuditArgs, AuditFormat, DenyWhat, Settings, VerificationArgs};
 use crate::date::Date;
 use crate::evidence::Evidence;
+use crate::facts::From;
 use crate::finding::Finding;
 use crate::inventory::{Inventory, Status};
 use crate::paths::{display_path, repository_path};
 use crate::render::findings;
 use crate::rules::AuditInput;
-use crate::rules::advisories::{AdvisoryInput, AdvisoryVerdict, is_checked, verdicts};
+use crate::rules::advisories::{AdvisoryInput, AdvisoryVerdict, verdicts};
 use crate::workspace::{SoupUse, Workspace};
 use anyhow::Result;
 use std::io::Write;
@@ -144,6 +145,8 @@ pub struct Audited<'w> {
     pub verdicts: &'w [AdvisoryVerdict<'w>],
     /// Every `verified-by` against the test results, decided once.
     pub verification: &'w crate::rules::verification::Verification,
+    /// The registry facts of the locked versions, where the index (or a cache) has them.
+    pub registry: Option<&'w std::collections::BTreeMap<(String, String), crate::facts::RegistryFacts>>,
     pub report: AuditReport,
 }
 
@@ -182,17 +185,13 @@ pub fn with_audit<R>(
         sources = plan.load_local(&workspace.graph.crate_names());
     }
     let inventory = Inventory::build(&workspace.graph, &workspace.scope, &workspace.soup);
-    let registry_items: Vec<(&str, String)> = inventory
-        .items
-        .iter()
-        .filter(|item| is_checked(item) && !item.package.source.is_toolchain())
-        .map(|item| (item.package.name.as_str(), item.package.version.to_string()))
-        .collect();
+    let registry_items = crate::rules::advisories::registry_packages(&inventory);
     sources.extend(plan.query_api(&registry_items)?);
-    let yanked = if with_findings {
-        plan.yanked(&registry_items)?
-    } else {
-        None
+    // The SBOM states the facts already kept; only the audit and the report ask.
+    let root = &workspace.graph.workspace_root;
+    let index = match with_findings {
+        true => plan.index_check(&registry_items, root)?,
+        false => plan.cached_index(&registry_items, root),
     };
     // The evidence files are read only for the rules that check them.
     let evidence = if with_findings {
@@ -224,9 +223,12 @@ pub fn with_audit<R>(
     let mut advisory_data: Vec<AdvisoryData> = sources.iter().map(AdvisoryData::read).collect();
     advisory_data.extend(plan.skipped());
     if with_findings {
-        advisory_data.push(match &yanked {
-            Some(_) => AdvisoryData::live(REGISTRY_INDEX, &advisory_args.index_url),
-            None => AdvisoryData::skipped(REGISTRY_INDEX, Some("offline".to_string())),
+        advisory_data.push(match &index {
+            Some(check) if check.from == From::Index => {
+                AdvisoryData::live(REGISTRY_INDEX, &plan.index_url(&workspace.graph.workspace_root))
+            }
+            Some(check) if !check.facts.is_empty() => AdvisoryData::live(REGISTRY_INDEX, "the local index cache"),
+            _ => AdvisoryData::skipped(REGISTRY_INDEX, Some("offline".to_string())),
         });
     }
     advisory_data.sort_by_key(|data| {
@@ -243,7 +245,8 @@ pub fn with_audit<R>(
         sources: &sources,
         targets: targets.as_deref(),
         lock_file: &lock_file,
-        yanked: yanked.as_ref().map(|check| &check.yanked),
+        yanked: index.as_ref().filter(|_| with_findings).map(|check| &check.yanked),
+        facts: index.as_ref().filter(|_| with_findings).map(|check| &check.facts),
         unavailable: &unavailable,
     };
     let (report, notes) = if with_findings {
@@ -271,10 +274,14 @@ pub fn with_audit<R>(
         }
     }
     if settings.verbose > 0
-        && let Some(check) = yanked.as_ref().filter(|check| !check.unknown.is_empty())
+        && let Some(check) = index.as_ref().filter(|check| !check.unknown.is_empty())
     {
+        let whose = match check.from {
+            From::Index => "the registry index does not list",
+            From::Cache => "neither the cache folder nor Cargo's index cache holds the record of",
+        };
         eprintln!(
-            "note: the registry index does not list {}: not checked for yanked versions",
+            "note: {whose} {}: not checked for yanked versions, no registry facts",
             check.unknown.join(", ")
         );
     }
@@ -283,6 +290,7 @@ pub fn with_audit<R>(
         inventory: &inventory,
         verdicts: &verdicts,
         verification: &verification,
+        registry: index.as_ref().map(|check| &check.facts),
         report,
     });
     // The process ends now: freeing the graph, the sidecar and the advisories would

@@ -3,9 +3,19 @@
 use crate::cli::{ListArgs, ListFormat, Settings};
 use crate::inventory::Inventory;
 use crate::render;
-use crate::workspace::SoupUse;
+use crate::workspace::{SoupUse, Workspace};
 use anyhow::Result;
 use std::io::Write;
+
+/// The registry facts an earlier online audit (or Cargo) kept: `list` asks no network.
+fn kept_facts(settings: &Settings, workspace: &Workspace, inventory: &Inventory) -> Option<crate::facts::Facts> {
+    let packages = crate::rules::advisories::registry_packages(inventory);
+    if packages.is_empty() {
+        return None;
+    }
+    let url = crate::registry::effective_url(&settings.index_url, &workspace.graph.workspace_root);
+    Some(crate::registry::from_cache(&url, &packages, settings.cache_dir.as_deref()).facts)
+}
 
 pub fn run(settings: &Settings, args: &ListArgs) -> Result<i32> {
     let workspace = super::load_workspace(settings, SoupUse::Optional, |_| ())?.0;
@@ -33,7 +43,7 @@ pub fn run(settings: &Settings, args: &ListArgs) -> Result<i32> {
             }
             text
         }
-        ListFormat::Json => render::json::list(&inventory)?,
+        ListFormat::Json => render::json::list(&inventory, kept_facts(settings, &workspace, &inventory).as_ref())?,
         ListFormat::Csv => render::csv::list(&inventory),
         ListFormat::Markdown => render::markdown::list(&inventory),
     };

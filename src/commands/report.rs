@@ -31,6 +31,7 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<i32> {
             inventory: audited.inventory,
             verdicts: audited.verdicts,
             verification: audited.verification,
+            registry: audited.registry,
             audit: &audited.report,
         });
         let text = match args.format {

@@ -29,17 +29,13 @@ pub fn run(settings: &Settings, args: &SbomArgs) -> Result<i32> {
                 version: version.as_deref(),
             };
             let as_of = audited.report.as_of;
-            let cyclonedx = || {
-                sbom::cyclonedx(
-                    &subject,
-                    graph,
-                    soup,
-                    audited.inventory,
-                    audited.verdicts,
-                    audited.verification,
-                    as_of,
-                )
+            let decided = sbom::Decided {
+                inventory: audited.inventory,
+                verdicts: audited.verdicts,
+                verification: audited.verification,
+                registry: audited.registry,
             };
+            let cyclonedx = || sbom::cyclonedx(&subject, graph, soup, &decided, as_of);
             let text = match args.format {
                 SbomFormat::CyclonedxJson => cyclonedx()?,
                 SbomFormat::Spdx => spdx::spdx(&subject, graph, soup, audited.inventory, as_of)?,

@@ -165,6 +165,8 @@ impl Check {
             | Code::Unmaintained
             | Code::Notice
             | Code::Yanked
+            | Code::InactiveCrate
+            | Code::Outdated
             | Code::DispositionExpired
             | Code::StaleDisposition
             | Code::AdvisorySinceReview => Check::Advisories,

@@ -42,9 +42,12 @@ struct ItemRecord<'a> {
     /// the crate offers no `bundled` or `vendored` feature.
     native_library_bundled: Option<bool>,
     status: Status,
+    /// The registry facts kept by an earlier online audit (or Cargo), null otherwise.
+    registry: Option<&'a crate::facts::RegistryFacts>,
 }
 
-pub fn list(inventory: &Inventory) -> Result<String> {
+/// The list; `facts` are the registry facts already kept, where there are any.
+pub fn list(inventory: &Inventory, facts: Option<&crate::facts::Facts>) -> Result<String> {
     let items = inventory
         .items
         .iter()
@@ -73,6 +76,7 @@ pub fn list(inventory: &Inventory) -> Result<String> {
                 native_library: package.links.as_deref(),
                 native_library_bundled: package.bundling.as_ref().map(|bundling| bundling.enabled),
                 status: item.status,
+                registry: facts.and_then(|facts| facts.get(&(package.name.clone(), package.version.to_string()))),
             }
         })
         .collect();

@@ -146,6 +146,8 @@ pub struct Inputs<'a> {
     pub inventory: &'a Inventory<'a>,
     pub verdicts: &'a [AdvisoryVerdict<'a>],
     pub verification: &'a Verification,
+    /// The registry facts of the locked versions, where known.
+    pub registry: Option<&'a crate::facts::Facts>,
     pub audit: &'a AuditReport,
 }
 
@@ -959,6 +961,19 @@ impl ItemPage<'_> {
         ]
     }
 
+    /// What the registry says of the locked version, or why nothing is known.
+    fn registry_facts(&self) -> Cell {
+        let package = self.item.package;
+        if !is_checked(self.item) || package.source.is_toolchain() {
+            return Cell::text("not a crates.io package");
+        }
+        let key = (package.name.clone(), package.version.to_string());
+        match self.inputs.registry.and_then(|facts| facts.get(&key)) {
+            Some(facts) => Cell::text(facts.summary()),
+            None => Cell::text("not known: the index was not asked, or has no record of the crate"),
+        }
+    }
+
     fn surveillance(&self) -> Vec<Block> {
         let soup = self.inputs.soup;
         let own = self.entry.map(|entry| &entry.surveillance);
@@ -985,7 +1000,11 @@ impl ItemPage<'_> {
                     pick(&|s| s.triggers.as_ref().map(|triggers| triggers.join("; "))),
                 ),
                 ("Update strategy".into(), pick(&|s| s.update_strategy.clone())),
-                ("Obsolescence".into(), pick(&|s| s.obsolescence.clone())),
+                (
+                    "Obsolescence".into(),
+                    self.mark(pick(&|s| s.obsolescence.clone()), "surveillance.obsolescence"),
+                ),
+                ("Registry".into(), self.registry_facts()),
                 ("Level of support".into(), self.mark(support, "surveillance.support")),
                 ("End of support".into(), self.mark(end, "surveillance.end-of-support")),
             ]),

@@ -126,21 +126,33 @@ struct Dependency {
     reference: String,
 }
 
-pub fn cyclonedx(
-    subject: &Subject,
-    graph: &Graph,
-    soup: &SoupFile,
-    inventory: &Inventory,
-    verdicts: &[AdvisoryVerdict],
-    verification: &Verification,
-    as_of: Date,
-) -> Result<String> {
+/// What the audit decided about the items, as the SBOM states it.
+pub struct Decided<'a> {
+    pub inventory: &'a Inventory<'a>,
+    pub verdicts: &'a [AdvisoryVerdict<'a>],
+    pub verification: &'a Verification,
+    /// The registry facts already kept.
+    pub registry: Option<&'a crate::facts::Facts>,
+}
+
+pub fn cyclonedx(subject: &Subject, graph: &Graph, soup: &SoupFile, decided: &Decided, as_of: Date) -> Result<String> {
+    let Decided {
+        inventory,
+        verdicts,
+        verification,
+        registry,
+    } = *decided;
     let mut components: Vec<Component> = graph
         .members
         .iter()
         .map(|&member| member_component(&graph.packages[member], soup))
         .collect();
-    components.extend(inventory.items.iter().map(|item| component(item, soup, verification)));
+    components.extend(
+        inventory
+            .items
+            .iter()
+            .map(|item| component(item, soup, verification, registry)),
+    );
     components.extend(inventory.items.iter().filter_map(native_component));
 
     let targets = targets_text(soup);
@@ -337,7 +349,31 @@ fn supplier(item: &SoupItem) -> Option<Value> {
     (!owner.is_empty()).then(|| json!({"name": owner, "url": [repository]}))
 }
 
-fn component<'a>(item: &SoupItem<'a>, soup: &SoupFile, verification: &Verification) -> Component<'a> {
+/// The registry facts as properties, each only when known.
+fn registry_properties(facts: &crate::facts::RegistryFacts) -> Vec<Property> {
+    let mut properties = Vec::new();
+    if let Some(date) = facts.published {
+        properties.push(property("cargo-soup:published", date));
+    }
+    if let Some(latest) = &facts.latest {
+        properties.push(property("cargo-soup:latest", latest));
+    }
+    if let Some(behind) = facts.behind {
+        properties.push(property("cargo-soup:behind", behind.as_str()));
+        properties.push(property("cargo-soup:majors-behind", facts.majors_behind));
+    }
+    if let Some(date) = facts.last_release {
+        properties.push(property("cargo-soup:last-release", date));
+    }
+    properties
+}
+
+fn component<'a>(
+    item: &SoupItem<'a>,
+    soup: &SoupFile,
+    verification: &Verification,
+    registry: Option<&crate::facts::Facts>,
+) -> Component<'a> {
     let package = item.package;
     let toolchain = package.source.is_toolchain();
     let mut component = identity(package, if toolchain { "platform" } else { "library" });
@@ -363,6 +399,10 @@ fn component<'a>(item: &SoupItem<'a>, soup: &SoupFile, verification: &Verificati
         let (passed, failed, not_run) = verification.counts(&entry.table_name());
         let text = format!("verified-by: {passed} passed, {failed} failed, {not_run} not run");
         properties.push(property("cargo-soup:verification", text));
+    }
+    let key = (package.name.clone(), package.version.to_string());
+    if let Some(facts) = registry.and_then(|registry| registry.get(&key)) {
+        properties.extend(registry_properties(facts));
     }
     let own = item.entry.map(|entry| &entry.surveillance);
     let support = own.and_then(|own| own.support).or(soup.project.surveillance.support);

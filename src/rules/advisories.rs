@@ -23,6 +23,8 @@ pub struct AdvisoryInput<'a> {
     /// `(name, version)` of the locked versions the registry says are yanked; `None`
     /// when not checked (offline).
     pub yanked: Option<&'a BTreeSet<(String, String)>>,
+    /// The registry facts of the locked versions the index has records of.
+    pub facts: Option<&'a std::collections::BTreeMap<(String, String), crate::facts::RegistryFacts>>,
     /// Sources (`rustsec`, `osv`) that should have been read but had no data, and why.
     pub unavailable: &'a [(&'static str, String)],
 }
@@ -42,6 +44,17 @@ pub fn is_checked(item: &SoupItem) -> bool {
         Source::Toolchain { .. } => true,
         _ => false,
     }
+}
+
+/// The crates.io packages of the inventory as `(name, version)`: what the registry
+/// index is asked about.
+pub fn registry_packages<'i>(inventory: &'i Inventory) -> Vec<(&'i str, String)> {
+    inventory
+        .items
+        .iter()
+        .filter(|item| is_checked(item) && !item.package.source.is_toolchain())
+        .map(|item| (item.package.name.as_str(), item.package.version.to_string()))
+        .collect()
 }
 
 /// Whether an advisory that touches an item applies to the device.
@@ -270,6 +283,11 @@ pub fn advisory_findings(
     }
     if let Some(yanked) = input.yanked {
         outcome.findings.extend(yanked_findings(inventory, input, yanked));
+    }
+    if let Some(facts) = input.facts {
+        outcome
+            .findings
+            .extend(super::registry::findings(inventory, input, facts));
     }
     outcome.findings.extend(
         input

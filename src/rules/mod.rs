@@ -12,6 +12,7 @@ use crate::sidecar::{Class, Entry, Project, SoupFile, StaleOn, Support};
 use std::collections::BTreeSet;
 
 pub mod advisories;
+pub mod registry;
 pub mod verification;
 
 pub use crate::assessment::{

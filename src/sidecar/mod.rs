@@ -203,6 +203,12 @@ pub const DEFAULT_REVIEW_INTERVAL: Duration = Duration {
     unit: DurationUnit::Days,
 };
 
+/// `inactive-after`'s default: two years without a release.
+pub const DEFAULT_INACTIVE_AFTER: Duration = Duration {
+    amount: 2,
+    unit: DurationUnit::Years,
+};
+
 /// How old advisory data may get when `advisory-max-age` is not set.
 pub const DEFAULT_ADVISORY_MAX_AGE: Duration = Duration {
     amount: 7,
@@ -218,6 +224,8 @@ pub struct Project {
     pub kinds: BTreeSet<DepKind>,
     pub targets: Option<Vec<String>>,
     pub advisory_max_age: Duration,
+    /// A crate with no release for this long is `inactive-crate`.
+    pub inactive_after: Duration,
     pub require: Require,
     /// `test-results`: each file as written (relative to the workspace root), with
     /// where soup.toml names it.
@@ -235,6 +243,7 @@ impl Default for Project {
             kinds: [DepKind::Normal, DepKind::Build].into_iter().collect(),
             targets: None,
             advisory_max_age: DEFAULT_ADVISORY_MAX_AGE,
+            inactive_after: DEFAULT_INACTIVE_AFTER,
             require: Require::default(),
             test_results: Vec::new(),
             surveillance: Surveillance::default(),

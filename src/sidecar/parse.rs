@@ -76,6 +76,7 @@ const PROJECT_KEYS: &[&str] = &[
     "advisory-max-age",
     "require",
     "test-results",
+    "inactive-after",
     "surveillance",
 ];
 const SURVEILLANCE_KEYS: &[&str] = &[
@@ -555,6 +556,7 @@ impl<'d> Walker<'_, '_> {
             advisory_max_age: self
                 .duration(table, "advisory-max-age")
                 .unwrap_or(DEFAULT_ADVISORY_MAX_AGE),
+            inactive_after: self.duration(table, "inactive-after").unwrap_or(DEFAULT_INACTIVE_AFTER),
             ..Project::default()
         };
         let stale_on = self.choice(table, "stale-on", &["patch", "minor", "major"], |text| match text {

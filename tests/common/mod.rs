@@ -52,7 +52,9 @@ pub fn soup() -> Command {
         .env_remove("CARGO_SOUP_ADVISORY_DB")
         .env_remove("CARGO_SOUP_RUSTSEC_URL")
         .env_remove("CARGO_SOUP_OSV_URL")
-        .env_remove("CARGO_SOUP_INDEX_URL")
+        // An index with no copy in Cargo's cache or the cache folder: offline, no test
+        // reads what crates.io said when this machine last fetched.
+        .env("CARGO_SOUP_INDEX_URL", "sparse+http://127.0.0.1:9/no-index/")
         .env_remove("CARGO_SOUP_HTTP_TIMEOUT")
         .env_remove("CARGO_SOUP_DTRACK_API_KEY")
         .env_remove("COLUMNS")

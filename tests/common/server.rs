@@ -40,6 +40,10 @@ pub enum Reply {
     Drip(Vec<u8>, Duration),
     /// A status with a `Retry-After` of so many seconds.
     RetryAfter(u16, u64),
+    /// 200 with an `ETag`.
+    Tagged(Vec<u8>, &'static str),
+    /// 304 Not Modified, no body.
+    NotModified,
 }
 
 /// A server's way of answering, boxed to keep several in one list.
@@ -135,6 +139,12 @@ fn serve(stream: TcpStream, recorded: &Mutex<Vec<Request>>, answer: &(dyn Fn(&Re
             drip = Some(pause);
             (200, body, 0)
         }
+        Reply::Tagged(body, tag) => {
+            extra_header = format!("ETag: {tag}\r\n");
+            let sent = body.len();
+            (200, body, sent)
+        }
+        Reply::NotModified => (304, Vec::new(), 0),
         Reply::RetryAfter(status, seconds) => {
             extra_header = format!("Retry-After: {seconds}\r\n");
             (status, b"later".to_vec(), 5)
