@@ -97,32 +97,72 @@ impl RegistryFacts {
 /// The versions of an index file: one JSON object per line (`vers`, `yanked`,
 /// `pubtime`); a line that is not one is an error with its number.
 pub fn index_versions(file: &[u8]) -> Result<Vec<IndexVersion>, String> {
-    #[derive(serde::Deserialize)]
-    struct Line {
-        vers: String,
-        #[serde(default)]
-        yanked: bool,
-        #[serde(default)]
-        pubtime: Option<String>,
-    }
     let mut versions = Vec::new();
     for (number, line) in file.split(|byte| *byte == b'\n').enumerate() {
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let parsed = serde_json::from_slice::<Line>(line)
-            .ok()
-            .and_then(|line| Some((line.vers.parse::<semver::Version>().ok()?, line.yanked, line.pubtime)));
-        let Some((version, yanked, pubtime)) = parsed else {
+        let Some(version) = index_version(line) else {
             return Err(format!("line {} is not an index entry", number + 1));
         };
-        versions.push(IndexVersion {
-            version,
-            yanked,
-            published: pubtime.as_deref().and_then(date_of),
-        });
+        versions.push(version);
     }
     Ok(versions)
+}
+
+/// One index line, reading only the fields the facts need: a record's dependencies
+/// and features are most of its bytes, and a workspace's records are tens of MiB.
+/// Index JSON is compact, so the three keys are found as written; a line written
+/// otherwise is parsed in full.
+pub fn index_version(json: &[u8]) -> Option<IndexVersion> {
+    // `vers` leads a record, `yanked` and `pubtime` follow its dependencies: each is
+    // looked for from the nearer end.
+    let string_at = |at: usize| {
+        let end = memchr::memchr(b'"', &json[at..])?;
+        std::str::from_utf8(&json[at..at + end]).ok()
+    };
+    const VERS: &[u8] = b"\"vers\":\"";
+    const YANKED: &[u8] = b"\"yanked\":";
+    const PUBTIME: &[u8] = b"\"pubtime\":\"";
+    let vers = memchr::memmem::find(json, VERS).and_then(|at| string_at(at + VERS.len()));
+    let yanked = match memchr::memmem::rfind(json, YANKED) {
+        Some(at) => match json.get(at + YANKED.len()) {
+            Some(b't') => Some(true),
+            Some(b'f') => Some(false),
+            _ => None,
+        },
+        None if memchr::memmem::find(json, b"\"yanked\"").is_some() => None,
+        None => Some(false),
+    };
+    let (Some(vers), Some(yanked)) = (vers, yanked) else {
+        return parsed_version(json);
+    };
+    Some(IndexVersion {
+        version: vers.parse().ok()?,
+        yanked,
+        published: memchr::memmem::rfind(json, PUBTIME)
+            .and_then(|at| string_at(at + PUBTIME.len()))
+            .and_then(date_of),
+    })
+}
+
+/// The same fields through a JSON parser, for a line that is not compact.
+fn parsed_version(json: &[u8]) -> Option<IndexVersion> {
+    #[derive(serde::Deserialize)]
+    struct Line<'a> {
+        #[serde(borrow)]
+        vers: std::borrow::Cow<'a, str>,
+        #[serde(default)]
+        yanked: bool,
+        #[serde(default, borrow)]
+        pubtime: Option<std::borrow::Cow<'a, str>>,
+    }
+    let line: Line = serde_json::from_slice(json).ok()?;
+    Some(IndexVersion {
+        version: line.vers.parse().ok()?,
+        yanked: line.yanked,
+        published: line.pubtime.as_deref().and_then(date_of),
+    })
 }
 
 /// `2021-03-02T10:11:12Z` → 2021-03-02.
@@ -257,5 +297,22 @@ mod tests {
         assert_eq!(versions[0].published, Some("2024-01-02".parse().unwrap()));
         assert!(versions[1].yanked);
         assert_eq!(index_versions(b"<html>").unwrap_err(), "line 1 is not an index entry");
+    }
+
+    /// The scan of compact lines and the parse of any other agree.
+    #[test]
+    fn compact_and_spaced_lines_read_alike() {
+        let compact = br#"{"name":"x","vers":"1.2.3","deps":[{"name":"yanked","features":["pubtime"]}],"features":{"yanked":[]},"yanked":true,"pubtime":"2024-01-02T03:04:05Z"}"#;
+        let spaced =
+            br#"{ "name": "x", "vers": "1.2.3", "deps": [], "yanked": true, "pubtime": "2024-01-02T03:04:05Z" }"#;
+        let want = IndexVersion {
+            version: "1.2.3".parse().unwrap(),
+            yanked: true,
+            published: Some("2024-01-02".parse().unwrap()),
+        };
+        assert_eq!(index_version(compact), Some(want.clone()));
+        assert_eq!(index_version(spaced), Some(want));
+        let unyanked = index_version(br#"{"name":"x","vers":"0.1.0","yanked":false}"#).unwrap();
+        assert_eq!((unyanked.yanked, unyanked.published), (false, None));
     }
 }

@@ -27,6 +27,21 @@ pub struct IndexCheck {
     pub from: From,
 }
 
+impl IndexCheck {
+    /// Only what concerns `packages` (read for a whole lockfile, used for the items in
+    /// scope).
+    pub fn keep_only(&mut self, packages: &[(&str, String)]) {
+        let wanted: BTreeSet<(String, String)> = packages
+            .iter()
+            .map(|(name, version)| (name.to_string(), version.clone()))
+            .collect();
+        self.facts.retain(|key, _| wanted.contains(key));
+        self.yanked.retain(|key| wanted.contains(key));
+        self.unknown
+            .retain(|name| packages.iter().any(|(wanted, _)| wanted == name));
+    }
+}
+
 /// `flag` (`--index-url`, `CARGO_SOUP_INDEX_URL`), or, left at crates.io, the source
 /// Cargo's configuration (`[source.crates-io] replace-with`, read from the workspace's
 /// `.cargo/config.toml` up and from Cargo's home) puts in its place: a company mirror.
@@ -114,16 +129,16 @@ pub fn from_cache(index_url: &str, packages: &[(&str, String)], cache: Option<&P
     let names = names(packages);
     let kept = cache.map(|cache| kept_folder(cache, index_url));
     let folders = cargo_cache_folders(index_url);
-    let files = names
-        .iter()
-        .map(|name| {
-            let copy = kept
-                .as_ref()
-                .and_then(|kept| std::fs::read(kept.join(index_path(name))).ok());
-            copy.and_then(|file| facts::index_versions(&file).ok())
-                .or_else(|| folders.iter().find_map(|folder| cached_versions(folder, name)))
-        })
-        .collect();
+    // Big records (hundreds of versions) take a while to read: both cores read.
+    let files = crate::net::in_parallel(&names, |name| {
+        let copy = kept
+            .as_ref()
+            .and_then(|kept| std::fs::read(kept.join(index_path(name))).ok());
+        Ok(copy
+            .and_then(|file| facts::index_versions(&file).ok())
+            .or_else(|| folders.iter().find_map(|folder| cached_versions(folder, name))))
+    })
+    .unwrap_or_default();
     assemble(packages, &names, files, From::Cache)
 }
 
@@ -154,29 +169,20 @@ fn cargo_cache_folders(index_url: &str) -> Vec<PathBuf> {
         .collect()
 }
 
-/// One crate's versions from Cargo's `.cache` entry; `None` when there is none or it
-/// cannot be read (Cargo rewrites it on its next update).
+/// One crate's versions from Cargo's `.cache` entry (a header, the revision, then
+/// `version\0json\0` pairs); `None` when there is none or it cannot be read (Cargo
+/// replaces a cache file whole, so a read that races it fails to parse).
 fn cached_versions(folder: &Path, name: &str) -> Option<Vec<IndexVersion>> {
     let folder = tame_index::PathBuf::from_path_buf(folder.to_path_buf()).ok()?;
     let cache = tame_index::index::IndexCache::at_path(folder);
-    let name = tame_index::KrateName::cargo(name).ok()?;
-    // Cargo replaces a cache file whole; a read that races it fails to parse and is
-    // treated as not cached.
-    let lock = tame_index::flock::FileLock::unlocked();
-    let krate = cache.cached_krate(name, &lock).ok()??.deserialize().ok()?;
-    Some(
-        krate
-            .versions
-            .iter()
-            .filter_map(|version| {
-                Some(IndexVersion {
-                    version: version.version.parse().ok()?,
-                    yanked: version.yanked,
-                    published: version.pubtime.as_deref().and_then(facts::date_of),
-                })
-            })
-            .collect(),
-    )
+    let bytes = std::fs::read(cache.cache_path(tame_index::KrateName::cargo(name).ok()?)).ok()?;
+    let entry = tame_index::index::cache::ValidCacheEntry::read(&bytes).ok()?;
+    let mut parts = entry.version_entries.split(|byte| *byte == 0);
+    let mut versions = Vec::new();
+    while let (Some(_version), Some(json)) = (parts.next(), parts.next()) {
+        versions.extend(facts::index_version(json));
+    }
+    Some(versions)
 }
 
 fn names<'p>(packages: &[(&'p str, String)]) -> Vec<&'p str> {

@@ -137,6 +137,18 @@ fn sources(workspace: &Workspace) -> Vec<std::sync::Arc<crate::location::SourceM
     soup_toml.into_iter().chain(lockfile).collect()
 }
 
+/// The registry facts kept on disk for the crates.io packages of the nearest
+/// Cargo.lock; `None` without one.
+fn kept_index(settings: &Settings, index_url: &str) -> Option<crate::registry::IndexCheck> {
+    let (root, packages) = crate::graph::locked_crates_io(settings.metadata.manifest_path.as_deref())?;
+    let packages: Vec<(&str, String)> = packages
+        .iter()
+        .map(|(name, version)| (name.as_str(), version.clone()))
+        .collect();
+    let url = crate::registry::effective_url(index_url, &root);
+    (!packages.is_empty()).then(|| crate::registry::from_cache(&url, &packages, settings.cache_dir.as_deref()))
+}
+
 /// What the audit established, for the commands that render it.
 pub struct Audited<'w> {
     pub workspace: &'w Workspace,
@@ -166,8 +178,15 @@ pub fn with_audit<R>(
     let mut plan = Plan::new(settings, advisory_args, Need::Required, &notify)?;
     // The graph and soup.toml are read side by side; the local advisories of the
     // graph's crates as soon as the graph is there.
-    let loaded = super::load_workspace(settings, SoupUse::Required, |graph| {
-        plan.load_local(&graph.crate_names())
+    // Offline, the registry facts come from disk: Cargo.lock names the crates, so they
+    // are read while cargo metadata runs.
+    let from_disk = !settings.online || !with_findings;
+    let (loaded, early_index) = std::thread::scope(|scope| {
+        let early = from_disk.then(|| scope.spawn(|| kept_index(settings, &advisory_args.index_url)));
+        let loaded = super::load_workspace(settings, SoupUse::Required, |graph| {
+            plan.load_local(&graph.crate_names())
+        });
+        (loaded, early.and_then(|early| early.join().ok()).flatten())
     });
     let (workspace, mut sources) = loaded?;
     if settings.verbose > 0 {
@@ -189,9 +208,13 @@ pub fn with_audit<R>(
     sources.extend(plan.query_api(&registry_items)?);
     // The SBOM states the facts already kept; only the audit and the report ask.
     let root = &workspace.graph.workspace_root;
-    let index = match with_findings {
-        true => plan.index_check(&registry_items, root)?,
-        false => plan.cached_index(&registry_items, root),
+    let index = match early_index {
+        Some(mut index) => {
+            index.keep_only(&registry_items);
+            Some(index)
+        }
+        None if from_disk => plan.cached_index(&registry_items, root),
+        None => plan.index_check(&registry_items, root)?,
     };
     // The evidence files are read only for the rules that check them.
     let evidence = if with_findings {

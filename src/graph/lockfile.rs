@@ -87,6 +87,15 @@ impl Lockfile {
         Ok(Self { packages })
     }
 
+    /// `(name, version)` of every crates.io package locked.
+    pub fn crates_io_packages(&self) -> Vec<(String, String)> {
+        self.packages
+            .keys()
+            .filter(|(_, _, source)| source.as_deref().is_some_and(super::is_crates_io))
+            .map(|(name, version, _)| (name.clone(), version.clone()))
+            .collect()
+    }
+
     pub fn get(&self, name: &str, version: &str, source: Option<&str>) -> Option<&LockedPackage> {
         self.packages
             .get(&(name.to_string(), version.to_string(), source.map(str::to_string)))

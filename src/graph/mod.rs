@@ -585,6 +585,19 @@ impl Graph {
     }
 }
 
+/// The crates.io packages `(name, version)` of the nearest Cargo.lock at or above the
+/// manifest (or the working folder), with the folder it is in: the workspace's, as a
+/// rule, known before cargo has said where the workspace is.
+pub fn locked_crates_io(manifest_path: Option<&Path>) -> Option<(PathBuf, Vec<(String, String)>)> {
+    let start = manifest_path
+        .and_then(Path::parent)
+        .filter(|dir| !dir.as_os_str().is_empty());
+    let start = start.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let lockfile = existing_lockfiles(Some(&start)).into_iter().next()?;
+    let packages = Lockfile::read(&lockfile).ok()?.crates_io_packages();
+    Some((lockfile.parent()?.to_path_buf(), packages))
+}
+
 /// The Cargo.lock files at and above `start`: one of them is the workspace's, if it
 /// has one, before cargo runs.
 fn existing_lockfiles(start: Option<&Path>) -> Vec<PathBuf> {
