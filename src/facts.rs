@@ -6,6 +6,9 @@
 use crate::date::Date;
 use serde::Serialize;
 
+/// How the audit's data rows name the copies read offline (the cache folder's, Cargo's).
+pub const LOCAL_INDEX_CACHE: &str = "the local index cache";
+
 /// The facts of each locked `(name, version)` the index has a record of.
 pub type Facts = std::collections::BTreeMap<(String, String), RegistryFacts>;
 

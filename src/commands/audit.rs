@@ -250,7 +250,7 @@ pub fn with_audit<R>(
             Some(check) if check.from == From::Index => {
                 AdvisoryData::live(REGISTRY_INDEX, &plan.index_url(&workspace.graph.workspace_root))
             }
-            Some(check) if !check.facts.is_empty() => AdvisoryData::live(REGISTRY_INDEX, "the local index cache"),
+            Some(check) if !check.facts.is_empty() => AdvisoryData::live(REGISTRY_INDEX, crate::facts::LOCAL_INDEX_CACHE),
             _ => AdvisoryData::skipped(REGISTRY_INDEX, Some("offline".to_string())),
         });
     }

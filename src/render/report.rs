@@ -968,9 +968,21 @@ impl ItemPage<'_> {
             return Cell::text("not a crates.io package");
         }
         let key = (package.name.clone(), package.version.to_string());
-        match self.inputs.registry.and_then(|facts| facts.get(&key)) {
-            Some(facts) => Cell::text(facts.summary()),
-            None => Cell::text("not known: the index was not asked, or has no record of the crate"),
+        let asked = self
+            .inputs
+            .audit
+            .advisory_data
+            .iter()
+            .find(|data| data.source == "registry-index")
+            .filter(|data| !data.skipped)
+            .and_then(|data| data.location.as_deref());
+        match (self.inputs.registry.and_then(|facts| facts.get(&key)), asked) {
+            (Some(facts), _) => Cell::text(facts.summary()),
+            (None, Some(crate::facts::LOCAL_INDEX_CACHE)) => {
+                Cell::text("not known: offline, and no local copy of the crate's index record")
+            }
+            (None, Some(_)) => Cell::text("not known: the index has no record of the crate"),
+            (None, None) => Cell::text("not known: the index was not asked (offline, nothing kept)"),
         }
     }
 
