@@ -242,6 +242,29 @@ fn index_path(name: &str) -> String {
 mod tests {
     use super::*;
 
+    /// A company mirror that replaces crates.io in the workspace's Cargo configuration is
+    /// the index asked; a URL given explicitly wins.
+    #[test]
+    fn cargos_source_replacement_names_the_index() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(".cargo")).unwrap();
+        std::fs::write(
+            dir.path().join(".cargo/config.toml"),
+            "[source.crates-io]\nreplace-with = \"company\"\n\n[source.company]\nregistry = \"sparse+https://cargo.example.com/index/\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            effective_url(CRATES_IO_INDEX, dir.path()),
+            "sparse+https://cargo.example.com/index/"
+        );
+        assert_eq!(
+            effective_url("sparse+http://127.0.0.1:1/", dir.path()),
+            "sparse+http://127.0.0.1:1/"
+        );
+        let plain = tempfile::tempdir().unwrap();
+        assert_eq!(effective_url(CRATES_IO_INDEX, plain.path()), CRATES_IO_INDEX);
+    }
+
     #[test]
     fn index_paths_follow_cargo() {
         assert_eq!(index_path("a"), "1/a");

@@ -250,7 +250,9 @@ pub fn with_audit<R>(
             Some(check) if check.from == From::Index => {
                 AdvisoryData::live(REGISTRY_INDEX, &plan.index_url(&workspace.graph.workspace_root))
             }
-            Some(check) if !check.facts.is_empty() => AdvisoryData::live(REGISTRY_INDEX, crate::facts::LOCAL_INDEX_CACHE),
+            Some(check) if !check.facts.is_empty() => {
+                AdvisoryData::live(REGISTRY_INDEX, crate::facts::LOCAL_INDEX_CACHE)
+            }
             _ => AdvisoryData::skipped(REGISTRY_INDEX, Some("offline".to_string())),
         });
     }
