@@ -153,18 +153,6 @@ fn audit(manifest: &Path, cache: &Path, url: &str, online: bool) -> Duration {
     start.elapsed()
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 fn report(label: &str, mut times: Vec<Duration>) -> f64 {
     times.sort();
     let median = times[times.len() / 2].as_secs_f64() * 1e3;
@@ -178,10 +166,14 @@ fn report(label: &str, mut times: Vec<Duration>) -> f64 {
 fn main() {
     let scratch = std::env::temp_dir().join(format!("cargo-soup-registry-bench-{}", std::process::id()));
     let workspace = scratch.join("workspace");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/workspace-500"),
-        &workspace,
-    );
+    std::fs::create_dir_all(&scratch).unwrap();
+    let copied = Command::new("cp")
+        .arg("-r")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/workspace-500"))
+        .arg(&workspace)
+        .status()
+        .unwrap();
+    assert!(copied.success());
     let manifest = workspace.join("Cargo.toml");
     let cache: PathBuf = scratch.join("cache");
     let init = Command::new(BINARY)

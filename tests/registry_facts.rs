@@ -8,7 +8,7 @@ mod common;
 
 use common::formats::{Seen, from_github, from_human, from_json, from_sarif};
 use common::server::{Reply, Request, Server};
-use common::{VULNERABLE_SOUP, fixture, run_on_sidecar, soup};
+use common::{VULNERABLE_SOUP, copy_dir, fixture, run_on_sidecar, soup};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
@@ -45,23 +45,29 @@ fn soup_toml() -> String {
     format!("{VULNERABLE_SOUP}\n[policy]\noutdated = \"warn\"\n")
 }
 
-fn online_audit(server: &Server, cache: &Path, format: &str) -> std::process::Output {
-    let mut command = soup();
-    command
-        .env_remove("CARGO_SOUP_OFFLINE")
-        .env("CARGO_SOUP_INDEX_URL", format!("sparse+{}/index/", server.url))
+/// `cargo soup COMMAND` on the vulnerable fixture against the index `server` serves,
+/// with `cache` as its cache folder; online unless `offline`.
+fn against_index(command: &str, server: &Server, cache: &Path, offline: bool, extra: &[&str]) -> std::process::Output {
+    let mut soup = soup();
+    if !offline {
+        soup.env_remove("CARGO_SOUP_OFFLINE");
+    }
+    soup.env("CARGO_SOUP_INDEX_URL", format!("sparse+{}/index/", server.url))
         .args([
-            "audit",
+            command,
             "--no-rustsec",
             "--no-osv",
             "--as-of",
             "2026-11-25",
-            "--format",
-            format,
+            "--cache-dir",
         ])
-        .arg("--cache-dir")
-        .arg(cache);
-    run_on_sidecar(command, "vulnerable", &soup_toml())
+        .arg(cache)
+        .args(extra);
+    run_on_sidecar(soup, "vulnerable", &soup_toml())
+}
+
+fn online_audit(server: &Server, cache: &Path, format: &str) -> std::process::Output {
+    against_index("audit", server, cache, false, &["--format", format])
 }
 
 fn registry_of(document: &Value, name: &str) -> Value {
@@ -247,18 +253,6 @@ fn cargo_home_with_time_rewritten() -> tempfile::TempDir {
     home
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn offline_the_facts_and_the_yanked_check_come_from_cargos_index_cache() {
     let home = cargo_home_with_time_rewritten();
@@ -307,20 +301,7 @@ fn offline_the_facts_and_the_yanked_check_come_from_cargos_index_cache() {
 fn the_report_and_the_sbom_state_the_facts() {
     let server = Server::start(200, index);
     let cache = tempfile::tempdir().unwrap();
-    let mut report = soup();
-    report
-        .env_remove("CARGO_SOUP_OFFLINE")
-        .env("CARGO_SOUP_INDEX_URL", format!("sparse+{}/index/", server.url))
-        .args([
-            "report",
-            "--no-rustsec",
-            "--no-osv",
-            "--as-of",
-            "2026-11-25",
-            "--cache-dir",
-        ])
-        .arg(cache.path());
-    let markdown = String::from_utf8(run_on_sidecar(report, "vulnerable", &soup_toml()).stdout).unwrap();
+    let markdown = String::from_utf8(against_index("report", &server, cache.path(), false, &[]).stdout).unwrap();
     assert!(
         markdown.contains(
             "- **Registry:** published 2020-03-01; newest 0.3.40 of 2026-06-01; 2 majors behind; last release \
@@ -329,18 +310,7 @@ fn the_report_and_the_sbom_state_the_facts() {
         "{markdown}"
     );
     assert!(markdown.contains("- **Registry:** publication date not recorded; newest 1.13.2; 1 major behind"));
-    let mut sbom = soup();
-    sbom.env("CARGO_SOUP_INDEX_URL", format!("sparse+{}/index/", server.url))
-        .args([
-            "sbom",
-            "--no-rustsec",
-            "--no-osv",
-            "--as-of",
-            "2026-11-25",
-            "--cache-dir",
-        ])
-        .arg(cache.path());
-    let bom: Value = serde_json::from_slice(&run_on_sidecar(sbom, "vulnerable", &soup_toml()).stdout).unwrap();
+    let bom: Value = serde_json::from_slice(&against_index("sbom", &server, cache.path(), true, &[]).stdout).unwrap();
     let time = bom["components"]
         .as_array()
         .unwrap()
