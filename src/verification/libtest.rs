@@ -98,7 +98,8 @@ fn cargo_status(status: &str) -> Option<Binary> {
         _ => return None,
     };
     Some(Binary::Cargo {
-        source,
+        // Windows prints `tests\dosing.rs`; targets are named with `/`.
+        source: source.map(|source| source.replace('\\', "/")),
         executable: name.to_string(),
     })
 }
@@ -252,7 +253,7 @@ mod tests {
 
     #[test]
     fn colour_old_cargo_and_windows_line_ends_are_read() {
-        let text = "\u{1b}[1m\u{1b}[32m     Running\u{1b}[0m target\\debug\\deps\\dosing-2b0c1fc17f093d8f.exe\r\n\r\nrunning 1 test\r\ntest a ... ok\r\n\r\ntest result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out\r\n";
+        let text = "\u{1b}[1m\u{1b}[32m     Running\u{1b}[0m target\\debug\\deps\\dosing-2b0c1fc17f093d8f.exe\r\n\r\nrunning 1 test\r\ntest a ... ok\r\n\r\ntest result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out\r\n     Running tests\\b.rs (target\\debug\\deps\\b-0123456789abcdef.exe)\r\n\r\nrunning 0 tests\r\n\r\ntest result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out\r\n";
         let suites = parse(text).unwrap();
         assert_eq!(
             suites[0].binary,
@@ -262,6 +263,14 @@ mod tests {
             }
         );
         assert_eq!(suites[0].cases.len(), 1);
+        assert_eq!(
+            suites[1].binary,
+            Binary::Cargo {
+                source: Some("tests/b.rs".into()),
+                executable: "b".into()
+            },
+            "a Windows path names the target as Cargo does"
+        );
     }
 
     #[test]
