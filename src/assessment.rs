@@ -36,7 +36,8 @@ pub fn missing_fields(entry: &Entry, class: Class, project: &Project) -> Vec<Str
     };
     need(entry.version.is_some(), "version");
     need(entry.license.is_some(), "license");
-    need(entry.class.is_some(), "class");
+    // A library's entry alone leaves the class to what the item inherits.
+    need(entry.class.is_some() || entry.import_only.is_some(), "class");
     if at_least(Class::C) {
         need(entry.class_rationale.is_some(), "class-rationale");
     }

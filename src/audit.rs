@@ -105,6 +105,8 @@ pub struct ItemVerdict {
     pub verification: Option<VerificationCounts>,
     /// What the registry index says of the locked version; null when nothing is known.
     pub registry: Option<crate::facts::RegistryFacts>,
+    /// Each field an import gave its entry, with the import's name; null when none.
+    pub imported: Option<std::collections::BTreeMap<&'static str, String>>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -177,6 +179,15 @@ impl ItemVerdict {
                 registry: facts
                     .and_then(|facts| facts.get(&(item.package.name.clone(), item.package.version.to_string())))
                     .cloned(),
+                imported: item
+                    .entry
+                    .and_then(crate::sidecar::Entry::imported_fields)
+                    .map(|fields| {
+                        fields
+                            .into_iter()
+                            .map(|(field, import)| (field, import.to_string()))
+                            .collect()
+                    }),
             })
             .collect()
     }

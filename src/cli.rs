@@ -51,12 +51,19 @@ pub enum Command {
     )]
     Audit(AuditArgs),
     /// Write the advisory dispositions of soup.toml in another tool's format, so
-    /// soup.toml stays the one place where a risk is accepted. Expired dispositions are
-    /// left out.
+    /// soup.toml stays the one place where a risk is accepted (expired dispositions are
+    /// left out); or its crate-level parts as a library other devices import.
     #[command(
         after_help = "Examples:\n  cargo soup export --format deny-toml --output deny-ignore.toml\n  cargo soup export --format osv-scanner --output osv-scanner.toml\n  cargo soup export --format openvex --output soup.vex.json"
     )]
     Export(ExportArgs),
+    /// Pin the libraries `[imports.NAME]` names in soup.lock: what each held and a
+    /// digest per entry taken. Audits use exactly that content; `--update` takes the
+    /// libraries' changes after review.
+    #[command(
+        after_help = "Examples:\n  cargo soup import\n  cargo soup import --update\n  cargo soup export --format library --output library.toml"
+    )]
+    Import(ImportArgs),
     /// The audit-ready SOUP assessment document: the SOUP list, then per item the five
     /// sections of the assessment and its approvals, then every open finding.
     #[command(
@@ -138,8 +145,9 @@ pub enum ReportFormat {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// cargo-deny `[advisories] ignore`, osv-scanner `[[IgnoredVulns]]`, or an OpenVEX
-    /// document.
+    /// cargo-deny `[advisories] ignore`, osv-scanner `[[IgnoredVulns]]`, an OpenVEX
+    /// document, or a library (soup.toml's crate-level parts, for other devices to
+    /// import).
     #[arg(long, value_enum)]
     pub format: ExportFormat,
     /// Write here instead of to standard output.
@@ -155,11 +163,24 @@ pub struct ExportArgs {
     pub common: CommonArgs,
 }
 
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Take each library as it is now, its changes included: review them first (an
+    /// audit names each changed entry as `import-changed`).
+    #[arg(long)]
+    pub update: bool,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
     DenyToml,
     OsvScanner,
     Openvex,
+    Library,
 }
 
 #[derive(Debug, Args)]
@@ -432,7 +453,7 @@ pub struct WorkspaceArgs {
 #[derive(Debug, Args, Default)]
 pub struct CommonArgs {
     /// Run without accessing the network: cargo and cargo soup use what is already on
-    /// this machine (the advisory data there; no yanked check).
+    /// this machine (the advisory data and the registry index records there).
     #[arg(long, help_heading = "Manifest Options")]
     pub offline: bool,
     /// Coloring: auto, always, never (NO_COLOR, CLICOLOR_FORCE and CLICOLOR are honoured).
@@ -554,6 +575,7 @@ impl Command {
             Command::Review(args) => (&args.common, Some(&args.workspace)),
             Command::Audit(args) => (&args.common, Some(&args.workspace)),
             Command::Export(args) => (&args.common, Some(&args.workspace)),
+            Command::Import(args) => (&args.common, Some(&args.workspace)),
             Command::Report(args) => (&args.common, Some(&args.workspace)),
             Command::Sbom(args) => (&args.common, Some(&args.workspace)),
             Command::Fetch(args) => (&args.common, None),

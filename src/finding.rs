@@ -102,6 +102,7 @@ codes! {
     OrphanedEntry = "orphaned-entry", Warn, "8.1.2", "A soup.toml entry names a crate that is no longer in scope.";
     InactiveCrate = "inactive-crate", Warn, "6.1", "The crate's last release on its registry is older than `inactive-after`.";
     Outdated = "outdated", Allow, "6.1", "A newer semver-incompatible release of the crate exists.";
+    ImportChanged = "import-changed", Deny, "8.1.2", "An imported library entry differs from what soup.lock recorded.";
     StaleAdvisoryDb = "stale-advisory-db", Deny, "7.1.3", "The advisory data used is older than `advisory-max-age`.";
     UnreadableAdvisory = "unreadable-advisory", Deny, "7.1.3", "An advisory file could not be parsed.";
 }
@@ -147,6 +148,9 @@ impl Code {
                 "Update to a version the advisory does not affect, or record a disposition in the entry's `advisories`."
             }
             Code::Yanked => "Update Cargo.lock to a version that is not yanked.",
+            Code::ImportChanged => {
+                "Review what the library changed, then take it with `cargo soup import --update` (or keep the locked content until you have)."
+            }
             Code::InactiveCrate => {
                 "Assess whether the crate is still maintained (issues answered, a successor named) and record it in the entry's `surveillance.obsolescence`; plan a replacement if it is abandoned."
             }

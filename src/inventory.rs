@@ -84,7 +84,11 @@ impl<'g> Inventory<'g> {
                     .map(|&member| soup.member_class(&graph.packages[member].name))
                     .max()
                     .unwrap_or(Class::C);
-                let entry = own[at];
+                // A library's entry alone holds no device-level fields: for a class
+                // that needs them the crate has no assessment yet.
+                let entry = own[at].filter(|entry| {
+                    entry.import_only.is_none() || !crate::assessment::needs_evidence(class, &soup.project)
+                });
                 let covering = match entry {
                     Some(_) => None,
                     None => covers_by_name.get(&at).copied().or_else(|| exclusive.covering(at)),
@@ -170,8 +174,10 @@ impl<'g> Inventory<'g> {
             .iter()
             .filter_map(|item| item.entry.map(std::ptr::from_ref))
             .collect();
+        // A library assesses more crates than any one device uses.
         soup.entries
             .iter()
+            .filter(|entry| entry.import_only.is_none())
             .filter(|entry| !assessing.contains(&std::ptr::from_ref(*entry)))
             .collect()
     }

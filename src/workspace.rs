@@ -137,7 +137,18 @@ impl Workspace {
                 if !loaded.problems.is_empty() {
                     return Err(loaded.into_error().into());
                 }
-                (loaded.soup, loaded.text, true)
+                let mut soup = loaded.soup;
+                if matches!(soup_use, SoupUse::Optional | SoupUse::Required) && !soup.imports.is_empty() {
+                    let cache = settings.cache_dir.as_deref();
+                    crate::imports::apply(
+                        &mut soup,
+                        &soup_path,
+                        cache,
+                        settings.online,
+                        crate::imports::Mode::Locked,
+                    )?;
+                }
+                (soup, loaded.text, true)
             }
         };
         let targets = if settings.targets.is_empty() {

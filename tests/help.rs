@@ -8,7 +8,7 @@ mod common;
 #[test]
 fn help_of_every_command_is_pinned() {
     for command in [
-        "list", "init", "sync", "review", "audit", "export", "report", "sbom", "fetch",
+        "list", "init", "sync", "review", "audit", "export", "import", "report", "sbom", "fetch",
     ] {
         let output = common::soup().args([command, "--help"]).output().unwrap();
         assert!(output.status.success());

@@ -174,6 +174,8 @@ struct Case {
     results: Option<&'static str>,
     /// The index records of the crates, as the registry would answer.
     index: Vec<(&'static str, Vec<IndexVersion>)>,
+    /// What an import would do to the parsed file.
+    imports: Option<fn(&mut sidecar::SoupFile)>,
 }
 
 impl Case {
@@ -185,6 +187,7 @@ impl Case {
             graph: device(),
             results: None,
             index: Vec::new(),
+            imports: None,
         }
     }
 
@@ -214,7 +217,10 @@ impl Case {
 
     /// The audit as `cargo soup audit` computes it, as of 2026-11-25.
     fn audit(&self) -> AuditReport {
-        let soup = sidecar::parse("soup.toml", &self.soup).unwrap();
+        let mut soup = sidecar::parse("soup.toml", &self.soup).unwrap();
+        if let Some(import) = self.imports {
+            import(&mut soup);
+        }
         let scope = Scope::default();
         let inventory = Inventory::build(&self.graph, &scope, &soup);
         let evidence = Evidence::from_files([("tests/config.rs", Some("#[test]\nfn parses() {}\n"))]);
@@ -417,6 +423,21 @@ fn cases() -> Vec<(&'static str, Case)> {
                 ("3.0.0", "2026-10-20"),
             ]),
         ),
+        ("import-changed", {
+            let mut case = Case::new(soup("", "").replace("[soup.leaf]", "[imports.company]\npath = \"library.toml\"\n\n[soup.leaf]"));
+            case.imports = Some(|soup| {
+                soup.entries[0].imported.push(sidecar::Provenance {
+                    field: "anomalies",
+                    import: "company".into(),
+                });
+                soup.import_changes.push(sidecar::ImportChange {
+                    import: "company".into(),
+                    entry: "leaf".into(),
+                    what: "changed",
+                });
+            });
+            case
+        }),
         ("yanked", {
             let mut case = Case::new(soup("", ""));
             case.yanked = Some([("leaf".to_string(), "1.0.0".to_string())].into_iter().collect());

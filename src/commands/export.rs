@@ -75,9 +75,23 @@ pub fn run(settings: &Settings, args: &ExportArgs) -> Result<i32> {
             let statements = vex_statements(&inventory, &verdicts, &exported, soup, as_of);
             export::openvex(&statements, &author, as_of)?
         }
+        ExportFormat::Library => crate::library::export(&workspace.soup_text).map_err(|err| {
+            anyhow::anyhow!(
+                "{} is not TOML cargo soup can rewrite: {err}",
+                workspace.soup_path.display()
+            )
+        })?,
     };
     super::emit(settings, args.output.as_deref(), &text)?;
-    if !settings.quiet {
+    if !settings.quiet && args.format == ExportFormat::Library {
+        let entries = workspace
+            .soup
+            .entries
+            .iter()
+            .filter(|entry| entry.import_only.is_none())
+            .count();
+        eprintln!("exported the crate-level parts of {entries} entries as a library");
+    } else if !settings.quiet {
         eprintln!("exported {} disposition(s)", exported.len());
         // OpenVEX says "under investigation" for them; the other formats cannot.
         if !expired.is_empty() && args.format != ExportFormat::Openvex {

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod export;
 pub mod fetch;
+pub mod import;
 pub mod init;
 pub mod list;
 pub mod report;
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Review(args) => review::run(settings, args),
         Command::Audit(args) => audit::run(settings, args),
         Command::Export(args) => export::run(settings, args),
+        Command::Import(args) => import::run(settings, args),
         Command::Report(args) => report::run(settings, args),
         Command::Sbom(args) => sbom::run(settings, args),
         Command::Fetch(args) => fetch::run(settings, args),

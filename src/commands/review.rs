@@ -71,6 +71,14 @@ pub fn run(settings: &Settings, args: &ReviewArgs) -> Result<i32> {
             },
         }
     };
+    if let Some(import) = &entry.import_only {
+        bail!(
+            "{context}: {}'s assessment comes from the {import} library only; review it in the library, or add \
+             [soup.{}] to {file} with the device's fields and review it here",
+            item.package.name,
+            entry.table_key
+        );
+    }
     let package = item.package;
     let date = args.date.or(settings.as_of).unwrap_or_else(Date::today);
     let license = package
@@ -90,6 +98,13 @@ pub fn run(settings: &Settings, args: &ReviewArgs) -> Result<i32> {
 
     let mut out = std::io::stdout().lock();
     write!(out, "{}", printable(&changes(entry, item, &review)))?;
+    if let Some(provenance) = workspace.soup.provenance(entry) {
+        writeln!(
+            out,
+            "  imported ({provenance}): what is written here now overrides the library for this device; to change \
+             it for every device, change the library"
+        )?;
+    }
     let newly_covered = inventory.newly_covered(entry);
     if !newly_covered.is_empty() {
         writeln!(

@@ -44,6 +44,8 @@ struct ItemRecord<'a> {
     status: Status,
     /// The registry facts kept by an earlier online audit (or Cargo), null otherwise.
     registry: Option<&'a crate::facts::RegistryFacts>,
+    /// Each field an import gave the entry, with the import's name; null when none.
+    imported: Option<std::collections::BTreeMap<&'static str, &'a str>>,
 }
 
 /// The list; `facts` are the registry facts already kept, where there are any.
@@ -77,6 +79,7 @@ pub fn list(inventory: &Inventory, facts: Option<&crate::facts::Facts>) -> Resul
                 native_library_bundled: package.bundling.as_ref().map(|bundling| bundling.enabled),
                 status: item.status,
                 registry: facts.and_then(|facts| facts.get(&(package.name.clone(), package.version.to_string()))),
+                imported: item.entry.and_then(crate::sidecar::Entry::imported_fields),
             }
         })
         .collect();

@@ -796,6 +796,9 @@ impl ItemPage<'_> {
             ("Used by".into(), Cell::text(self.item.reached_from.join(", "))),
             ("Notes".into(), Cell::text(notes(self.item).join("; ")).or_dash()),
         ];
+        if let Some(provenance) = self.entry.and_then(|entry| self.inputs.soup.provenance(entry)) {
+            fields.push(("Imported".into(), Cell::text(provenance)));
+        }
         if !self.covered.is_empty() {
             let names: Vec<String> = self
                 .covered

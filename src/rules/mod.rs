@@ -77,6 +77,7 @@ pub fn assessment_findings(inventory: &Inventory, input: &AuditInput) -> Vec<Fin
         }
     }
     findings.extend(missing_results(input.verification));
+    findings.extend(import_changes(inventory, input.soup));
     for entry in inventory.orphans(input.soup) {
         findings.push(orphaned_entry(entry));
     }
@@ -439,6 +440,40 @@ pub fn unverified(item: &SoupItem, entry: &Entry, evidence: &Evidence, verificat
                 .unwrap_or_else(|| requirement.location.clone());
             let finding = on_item(Finding::new(code, message), item).at(Some(location));
             findings.push(finding.marking("requirements.verified-by", format!("{mark}: {reference}")));
+        }
+    }
+    findings
+}
+
+/// Each item whose assessment a library change would alter: an entry that takes from
+/// the import, or none of its own. The audit keeps to the locked content until the
+/// change is reviewed and taken.
+fn import_changes(inventory: &Inventory, soup: &SoupFile) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for change in &soup.import_changes {
+        let krate = change.entry.split('@').next().unwrap_or(&change.entry);
+        let Some(import) = soup.imports.iter().find(|import| import.name == change.import) else {
+            continue;
+        };
+        let affected = inventory
+            .items
+            .iter()
+            .filter(|item| item.package.name == krate)
+            .filter(|item| {
+                item.entry.is_none_or(|entry| {
+                    entry.import_only.as_deref() == Some(import.name.as_str())
+                        || entry.imported.iter().any(|provenance| provenance.import == import.name)
+                })
+            });
+        for item in affected {
+            let message = format!(
+                "the {} library's entry [soup.{}] was {} since soup.lock recorded it; the audit uses the locked \
+                 content: review the change, then run `cargo soup import --update`",
+                import.name,
+                crate::sidecar::toml_key(&change.entry),
+                change.what
+            );
+            findings.push(on_item(Finding::new(Code::ImportChanged, message), item).at(Some(import.location.clone())));
         }
     }
     findings

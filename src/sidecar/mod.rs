@@ -184,7 +184,7 @@ impl fmt::Display for EntryKey {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Surveillance {
     pub monitoring: Option<String>,
     pub role: Option<String>,
@@ -290,6 +290,8 @@ pub struct Disposition {
     /// One of CycloneDX's `analysis.justification` values, only when a person chose it.
     pub justification: Option<&'static str>,
     pub location: Location,
+    /// The import it came from, for an accepted imported disposition.
+    pub imported: Option<String>,
 }
 
 /// The justifications CycloneDX's VEX analysis knows, as soup.toml writes them.
@@ -370,6 +372,12 @@ pub struct Entry {
     pub surveillance: Surveillance,
     pub advisories: Vec<Disposition>,
     pub approvals: Vec<Approval>,
+    /// `accept-imported`: which imported dispositions count.
+    pub accept_imported: Acceptance,
+    /// The crate-level fields an import gave this entry.
+    pub imported: Vec<Provenance>,
+    /// The entry is only an import's: the device has no entry of its own.
+    pub import_only: Option<String>,
     /// Fields (dotted, as in the file) that still hold a `TODO` placeholder.
     pub placeholders: BTreeSet<String>,
     /// Where each field is, as (sub-table, key, byte offset): `(None, "version", ..)`,
@@ -381,6 +389,16 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// Each field an import gave the entry, by the import's name; `None` when none.
+    pub fn imported_fields(&self) -> Option<BTreeMap<&'static str, &str>> {
+        let fields: BTreeMap<&'static str, &str> = self
+            .imported
+            .iter()
+            .map(|provenance| (provenance.field, provenance.import.as_str()))
+            .collect();
+        (!fields.is_empty()).then_some(fields)
+    }
+
     /// The table as written in a header, `soup.serde_json` or `soup."bitflags@1"`.
     pub fn table_name(&self) -> String {
         if self.table_key.is_empty() {
@@ -518,9 +536,92 @@ pub struct SoupFile {
     pub policy: BTreeMap<Code, Level>,
     pub entries: Vec<Entry>,
     pub toolchain: Option<Entry>,
+    /// `[imports.NAME]`: the libraries of crate-level assessments this file builds on.
+    pub imports: Vec<Import>,
+    /// The imported entries that differ from what soup.lock recorded.
+    pub import_changes: Vec<ImportChange>,
+    /// How documents name each import: `the company library (URL, sha256 …)`.
+    pub import_labels: BTreeMap<String, String>,
+}
+
+/// A library of crate-level assessments, named in `[imports.NAME]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Import {
+    pub name: String,
+    pub source: ImportSource,
+    pub location: Location,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportSource {
+    /// Relative to the folder of soup.toml.
+    Path(String),
+    Url(String),
+}
+
+impl ImportSource {
+    pub fn as_str(&self) -> &str {
+        match self {
+            ImportSource::Path(path) | ImportSource::Url(path) => path,
+        }
+    }
+}
+
+/// An imported entry that differs from what soup.lock recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportChange {
+    pub import: String,
+    /// The library's entry key (`serde_json`, `time@0.1`).
+    pub entry: String,
+    /// `changed`, `added` or `removed`.
+    pub what: &'static str,
+}
+
+/// Which imported advisory dispositions a device entry takes: they count only once the
+/// device has judged them, since "not affected" depends on how the device uses a crate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Acceptance {
+    #[default]
+    None,
+    All,
+    Ids(Vec<String>),
+}
+
+impl Acceptance {
+    pub fn accepts(&self, id: &str) -> bool {
+        match self {
+            Acceptance::None => false,
+            Acceptance::All => true,
+            Acceptance::Ids(ids) => ids.iter().any(|accepted| accepted == id),
+        }
+    }
+}
+
+/// Where an entry's crate-level field came from, when an import gave it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    pub field: &'static str,
+    pub import: String,
 }
 
 impl SoupFile {
+    /// Each imported field of `entry` with the import it came from, as documents name
+    /// it: `version, anomalies: from the company library (…)`; `None` when nothing is.
+    pub fn provenance(&self, entry: &Entry) -> Option<String> {
+        let mut by_import: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for provenance in &entry.imported {
+            by_import.entry(&provenance.import).or_default().push(provenance.field);
+        }
+        let parts: Vec<String> = by_import
+            .iter()
+            .map(|(import, fields)| {
+                let label = self.import_labels.get(*import).map_or(*import, String::as_str);
+                format!("{}: from {label}", fields.join(", "))
+            })
+            .collect();
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
+
     /// The class of a workspace member: its own entry, else the project class, else
     /// C, the conservative choice until the system is classified.
     pub fn member_class(&self, member: &str) -> Class {

@@ -56,7 +56,9 @@ const TOP_KEYS: &[&str] = &[
     "policy",
     "soup",
     "toolchain",
+    "imports",
 ];
+const IMPORT_KEYS: &[&str] = &["path", "url"];
 const DOCUMENT_KEYS: &[&str] = &[
     "id",
     "title",
@@ -108,6 +110,7 @@ const ENTRY_KEYS: &[&str] = &[
     "surveillance",
     "advisories",
     "approvals",
+    "accept-imported",
 ];
 const REQUIREMENT_KEYS: &[&str] = &["id", "kind", "text", "verified-by", "traces"];
 const ANOMALIES_KEYS: &[&str] = &["reviewed", "by", "sources", "summary"];
@@ -532,6 +535,13 @@ impl<'d> Walker<'_, '_> {
                 }
             }
         }
+        if let Some(imports) = root.get("imports").and_then(|item| self.table(item, "imports".into())) {
+            for (name, item) in imports.items.iter() {
+                if let Some(table) = self.table(item, format!("imports.{name}")) {
+                    soup_file.imports.extend(self.import(&table, name.get_ref()));
+                }
+            }
+        }
         if let Some(table) = root
             .get("toolchain")
             .and_then(|item| self.table(item, "toolchain".into()))
@@ -746,6 +756,9 @@ impl<'d> Walker<'_, '_> {
             surveillance: Surveillance::default(),
             advisories: Vec::new(),
             approvals: Vec::new(),
+            accept_imported: self.acceptance(table),
+            imported: Vec::new(),
+            import_only: None,
             placeholders: BTreeSet::new(),
             fields: Vec::new(),
             source: Some(self.source_map.clone()),
@@ -803,6 +816,56 @@ impl<'d> Walker<'_, '_> {
             author: self.string(table, "author"),
             manufacturer: self.string(table, "manufacturer"),
             approvals: self.approvals(table),
+        }
+    }
+
+    /// `[imports.NAME]`: a `path` or a `url`, one of them.
+    fn import(&mut self, table: &Table<'d>, name: &str) -> Option<Import> {
+        self.check_keys(table, IMPORT_KEYS);
+        let path = self.string(table, "path");
+        let url = self.string(table, "url");
+        let source = match (path, url) {
+            (Some(path), None) => ImportSource::Path(path),
+            (None, Some(url)) if url.starts_with("https://") || url.starts_with("http://") => ImportSource::Url(url),
+            (None, Some(url)) => {
+                let span = table.items.get("url").and_then(Node::at);
+                self.error(
+                    span,
+                    format!("`url` in [{}] is not an http(s) URL: {url}", table.name),
+                    Some("write the URL of the library file, or `path = \"...\"` for a file on disk".into()),
+                );
+                return None;
+            }
+            _ => {
+                self.error(
+                    table.span.clone(),
+                    format!("[{}] needs exactly one of `path` and `url`", table.name),
+                    Some(
+                        "path = \"../soup-library/library.toml\" (relative to this file), or url = \"https://...\""
+                            .into(),
+                    ),
+                );
+                return None;
+            }
+        };
+        Some(Import {
+            name: name.to_string(),
+            source,
+            location: self.location(&table.span),
+        })
+    }
+
+    /// `accept-imported = true`, or a list of the advisory ids accepted.
+    fn acceptance(&mut self, table: &Table<'d>) -> Acceptance {
+        let Some(item) = table.items.get("accept-imported") else {
+            return Acceptance::None;
+        };
+        if let Some(accepted) = item.get_ref().as_bool() {
+            return if accepted { Acceptance::All } else { Acceptance::None };
+        }
+        match self.strings(table, "accept-imported") {
+            Some(ids) => Acceptance::Ids(ids),
+            None => Acceptance::None,
         }
     }
 
@@ -865,6 +928,7 @@ impl<'d> Walker<'_, '_> {
             }
         }
         Some(Disposition {
+            imported: None,
             id: id?,
             status: status?,
             rationale,
