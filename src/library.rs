@@ -239,6 +239,7 @@ fn take_from(entry: &mut Entry, library: &Entry, import: &str) {
     }
     if take("vendor", entry.vendor.is_none() && library.vendor.is_some()) {
         entry.vendor = library.vendor.clone();
+        entry.placeholders.remove("vendor");
     }
     // A checksum is of one archive: only with the version it is the checksum of.
     if take(
@@ -247,13 +248,24 @@ fn take_from(entry: &mut Entry, library: &Entry, import: &str) {
     ) {
         entry.checksum = library.checksum.clone();
     }
+    // The review itself (when, by whom) is the device's or the library's, never half of
+    // each; placeholders (`init`'s TODOs) are no review.
     let own = &entry.anomalies;
-    let reviewed_here = own.reviewed.is_some() || own.by.is_some() || own.summary.is_some() || !own.sources.is_empty();
-    if take("anomalies", !reviewed_here && library.anomalies.reviewed.is_some()) {
+    if take(
+        "anomalies",
+        own.reviewed.is_none() && own.by.is_none() && library.anomalies.reviewed.is_some(),
+    ) {
         entry.anomalies = library.anomalies.clone();
+        entry.placeholders.retain(|field| !field.starts_with("anomalies."));
     }
     let filled = fill_surveillance(&mut entry.surveillance, &library.surveillance);
-    take("surveillance", filled);
+    if take("surveillance", !filled.is_empty()) {
+        entry.placeholders.retain(|field| {
+            !filled
+                .iter()
+                .any(|filled| field.strip_prefix("surveillance.") == Some(*filled))
+        });
+    }
     let accepted: Vec<sidecar::Disposition> = library
         .advisories
         .iter()
@@ -273,27 +285,29 @@ fn take_from(entry: &mut Entry, library: &Entry, import: &str) {
     }));
 }
 
-/// The surveillance fields the device leaves unset, from the library; whether any was.
-fn fill_surveillance(own: &mut sidecar::Surveillance, library: &sidecar::Surveillance) -> bool {
-    let before = own.clone();
+/// The surveillance fields the device leaves unset, from the library; the keys of
+/// those it filled.
+fn fill_surveillance(own: &mut sidecar::Surveillance, library: &sidecar::Surveillance) -> Vec<&'static str> {
+    let mut filled = Vec::new();
     macro_rules! fill {
-        ($($field:ident),*) => {
-            $(if own.$field.is_none() {
+        ($($field:ident = $key:literal),*) => {
+            $(if own.$field.is_none() && library.$field.is_some() {
                 own.$field = library.$field.clone();
+                filled.push($key);
             })*
         };
     }
     fill!(
-        monitoring,
-        role,
-        interval,
-        triggers,
-        update_strategy,
-        obsolescence,
-        support,
-        end_of_support
+        monitoring = "monitoring",
+        role = "role",
+        interval = "interval",
+        triggers = "triggers",
+        update_strategy = "update-strategy",
+        obsolescence = "obsolescence",
+        support = "support",
+        end_of_support = "end-of-support"
     );
-    *own != before
+    filled
 }
 
 #[cfg(test)]
@@ -367,6 +381,18 @@ license = "MIT OR Apache-2.0"
         assert!(entry.advisories.is_empty(), "an imported disposition needs acceptance");
         let itoa = soup.entries.iter().find(|entry| entry.key.name == "itoa").unwrap();
         assert_eq!(itoa.import_only.as_deref(), Some("company"));
+    }
+
+    /// `init`'s TODOs are no judgement: the library's fills them.
+    #[test]
+    fn placeholders_are_filled_from_the_library() {
+        let soup = device(
+            "[soup.serde_json]\nvendor = \"TODO\"\n[soup.serde_json.anomalies]\nreviewed = \"TODO\"\nby = \"TODO\"\nsources = [\"RustSec\", \"OSV\"]\nsummary = \"TODO\"\n",
+        );
+        let entry = &soup.entries[0];
+        assert_eq!(entry.vendor.as_deref(), Some("serde-rs"));
+        assert_eq!(entry.anomalies.by.as_deref(), Some("Library Reviewer"));
+        assert!(entry.placeholders.is_empty(), "{:?}", entry.placeholders);
     }
 
     #[test]

@@ -8,57 +8,32 @@
 mod common;
 
 use common::server::{Reply, Request, Server};
-use common::{fixture, soup};
+use common::{VULNERABLE_SOUP, fixture, soup};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-/// Device A: its own entries for time (taking the library's crate-level fields, its
-/// own vendor, accepting the library's dispositions) and smallvec (accepting none).
+/// Device A: the vulnerable fixture's assessment, with its own entries for time
+/// (taking the library's crate-level fields, its own vendor, accepting the library's
+/// dispositions) and smallvec (accepting none).
 fn device_a(import: &str) -> String {
-    format!(
-        r#"schema = 1
-
-[project]
-class = "A"
-advisory-max-age = "3650d"
-review-interval = "3650d"
-
-[imports.company]
-{import}
-
-[soup.time]
-vendor = "Chosen by device A"
-class = "A"
-covers = ["libc", "winapi", "winapi-i686-pc-windows-gnu", "winapi-x86_64-pc-windows-gnu"]
-accept-imported = true
-
-[soup.smallvec]
-class = "A"
-covers = ["maybe-uninit"]
-
-[soup.atty]
-version = "0.2.14"
-license = "MIT"
-class = "A"
-covers = ["hermit-abi"]
-
-[soup.ansi_term]
-version = "0.12.1"
-license = "MIT"
-class = "A"
-
-[soup.inconceivable]
-version = "0.9.0"
-license = "MIT"
-class = "A"
-covers = ["rustc_version", "semver", "semver-parser"]
-
-[toolchain]
-version = "1.95.0"
-license = "MIT OR Apache-2.0"
-class = "A"
-"#
-    )
+    let replaced = [
+        (
+            "review-interval = \"3650d\"\n",
+            format!("review-interval = \"3650d\"\n\n[imports.company]\n{import}\n"),
+        ),
+        (
+            "[soup.time]\nversion = \"0.1.43\"\nlicense = \"MIT OR Apache-2.0\"\nclass = \"A\"\n",
+            "[soup.time]\nvendor = \"Chosen by device A\"\nclass = \"A\"\naccept-imported = true\n".into(),
+        ),
+        (
+            "[soup.smallvec]\nversion = \"0.6.13\"\nlicense = \"MIT OR Apache-2.0\"\n",
+            "[soup.smallvec]\n".into(),
+        ),
+    ];
+    replaced.iter().fold(VULNERABLE_SOUP.to_string(), |text, (from, to)| {
+        assert!(text.contains(from), "{from}");
+        text.replace(from, to)
+    })
 }
 
 /// A device folder: soup.toml and a copy of the library beside it.
