@@ -51,11 +51,16 @@ pub fn apply(soup: &mut SoupFile, soup_path: &Path, cache: Option<&Path>, online
     let mut changes = Vec::new();
     let mut kept: Vec<(PathBuf, String)> = Vec::new();
     for import in &soup.imports {
-        let current = current_text(import, folder, client.as_ref())?;
         let pinned = locked
             .iter()
             .find(|pinned| pinned.name == import.name && pinned.location == import.source.as_str())
             .filter(|_| mode == Mode::Locked);
+        // A library server that does not answer leaves a pinned import as it was: the
+        // audit uses the locked content either way.
+        let current = match current_text(import, folder, client.as_ref()) {
+            Err(_) if pinned.is_some() && matches!(import.source, ImportSource::Url(_)) => None,
+            read => read?,
+        };
         let (text, pin) = match (pinned, current) {
             (Some(pinned), current) => {
                 let text = locked_text(import, pinned, current.as_deref(), cache)?;

@@ -239,6 +239,24 @@ fn a_url_import_is_kept_for_offline_audits_and_import_only_crates_count_for_clas
         1,
         "the offline audit read the cache folder"
     );
+
+    // Online, a library server that no longer answers leaves the locked content in use.
+    let answered = std::sync::atomic::AtomicBool::new(false);
+    let library = std::fs::read(fixture("imports/library.toml")).unwrap();
+    let flaky = Server::start(5, move |_: &Request| {
+        match answered.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            false => Reply::Ok(library.clone()),
+            true => Reply::Status(404),
+        }
+    });
+    let device = Device::new(&device_a(&format!("url = \"{}/library.toml\"", flaky.url)));
+    assert!(device.run(&["import"], true).status.success());
+    // `list` reads the imports online and asks no index.
+    let output = device.run(&["list", "--format", "json"], true);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let list: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(item(&list, "time")["imported"]["anomalies"], "company");
+    assert_eq!(flaky.count("/library.toml"), 2);
 }
 
 /// What a case does to the device folder.
