@@ -8,21 +8,7 @@
 //! device and stay in its soup.toml.
 
 use crate::diagnostic::{Diagnostics, SourceText};
-use crate::sidecar::{self, Entry, Provenance, SoupFile, VersionLine};
-
-/// The device-level keys a library entry must not hold.
-pub const DEVICE_KEYS: &[&str] = &[
-    "class",
-    "class-rationale",
-    "segregation",
-    "covers",
-    "covered",
-    "prerequisites",
-    "requirements",
-    "verification",
-    "approvals",
-    "accept-imported",
-];
+use crate::sidecar::{self, DEVICE_KEYS, Entry, Provenance, SoupFile, VersionLine};
 
 /// The top-level tables a library may hold.
 const LIBRARY_TABLES: &[&str] = &["schema", "soup"];

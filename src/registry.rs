@@ -25,6 +25,8 @@ pub struct IndexCheck {
     /// cache.
     pub unknown: Vec<String>,
     pub from: From,
+    /// The index asked, or whose copies were read.
+    pub url: String,
 }
 
 impl IndexCheck {
@@ -85,7 +87,7 @@ pub fn check(
         })
         .transpose()
     })?;
-    Ok(assemble(packages, &names, files, From::Index))
+    Ok(assemble(packages, &names, files, From::Index, index_url))
 }
 
 /// The index file at `url`: the kept copy when the index says it is unchanged, else
@@ -139,7 +141,7 @@ pub fn from_cache(index_url: &str, packages: &[(&str, String)], cache: Option<&P
             .or_else(|| folders.iter().find_map(|folder| cached_versions(folder, name))))
     })
     .unwrap_or_default();
-    assemble(packages, &names, files, From::Cache)
+    assemble(packages, &names, files, From::Cache, index_url)
 }
 
 /// Where the cache folder keeps an index's files, by its URL.
@@ -200,12 +202,14 @@ fn assemble(
     names: &[&str],
     files: Vec<Option<Vec<IndexVersion>>>,
     from: From,
+    url: &str,
 ) -> IndexCheck {
     let mut check = IndexCheck {
         facts: BTreeMap::new(),
         yanked: BTreeSet::new(),
         unknown: Vec::new(),
         from,
+        url: url.to_string(),
     };
     for (name, versions) in names.iter().zip(files) {
         let Some(versions) = versions else {

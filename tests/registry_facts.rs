@@ -261,17 +261,8 @@ fn offline_the_facts_and_the_yanked_check_come_from_cargos_index_cache() {
     command
         .env("CARGO_HOME", home.path())
         .env_remove("CARGO_SOUP_INDEX_URL")
-        .args([
-            "audit",
-            "--offline",
-            "--no-rustsec",
-            "--no-osv",
-            "--as-of",
-            "2026-11-25",
-            "--format",
-            "json",
-        ])
-        .args(["-v", "--cache-dir"])
+        .args(common::AUDIT_WITHOUT_ADVISORIES)
+        .args(["--format", "json", "-v", "--cache-dir"])
         .arg(cache.path());
     let output = run_on_sidecar(command, "vulnerable", &soup_toml());
     let stderr = String::from_utf8_lossy(&output.stderr);

@@ -247,9 +247,7 @@ pub fn with_audit<R>(
     advisory_data.extend(plan.skipped());
     if with_findings {
         advisory_data.push(match &index {
-            Some(check) if check.from == From::Index => {
-                AdvisoryData::live(REGISTRY_INDEX, &plan.index_url(&workspace.graph.workspace_root))
-            }
+            Some(check) if check.from == From::Index => AdvisoryData::live(REGISTRY_INDEX, &check.url),
             Some(check) if !check.facts.is_empty() => {
                 AdvisoryData::live(REGISTRY_INDEX, crate::facts::LOCAL_INDEX_CACHE)
             }

@@ -15,7 +15,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
-pub use parse::{parse, parse_with_problems};
+pub use parse::{DEVICE_KEYS, parse, parse_with_problems};
 
 /// Any string value starting with this marks a field `init` left for a person to fill
 /// in: it counts as missing.

@@ -112,6 +112,20 @@ const ENTRY_KEYS: &[&str] = &[
     "approvals",
     "accept-imported",
 ];
+/// The keys of an entry that are about the device, not the crate: what a library of
+/// crate-level assessments must not hold.
+pub const DEVICE_KEYS: &[&str] = &[
+    "class",
+    "class-rationale",
+    "segregation",
+    "covers",
+    "covered",
+    "prerequisites",
+    "requirements",
+    "verification",
+    "approvals",
+    "accept-imported",
+];
 const REQUIREMENT_KEYS: &[&str] = &["id", "kind", "text", "verified-by", "traces"];
 const ANOMALIES_KEYS: &[&str] = &["reviewed", "by", "sources", "summary"];
 const VERIFICATION_KEYS: &[&str] = &["method"];
