@@ -25,7 +25,7 @@ pub struct IndexVersion {
 /// Cargo's cache offline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum From {
+pub enum FactsFrom {
     Index,
     Cache,
 }
@@ -64,7 +64,7 @@ pub struct RegistryFacts {
     /// The newest publication date of any version.
     pub last_release: Option<Date>,
     pub yanked: bool,
-    pub from: From,
+    pub from: FactsFrom,
 }
 
 impl RegistryFacts {
@@ -174,7 +174,7 @@ pub fn date_of(pubtime: &str) -> Option<Date> {
 }
 
 /// The facts of `locked` from its crate's versions.
-pub fn facts(versions: &[IndexVersion], locked: &semver::Version, from: From) -> RegistryFacts {
+pub fn facts(versions: &[IndexVersion], locked: &semver::Version, from: FactsFrom) -> RegistryFacts {
     // Index versions may carry build metadata the lockfile drops.
     let same = |version: &semver::Version| {
         (version.major, version.minor, version.patch, &version.pre)
@@ -256,7 +256,7 @@ mod tests {
             version("2.0.0", false, Some("2025-06-01")),
             version("3.0.0-beta.1", false, Some("2025-09-01")),
         ];
-        let facts = facts(&versions, &locked("0.4.20"), From::Index);
+        let facts = facts(&versions, &locked("0.4.20"), FactsFrom::Index);
         assert_eq!(facts.published, Some("2021-03-02".parse().unwrap()));
         assert_eq!(
             facts.latest.as_deref(),
@@ -277,7 +277,7 @@ mod tests {
     #[test]
     fn up_to_date_yanked_and_undated_versions() {
         let versions = [version("1.2.0", false, None), version("1.2.3+build.5", true, None)];
-        let facts = facts(&versions, &locked("1.2.3"), From::Cache);
+        let facts = facts(&versions, &locked("1.2.3"), FactsFrom::Cache);
         assert!(facts.yanked, "build metadata is not part of the lockfile's version");
         assert_eq!(facts.latest.as_deref(), Some("1.2.0"));
         assert_eq!((facts.behind, facts.majors_behind), (None, 0));
@@ -290,7 +290,7 @@ mod tests {
 
     fn facts_behind(locked_version: &str, newer: &str) -> Option<Behind> {
         let versions = [version(locked_version, false, None), version(newer, false, None)];
-        facts(&versions, &locked(locked_version), From::Index).behind
+        facts(&versions, &locked(locked_version), FactsFrom::Index).behind
     }
 
     #[test]

@@ -45,7 +45,12 @@ pub fn apply(soup: &mut SoupFile, soup_path: &Path, cache: Option<&Path>, online
     let lock_file = lock_path(soup_path);
     let locked = read_lock(&lock_file)?;
     let folder = soup_path.parent().unwrap_or(Path::new("."));
-    let client = online.then(crate::net::Client::new).transpose()?;
+    // An HTTP client only where a library is behind a URL.
+    let any_url = soup
+        .imports
+        .iter()
+        .any(|import| matches!(import.source, ImportSource::Url(_)));
+    let client = (online && any_url).then(crate::net::Client::new).transpose()?;
     let mut lock = Vec::new();
     let mut libraries = Vec::new();
     let mut changes = Vec::new();
@@ -61,9 +66,10 @@ pub fn apply(soup: &mut SoupFile, soup_path: &Path, cache: Option<&Path>, online
             Err(_) if pinned.is_some() && matches!(import.source, ImportSource::Url(_)) => None,
             read => read?,
         };
-        let (text, pin) = match (pinned, current) {
+        let (entries, pin) = match (pinned, current) {
             (Some(pinned), current) => {
                 let text = locked_text(import, pinned, current.as_deref(), cache)?;
+                let entries = library::parse(&shown(import), &text)?;
                 if let Some(current) =
                     current.filter(|current| crate::digest::sha256_hex(current.as_bytes()) != pinned.sha256)
                 {
@@ -78,7 +84,7 @@ pub fn apply(soup: &mut SoupFile, soup_path: &Path, cache: Option<&Path>, online
                             }),
                     );
                 }
-                (text, pinned.clone())
+                (entries, pinned.clone())
             }
             (None, Some(current)) => {
                 let entries = library::parse(&shown(import), &current)?;
@@ -92,9 +98,9 @@ pub fn apply(soup: &mut SoupFile, soup_path: &Path, cache: Option<&Path>, online
                         .collect(),
                 };
                 if let Some(cache) = cache {
-                    kept.push((cached_copy(cache, &pin.sha256), current.clone()));
+                    kept.push((cached_copy(cache, &pin.sha256), current));
                 }
-                (current, pin)
+                (entries, pin)
             }
             (None, None) => bail!(
                 "{}: the library {} has not been imported and cargo soup is offline; run `cargo soup import` \
@@ -104,7 +110,6 @@ pub fn apply(soup: &mut SoupFile, soup_path: &Path, cache: Option<&Path>, online
                 import.source.as_str()
             ),
         };
-        let entries = library::parse(&shown(import), &text)?;
         libraries.push(Library {
             import: import.name.clone(),
             label: format!(

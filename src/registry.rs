@@ -5,7 +5,7 @@
 //! folder, so an unchanged one costs a 304. Offline, Cargo's own index cache is read,
 //! as cargo-audit and cargo-deny read it.
 
-use crate::facts::{self, From, IndexVersion, RegistryFacts};
+use crate::facts::{self, FactsFrom, IndexVersion, RegistryFacts};
 use crate::net::{Client, Reply, Validators};
 use anyhow::{Context, Result};
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,7 +24,7 @@ pub struct IndexCheck {
     /// Crates without a record: a mirror that lacks them, or, offline, not in Cargo's
     /// cache.
     pub unknown: Vec<String>,
-    pub from: From,
+    pub from: FactsFrom,
     /// The index asked, or whose copies were read.
     pub url: String,
 }
@@ -87,7 +87,7 @@ pub fn check(
         })
         .transpose()
     })?;
-    Ok(assemble(packages, &names, files, From::Index, index_url))
+    Ok(assemble(packages, &names, files, FactsFrom::Index, index_url))
 }
 
 /// The index file at `url`: the kept copy when the index says it is unchanged, else
@@ -141,7 +141,7 @@ pub fn from_cache(index_url: &str, packages: &[(&str, String)], cache: Option<&P
             .or_else(|| folders.iter().find_map(|folder| cached_versions(folder, name))))
     })
     .unwrap_or_default();
-    assemble(packages, &names, files, From::Cache, index_url)
+    assemble(packages, &names, files, FactsFrom::Cache, index_url)
 }
 
 /// Where the cache folder keeps an index's files, by its URL.
@@ -201,7 +201,7 @@ fn assemble(
     packages: &[(&str, String)],
     names: &[&str],
     files: Vec<Option<Vec<IndexVersion>>>,
-    from: From,
+    from: FactsFrom,
     url: &str,
 ) -> IndexCheck {
     let mut check = IndexCheck {

@@ -8,7 +8,7 @@ use cargo_soup::advisories::{SourceData, Unreadable};
 use cargo_soup::audit::AuditReport;
 use cargo_soup::date::Date;
 use cargo_soup::evidence::Evidence;
-use cargo_soup::facts::{From, IndexVersion, RegistryFacts};
+use cargo_soup::facts::{FactsFrom, IndexVersion, RegistryFacts};
 use cargo_soup::graph::scope::Scope;
 use cargo_soup::graph::{DepKind, Edge, Graph, Package, Source, Target, TargetKind, toolchain};
 use cargo_soup::inventory::Inventory;
@@ -243,7 +243,7 @@ impl Case {
             .iter()
             .map(|(name, versions)| {
                 let locked = semver::Version::new(1, 0, 0);
-                let facts = cargo_soup::facts::facts(versions, &locked, From::Index);
+                let facts = cargo_soup::facts::facts(versions, &locked, FactsFrom::Index);
                 ((name.to_string(), locked.to_string()), facts)
             })
             .collect();

@@ -6,7 +6,7 @@ use crate::changes;
 use crate::cli::{AdvisoryArgs, AuditArgs, AuditFormat, DenyWhat, Settings, VerificationArgs};
 use crate::date::Date;
 use crate::evidence::Evidence;
-use crate::facts::From;
+use crate::facts::FactsFrom;
 use crate::finding::Finding;
 use crate::inventory::{Inventory, Status};
 use crate::paths::{display_path, repository_path};
@@ -247,7 +247,7 @@ pub fn with_audit<R>(
     advisory_data.extend(plan.skipped());
     if with_findings {
         advisory_data.push(match &index {
-            Some(check) if check.from == From::Index => AdvisoryData::live(REGISTRY_INDEX, &check.url),
+            Some(check) if check.from == FactsFrom::Index => AdvisoryData::live(REGISTRY_INDEX, &check.url),
             Some(check) if !check.facts.is_empty() => {
                 AdvisoryData::live(REGISTRY_INDEX, crate::facts::LOCAL_INDEX_CACHE)
             }
@@ -300,8 +300,8 @@ pub fn with_audit<R>(
         && let Some(check) = index.as_ref().filter(|check| !check.unknown.is_empty())
     {
         let whose = match check.from {
-            From::Index => "the registry index does not list",
-            From::Cache => "neither the cache folder nor Cargo's index cache holds the record of",
+            FactsFrom::Index => "the registry index does not list",
+            FactsFrom::Cache => "neither the cache folder nor Cargo's index cache holds the record of",
         };
         eprintln!(
             "note: {whose} {}: not checked for yanked versions, no registry facts",

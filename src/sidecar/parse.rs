@@ -1079,6 +1079,14 @@ mod tests {
         }
     }
 
+    /// The device-level keys are entry keys: the one list the parser knows them by.
+    #[test]
+    fn every_device_key_is_an_entry_key() {
+        for key in DEVICE_KEYS {
+            assert!(ENTRY_KEYS.contains(key), "{key}");
+        }
+    }
+
     #[test]
     fn the_parser_never_panics_on_mangled_input() {
         // Every prefix and every single-byte deletion of a full file: a cheap, exhaustive
